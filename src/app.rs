@@ -1,0 +1,107 @@
+//! Wiring: configuration → store → service, outbox, scheduler and HTTP server.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::outbox::Outbox;
+use crate::render::Renderer;
+use crate::service::{Options, Service, TickReport};
+use crate::store::Store;
+use anyhow::Context;
+use chrono::Duration;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub svc: Service,
+    pub outbox: Outbox,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        let store = Store::connect(config.database_url.expose()).await?;
+        let renderer = Arc::new(Renderer::load()?);
+        let instance = config
+            .instance
+            .clone()
+            .unwrap_or_else(|| format!("tandem-{}-{:06x}", std::process::id(), rand::random::<u32>() & 0xff_ffff));
+        let lease = Duration::seconds(60);
+        let options = Options {
+            grace: Duration::minutes(config.grace_minutes),
+            instance: instance.clone(),
+            lease,
+            base_url: config.base_url.clone(),
+        };
+        let svc = Service { store: store.clone(), renderer: renderer.clone(), options };
+        let outbox = Outbox { store, renderer, instance, lease, delivered: Arc::new(tokio::sync::Notify::new()) };
+        let app = App { svc, outbox, clock };
+        app.svc.sync_all_schedules(app.clock.now()).await.context("planning schedules")?;
+        Ok(app)
+    }
+
+    /// One round of background work at the clock's `now`: due jobs, then deliveries.
+    pub async fn tick(&self) -> anyhow::Result<(TickReport, usize)> {
+        let now = self.clock.now();
+        let jobs = self.svc.run_due_jobs(now).await?;
+        let sent = self.outbox.deliver_due(self.clock.now()).await?;
+        Ok((jobs, sent))
+    }
+
+    /// Run `tick` every `every` until `shutdown` resolves; a kick wakes it early.
+    pub async fn run_background(
+        self,
+        every: std::time::Duration,
+        kick: Arc<tokio::sync::Notify>,
+        shutdown: impl Future<Output = ()>,
+    ) {
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(e) = self.tick().await {
+                tracing::error!(error = format!("{e:#}"), "background tick failed");
+            }
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = tokio::time::sleep(every) => {}
+                _ = kick.notified() => {}
+            }
+        }
+    }
+}
+
+/// `tandem serve`: everything, until Ctrl-C.
+pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let app = App::build(&config, clock).await?;
+    tracing::info!(
+        database = crate::secret::redact_url(config.database_url.expose()),
+        instance = app.svc.options.instance,
+        "store ready"
+    );
+    if config.demo && crate::demo::seed_if_empty(&app.svc, app.clock.now()).await? {
+        tracing::info!("empty database: seeded the demo team (a PM, a PO, three developers, one stand-up)");
+    }
+    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+    let kick = Arc::new(tokio::sync::Notify::new());
+    let router = crate::http::router(app.clone(), kick.clone());
+    tracing::info!("Tandem is up: open {}/chat", config.base_url.trim_end_matches('/'));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let background = tokio::spawn(app.clone().run_background(
+        std::time::Duration::from_millis(config.tick_ms.max(50)),
+        kick,
+        wait_for(stop_rx.clone()),
+    ));
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+            let _ = stop_tx.send(true);
+        })
+        .await
+        .context("serving HTTP")?;
+    background.await.context("background loop")?;
+    Ok(())
+}
+
+async fn wait_for(mut rx: tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await;
+}

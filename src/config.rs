@@ -1,0 +1,110 @@
+//! Typed configuration, loaded once at start-up and passed down.
+//!
+//! Sources, later ones winning: defaults, `tandem.toml` (or the file `TANDEM_CONFIG`
+//! names), then `TANDEM_*` environment variables. Every setting is documented in
+//! `deploy/tandem.example.toml`.
+
+use crate::secret::Secret;
+use anyhow::Context;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server (web chat, health, platform endpoints) listens on.
+    pub listen: SocketAddr,
+    /// `sqlite://tandem.db` (default) or `postgres://user:password@host/db`.
+    pub database_url: Secret,
+    /// The URL people reach Tandem at, for links in messages.
+    pub base_url: String,
+    /// How late a fire missed during downtime may still run.
+    pub grace_minutes: i64,
+    /// This replica's name in job leases; defaults to host name and process id.
+    pub instance: Option<String>,
+    /// Seed a demo team on an empty database.
+    pub demo: bool,
+    /// How often the scheduler looks for due work, in milliseconds.
+    pub tick_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: Secret::new("sqlite://tandem.db"),
+            base_url: String::new(),
+            grace_minutes: 60,
+            instance: None,
+            demo: true,
+            tick_ms: 1000,
+        }
+    }
+}
+
+impl Config {
+    /// Load from the config file (if any) and the environment `vars`.
+    pub fn load(vars: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let explicit = vars("TANDEM_CONFIG").map(PathBuf::from);
+        let path = explicit.clone().unwrap_or_else(|| PathBuf::from("tandem.toml"));
+        let mut config = if explicit.is_some() || Path::new(&path).exists() {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?
+        } else {
+            Config::default()
+        };
+        if let Some(v) = vars("TANDEM_LISTEN") {
+            config.listen =
+                v.parse().with_context(|| format!("TANDEM_LISTEN={v:?} is not an address like 127.0.0.1:8080"))?;
+        }
+        if let Some(v) = vars("TANDEM_DATABASE_URL") {
+            config.database_url = Secret::new(v);
+        }
+        if let Some(v) = vars("TANDEM_BASE_URL") {
+            config.base_url = v;
+        }
+        if let Some(v) = vars("TANDEM_GRACE_MINUTES") {
+            config.grace_minutes =
+                v.parse().with_context(|| format!("TANDEM_GRACE_MINUTES={v:?} is not a number of minutes"))?;
+        }
+        if let Some(v) = vars("TANDEM_INSTANCE") {
+            config.instance = Some(v);
+        }
+        if let Some(v) = vars("TANDEM_DEMO") {
+            config.demo = !matches!(v.as_str(), "0" | "false" | "no" | "off");
+        }
+        if let Some(v) = vars("TANDEM_TICK_MS") {
+            config.tick_ms = v.parse().with_context(|| format!("TANDEM_TICK_MS={v:?} is not a number"))?;
+        }
+        if config.base_url.is_empty() {
+            config.base_url = format!("http://{}", config.listen);
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_overrides_the_defaults_and_the_password_stays_hidden() {
+        let c = Config::load(|k| match k {
+            "TANDEM_CONFIG" => None,
+            "TANDEM_LISTEN" => Some("0.0.0.0:9000".into()),
+            "TANDEM_DATABASE_URL" => Some("postgres://t:hunter2@db/t".into()),
+            _ => None,
+        })
+        .expect("loads");
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.base_url, "http://0.0.0.0:9000");
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_bad_listen_address_says_what_is_expected() {
+        let e = Config::load(|k| (k == "TANDEM_LISTEN").then(|| "localhost".into())).expect_err("refused");
+        assert!(format!("{e:#}").contains("127.0.0.1:8080"));
+    }
+}

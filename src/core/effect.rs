@@ -1,0 +1,102 @@
+//! Outbound effects: what Tandem wants said, platform-neutral. Adapters render them.
+
+use super::Locale;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Where a message goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    /// A team channel, by Tandem channel id.
+    Channel { channel_id: i64 },
+    /// A direct message to a member.
+    Dm { member_id: i64 },
+    /// Seen only by `member_id`, in the conversation where they typed the command.
+    Ephemeral { member_id: i64, conversation: Conversation },
+}
+
+/// A conversation a command was typed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Conversation {
+    Channel { channel_id: i64 },
+    Dm { member_id: i64 },
+}
+
+impl Conversation {
+    pub fn as_target(self) -> Target {
+        match self {
+            Conversation::Channel { channel_id } => Target::Channel { channel_id },
+            Conversation::Dm { member_id } => Target::Dm { member_id },
+        }
+    }
+}
+
+/// A button under a message. `label` names a label in `prompts/<locale>/labels.toml`;
+/// `action` is what comes back when it is clicked (see `command::action`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub action: String,
+}
+
+/// A message: a template, its data and the language to render it in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub template: String,
+    pub data: Value,
+    pub locale: Locale,
+    #[serde(default)]
+    pub buttons: Vec<Button>,
+    /// Post as a reply in the thread of the message with this key.
+    #[serde(default)]
+    pub thread_of: Option<String>,
+    /// A form to fill in (a modal on Slack and Discord, an HTML form on the web chat).
+    #[serde(default)]
+    pub form: Option<Form>,
+}
+
+/// A form: fields with their current values; `submit` comes back with the values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Form {
+    pub submit: String,
+    pub fields: Vec<FormField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormField {
+    /// The field's label as written by the team (a question), not a template.
+    pub label: String,
+    pub value: String,
+}
+
+impl Message {
+    pub fn new(template: &str, data: Value, locale: Locale) -> Self {
+        Message { template: template.to_string(), data, locale, buttons: Vec::new(), thread_of: None, form: None }
+    }
+
+    pub fn with_button(mut self, label: &str, action: impl Into<String>) -> Self {
+        self.buttons.push(Button { label: label.to_string(), action: action.into() });
+        self
+    }
+}
+
+/// One thing to deliver. `key` names a message so that it can later be updated in place
+/// (`Update` with the same key edits the platform message instead of posting again).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Effect {
+    Post { target: Target, message: Message, key: Option<String> },
+    Update { key: String, message: Message },
+}
+
+impl Effect {
+    pub fn post(target: Target, message: Message) -> Self {
+        Effect::Post { target, message, key: None }
+    }
+
+    pub fn post_keyed(target: Target, message: Message, key: String) -> Self {
+        Effect::Post { target, message, key: Some(key) }
+    }
+}

@@ -1,0 +1,61 @@
+//! Delivery: claims outbox items with a lease, renders them, hands them to the platform,
+//! and records the platform message id so that updates edit instead of posting again.
+
+mod webchat;
+pub use webchat::record_typed;
+
+use crate::render::Renderer;
+use crate::store::{self, Store};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
+
+/// Rendered buttons and form, as a platform adapter needs them.
+pub use webchat::extra_json;
+
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    pub store: Store,
+    pub renderer: Arc<Renderer>,
+    pub instance: String,
+    pub lease: Duration,
+    /// Woken after each delivery so live views refresh at once.
+    pub delivered: Arc<tokio::sync::Notify>,
+}
+
+/// How many items one claim takes.
+const BATCH: i64 = 100;
+
+impl Outbox {
+    /// Deliver everything due at `now`; returns how many items were delivered.
+    pub async fn deliver_due(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let mut delivered = 0;
+        loop {
+            let items = store::outbox::claim(&self.store, &self.instance, now, self.lease, BATCH).await?;
+            if items.is_empty() {
+                break;
+            }
+            for item in items {
+                match webchat::deliver(self, &item, now).await {
+                    Ok(true) => delivered += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        let backoff =
+                            Duration::seconds(2i64.saturating_pow(u32::try_from(item.attempts.min(10)).unwrap_or(10)));
+                        tracing::warn!(
+                            item = item.id,
+                            attempts = item.attempts + 1,
+                            error = format!("{e:#}"),
+                            "delivery failed; will retry"
+                        );
+                        let mut c = self.store.pool.acquire().await?;
+                        store::outbox::mark_failed(&mut c, item.id, &format!("{e:#}"), now + backoff).await?;
+                    }
+                }
+            }
+        }
+        if delivered > 0 {
+            self.delivered.notify_waiters();
+        }
+        Ok(delivered)
+    }
+}

@@ -1,0 +1,110 @@
+//! Delivery to the built-in web chat: the message lands in its own table, in the same
+//! transaction that marks the outbox item delivered, so it shows exactly once.
+
+use super::Outbox;
+use crate::core::{Conversation, Effect, Message, Target};
+use crate::render::Renderer;
+use crate::store::outbox::Item;
+use crate::store::webchat::{ConvKind, NewChatMessage};
+use crate::store::{self};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+const PLATFORM: &str = "webchat";
+
+/// Buttons with their labels rendered, and the form, as JSON for the page.
+pub fn extra_json(r: &Renderer, m: &Message) -> Value {
+    let buttons: Vec<Value> =
+        m.buttons.iter().map(|b| json!({ "label": r.label(m.locale, &b.label), "action": b.action })).collect();
+    let form = m
+        .form
+        .as_ref()
+        .map(|f| json!({ "submit": f.submit, "fields": f.fields, "submit_label": r.label(m.locale, "button_submit") }));
+    json!({ "buttons": buttons, "form": form })
+}
+
+fn conversation_of(target: &Target) -> (ConvKind, i64, Option<i64>) {
+    match *target {
+        Target::Channel { channel_id } => (ConvKind::Channel, channel_id, None),
+        Target::Dm { member_id } => (ConvKind::Dm, member_id, None),
+        Target::Ephemeral { member_id, conversation } => match conversation {
+            Conversation::Channel { channel_id } => (ConvKind::Channel, channel_id, Some(member_id)),
+            Conversation::Dm { member_id: dm } => (ConvKind::Dm, dm, Some(member_id)),
+        },
+    }
+}
+
+/// Deliver one item; false when another process took it over meanwhile.
+pub(super) async fn deliver(o: &Outbox, item: &Item, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let mut tx = o.store.begin().await?;
+    match &item.effect {
+        Effect::Post { target, message, key } => {
+            let body = o.renderer.message(message)?;
+            let extra = extra_json(&o.renderer, message);
+            let thread_of = match &message.thread_of {
+                Some(k) => Some(parent_id(&mut tx, k).await?),
+                None => None,
+            };
+            let (conv_kind, conv_id, visible_to) = conversation_of(target);
+            let new = NewChatMessage {
+                team_id: item.team_id,
+                conv_kind,
+                conv_id,
+                visible_to,
+                author_member: None,
+                body: &body,
+                extra: &extra,
+                thread_of,
+                outbox_id: Some(item.id),
+            };
+            let id = store::webchat::insert(&mut tx, &new, now).await?;
+            if let Some(k) = key {
+                store::outbox::record_key(&mut tx, k, PLATFORM, &id.to_string()).await?;
+            }
+        }
+        Effect::Update { key, message } => {
+            let id = parent_id(&mut tx, key).await?;
+            let body = o.renderer.message(message)?;
+            store::webchat::update(&mut tx, id, &body, &extra_json(&o.renderer, message), now).await?;
+        }
+    }
+    if !store::outbox::mark_delivered(&mut tx, item.id, &o.instance, now).await? {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn parent_id(c: &mut store::Conn, key: &str) -> anyhow::Result<i64> {
+    let id = store::outbox::platform_id(c, key, PLATFORM)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("message {key} is not delivered yet"))?;
+    Ok(id.parse()?)
+}
+
+/// A person's own line in the web chat (commands and DM answers show in the conversation).
+pub async fn record_typed(
+    c: &mut store::Conn,
+    team_id: i64,
+    conv: Conversation,
+    member_id: i64,
+    text: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let (conv_kind, conv_id, _) = conversation_of(&conv.as_target());
+    let extra = json!({});
+    let new = NewChatMessage {
+        team_id,
+        conv_kind,
+        conv_id,
+        visible_to: if text.starts_with('/') { Some(member_id) } else { None },
+        author_member: Some(member_id),
+        body: text,
+        extra: &extra,
+        thread_of: None,
+        outbox_id: None,
+    };
+    store::webchat::insert(c, &new, now).await?;
+    Ok(())
+}

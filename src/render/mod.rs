@@ -1,0 +1,78 @@
+//! Templates → text. Every text a person reads comes from `prompts/<locale>/`, embedded
+//! in the binary so that nothing depends on the working directory.
+//!
+//! A message template is `prompts/<locale>/<name>.txt` (Tera). Short labels (buttons,
+//! command descriptions, default questions, web chat chrome) are `labels.toml`.
+
+use crate::core::{Locale, Message};
+use anyhow::{Context, anyhow};
+use include_dir::{Dir, include_dir};
+use std::collections::{BTreeMap, HashMap};
+
+static PROMPTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/prompts");
+
+#[derive(Debug)]
+pub struct Renderer {
+    tera: HashMap<Locale, tera::Tera>,
+    labels: HashMap<Locale, BTreeMap<String, String>>,
+}
+
+impl Renderer {
+    /// Loads and compiles every locale's templates; fails on any template error.
+    pub fn load() -> anyhow::Result<Renderer> {
+        let mut tera = HashMap::new();
+        let mut labels = HashMap::new();
+        for locale in Locale::ALL {
+            let dir = PROMPTS.get_dir(locale.code()).ok_or_else(|| anyhow!("prompts/{locale} is missing"))?;
+            let mut t = tera::Tera::default();
+            t.autoescape_on(vec![]);
+            let mut raw = Vec::new();
+            for f in dir.files() {
+                let path = f.path();
+                if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+                    continue;
+                }
+                let name =
+                    path.file_stem().and_then(|s| s.to_str()).ok_or_else(|| anyhow!("bad template name {path:?}"))?;
+                let body = f.contents_utf8().ok_or_else(|| anyhow!("{path:?} is not UTF-8"))?;
+                raw.push((name.to_string(), body.to_string()));
+            }
+            t.add_raw_templates(raw).with_context(|| format!("compiling prompts/{locale}"))?;
+            tera.insert(locale, t);
+            let file = dir
+                .get_file(format!("{}/labels.toml", locale.code()))
+                .ok_or_else(|| anyhow!("prompts/{locale}/labels.toml is missing"))?;
+            let text = file.contents_utf8().ok_or_else(|| anyhow!("labels.toml is not UTF-8"))?;
+            labels
+                .insert(locale, toml::from_str(text).with_context(|| format!("reading prompts/{locale}/labels.toml"))?);
+        }
+        Ok(Renderer { tera, labels })
+    }
+
+    /// Renders template `name` with `data` in `locale`.
+    pub fn render(&self, locale: Locale, name: &str, data: &serde_json::Value) -> anyhow::Result<String> {
+        let t = self.tera.get(&locale).ok_or_else(|| anyhow!("no templates for {locale}"))?;
+        let ctx = tera::Context::from_serialize(data).with_context(|| format!("data for {name}"))?;
+        let text = t.render(name, &ctx).with_context(|| format!("rendering {locale}/{name}"))?;
+        Ok(text.trim().to_string())
+    }
+
+    /// Renders a message's body.
+    pub fn message(&self, m: &Message) -> anyhow::Result<String> {
+        self.render(m.locale, &m.template, &m.data)
+    }
+
+    /// A short label; a missing one shows its key so the gap is visible, never a panic.
+    pub fn label(&self, locale: Locale, key: &str) -> String {
+        self.labels.get(&locale).and_then(|l| l.get(key)).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    /// Template names and label keys of one locale, for the tidy test.
+    pub fn inventory(&self, locale: Locale) -> (Vec<String>, Vec<String>) {
+        let mut names: Vec<String> =
+            self.tera.get(&locale).map(|t| t.get_template_names().map(String::from).collect()).unwrap_or_default();
+        names.sort();
+        let keys = self.labels.get(&locale).map(|l| l.keys().cloned().collect()).unwrap_or_default();
+        (names, keys)
+    }
+}

@@ -1,0 +1,162 @@
+//! History, stats, the weekly roll-up and exports of stand-up answers.
+
+use super::{Ctx, Outcome, Service};
+use crate::core::UserError;
+use crate::core::command::ExportFormat;
+use crate::core::standup::stats::{Participation, member_stats};
+use crate::core::standup::{self, Status};
+use crate::store::history::Entry;
+use crate::store::{self};
+use chrono::{Datelike, Duration, NaiveDate};
+use serde_json::json;
+
+/// The longest period one history, stats or export covers.
+const MAX_DAYS: i64 = 366;
+
+fn period(
+    ctx: &Ctx<'_>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    default_days: i64,
+) -> Outcome<(NaiveDate, NaiveDate)> {
+    let today = standup::local_day(ctx.me.tz, ctx.now);
+    let to = to.unwrap_or(today);
+    let from = from.unwrap_or(to - Duration::days(default_days - 1));
+    if to < from || (to - from).num_days() >= MAX_DAYS {
+        return Err(UserError::new(
+            "error_bad_period",
+            json!({ "from": from.to_string(), "to": to.to_string(), "max": MAX_DAYS }),
+        )
+        .into());
+    }
+    Ok((from, to))
+}
+
+/// `/tandem history [@member|team]`: a member's answers (yours by default) or the team's.
+pub(super) async fn history(
+    ctx: &mut Ctx<'_>,
+    member: Option<String>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Outcome<()> {
+    let (from, to) = period(ctx, from, to, 7)?;
+    let member_id = match member.as_deref() {
+        None => Some(ctx.me.id),
+        Some("team") | Some("all") | Some("equipe") => None,
+        Some(name) => {
+            let members = store::teams::members(ctx.c, ctx.team.id).await?;
+            let m = members.iter().find(|m| m.name == name);
+            Some(m.ok_or_else(|| UserError::new("error_unknown_member", json!({ "name": name })))?.id)
+        }
+    };
+    let entries = store::history::entries(ctx.c, ctx.team.id, member_id, from, to).await?;
+    ctx.reply("history", json!({ "from": from.to_string(), "to": to.to_string(), "entries": entries }));
+    Ok(())
+}
+
+fn participations(entries: &[Entry]) -> Vec<Participation> {
+    entries
+        .iter()
+        .map(|e| Participation {
+            member: e.member.clone(),
+            day: e.day,
+            status: Status::parse(&e.status).unwrap_or(Status::Asked),
+            late: e.late,
+        })
+        .collect()
+}
+
+/// `/tandem stats`: participation rate and streaks per member.
+pub(super) async fn stats(ctx: &mut Ctx<'_>, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Outcome<()> {
+    let (from, to) = period(ctx, from, to, 30)?;
+    let entries = store::history::entries(ctx.c, ctx.team.id, None, from, to).await?;
+    let stats = member_stats(&participations(&entries));
+    let (expected, answered) = stats.iter().fold((0, 0), |(e, a), s| (e + s.expected, a + s.answered));
+    let team_rate = if expected == 0 { 100 } else { answered * 100 / expected };
+    ctx.reply(
+        "stats",
+        json!({ "from": from.to_string(), "to": to.to_string(), "members": stats, "team_rate": team_rate }),
+    );
+    Ok(())
+}
+
+/// `/tandem rollup [week=…]`: each person's week, Monday to Sunday.
+pub(super) async fn rollup(ctx: &mut Ctx<'_>, week: Option<NaiveDate>) -> Outcome<()> {
+    let any_day = week.unwrap_or_else(|| standup::local_day(ctx.me.tz, ctx.now));
+    let monday = any_day - Duration::days(i64::from(any_day.weekday().num_days_from_monday()));
+    let sunday = monday + Duration::days(6);
+    let entries = store::history::entries(ctx.c, ctx.team.id, None, monday, sunday).await?;
+    let stats = member_stats(&participations(&entries));
+    let people: Vec<_> = stats
+        .iter()
+        .map(|s| {
+            let days: Vec<_> = entries.iter().filter(|e| e.member == s.member && e.status == "answered").collect();
+            json!({ "member": s.member, "stats": s, "days": days })
+        })
+        .collect();
+    let blockers = super::rounds::blockers_data(ctx).await?;
+    ctx.reply("rollup", json!({ "from": monday.to_string(), "to": sunday.to_string(), "people": people, "open_blockers": blockers["blockers"] }));
+    Ok(())
+}
+
+/// `/tandem export csv|json`: a link to the download (the web chat session authorizes it).
+pub(super) fn export_link(
+    ctx: &mut Ctx<'_>,
+    format: ExportFormat,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Outcome<()> {
+    let (from, to) = period(ctx, from, to, 30)?;
+    let url = format!(
+        "{}/export/answers.{}?from={from}&to={to}",
+        ctx.svc.options.base_url.trim_end_matches('/'),
+        format.code()
+    );
+    ctx.reply("export_ready", json!({ "url": url, "from": from.to_string(), "to": to.to_string() }));
+    Ok(())
+}
+
+impl Service {
+    /// Answers of a team over a period, as CSV (one row per answer) or JSON.
+    pub async fn export(
+        &self,
+        team_id: i64,
+        format: ExportFormat,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> anyhow::Result<String> {
+        let mut conn = self.store.pool.acquire().await?;
+        let entries = store::history::entries(&mut conn, team_id, None, from, to).await?;
+        Ok(match format {
+            ExportFormat::Json => serde_json::to_string_pretty(&entries)?,
+            ExportFormat::Csv => to_csv(&entries),
+        })
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+/// One row per answer; a participant without answers gets one row with empty question.
+pub fn to_csv(entries: &[Entry]) -> String {
+    let mut out = String::from("day,standup,member,status,late,answered_at,question,answer\n");
+    for e in entries {
+        let head = [
+            e.day.to_string(),
+            csv_field(&e.standup),
+            csv_field(&e.member),
+            e.status.clone(),
+            e.late.to_string(),
+            e.answered_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        ]
+        .join(",");
+        if e.answers.is_empty() {
+            out.push_str(&format!("{head},,\n"));
+        }
+        for qa in &e.answers {
+            out.push_str(&format!("{head},{},{}\n", csv_field(&qa.question), csv_field(&qa.answer)));
+        }
+    }
+    out
+}

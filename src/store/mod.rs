@@ -1,0 +1,114 @@
+//! The only place that speaks SQL: SQLite (embedded default) or Postgres, chosen by URL.
+//!
+//! Queries go through sqlx's `Any` driver with `$1` placeholders, which both dialects
+//! accept when parameters first appear in order. Instants are stored as integer
+//! milliseconds, days as `YYYY-MM-DD` text, flags as 0/1: the `Any` driver cannot bind
+//! chrono or JSON types. The few dialect branches (job claiming) live in `jobs.rs` and
+//! `outbox.rs`.
+
+pub mod history;
+pub mod inbound;
+pub mod jobs;
+pub mod outbox;
+pub mod rounds;
+pub mod standups;
+pub mod teams;
+pub mod webchat;
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+pub use sqlx::AnyConnection as Conn;
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub pool: AnyPool,
+    pub dialect: Dialect,
+}
+
+impl Store {
+    /// Connect, create the SQLite file if needed, and apply migrations.
+    pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        install_default_drivers();
+        let dialect = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Dialect::Postgres
+        } else if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else {
+            anyhow::bail!("unsupported database URL (expected sqlite://… or postgres://…)");
+        };
+        let pool = match dialect {
+            // SQLite has one writer; one connection avoids lock-upgrade failures between
+            // deferred transactions, and WAL keeps readers of other processes unblocked.
+            Dialect::Sqlite => {
+                let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
+                AnyPoolOptions::new()
+                    .max_connections(1)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA busy_timeout = 5000").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await
+            }
+            Dialect::Postgres => {
+                AnyPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(10)).connect(url).await
+            }
+        }
+        .with_context(|| format!("connecting to {}", crate::secret::redact_url(url)))?;
+        let store = Store { pool, dialect };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> anyhow::Result<()> {
+        match self.dialect {
+            Dialect::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await,
+            Dialect::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await,
+        }
+        .context("applying migrations")
+    }
+
+    pub async fn begin(&self) -> anyhow::Result<Tx> {
+        self.pool.begin().await.context("starting a transaction")
+    }
+}
+
+/// An instant as stored.
+pub fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// A stored instant back; out-of-range values (never written by Tandem) read as the epoch.
+pub fn from_ms(v: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(v).unwrap_or_default()
+}
+
+pub fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub fn parse_day(s: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("stored day {s:?}"))
+}
+
+/// SQL assembled in this module from constant column lists and dialect keywords, never
+/// from input: values always go through `bind`.
+pub(crate) fn checked(sql: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql)
+}

@@ -1,0 +1,118 @@
+//! The outbox: every outbound effect, written with the change that caused it (invariant 3).
+
+use super::{Conn, Dialect, Store, checked, from_ms, ms};
+use crate::core::Effect;
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: i64,
+    pub team_id: i64,
+    pub effect: Effect,
+    pub attempts: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn push(c: &mut Conn, team_id: i64, effect: &Effect, now: DateTime<Utc>) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO outbox (team_id, effect, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
+        .bind(team_id)
+        .bind(serde_json::to_string(effect)?)
+        .bind(ms(now))
+        .execute(&mut *c)
+        .await
+        .context("writing to the outbox")?;
+    Ok(())
+}
+
+/// Claim up to `limit` undelivered items in creation order.
+pub async fn claim(
+    store: &Store,
+    owner: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> anyhow::Result<Vec<Item>> {
+    let lock = match store.dialect {
+        Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
+        Dialect::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ( \
+           SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $3 \
+           AND (lease_until IS NULL OR lease_until < $3) ORDER BY id LIMIT $4 {lock}) \
+         RETURNING id, team_id, effect, attempts, created_at"
+    );
+    let mut tx = store.begin().await?;
+    let rows = sqlx::query(checked(sql))
+        .bind(owner)
+        .bind(ms(now + lease))
+        .bind(ms(now))
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        let effect: String = r.try_get(2)?;
+        items.push(Item {
+            id: r.try_get(0)?,
+            team_id: r.try_get(1)?,
+            effect: serde_json::from_str(&effect).context("stored outbox effect")?,
+            attempts: r.try_get(3)?,
+            created_at: from_ms(r.try_get(4)?),
+        });
+    }
+    items.sort_by_key(|i| i.id);
+    Ok(items)
+}
+
+/// Mark delivered, if the lease is still ours; false means someone else took it over.
+pub async fn mark_delivered(c: &mut Conn, id: i64, owner: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE outbox SET delivered_at = $1, lease_owner = NULL, lease_until = NULL WHERE id = $2 AND lease_owner = $3 AND delivered_at IS NULL",
+    )
+    .bind(ms(now))
+    .bind(id)
+    .bind(owner)
+    .execute(&mut *c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn mark_failed(c: &mut Conn, id: i64, error: &str, retry_at: DateTime<Utc>) -> anyhow::Result<()> {
+    sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3")
+        .bind(error)
+        .bind(ms(retry_at))
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+pub async fn pending(c: &mut Conn) -> anyhow::Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").fetch_one(&mut *c).await?.try_get(0)?)
+}
+
+pub async fn record_key(c: &mut Conn, key: &str, platform: &str, platform_id: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO delivered_messages (msg_key, platform, platform_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (msg_key, platform) DO UPDATE SET platform_id = excluded.platform_id",
+    )
+    .bind(key)
+    .bind(platform)
+    .bind(platform_id)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+pub async fn platform_id(c: &mut Conn, key: &str, platform: &str) -> anyhow::Result<Option<String>> {
+    let r = sqlx::query("SELECT platform_id FROM delivered_messages WHERE msg_key = $1 AND platform = $2")
+        .bind(key)
+        .bind(platform)
+        .fetch_optional(&mut *c)
+        .await?;
+    Ok(r.map(|r| r.try_get(0)).transpose()?)
+}

@@ -1,0 +1,354 @@
+//! Stand-up rounds, their participants, answers and blockers.
+
+use super::{Conn, checked, day, from_ms, ms, parse_day};
+use crate::core::model::Question;
+use crate::core::standup::Status;
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    pub id: i64,
+    pub standup_id: i64,
+    pub standup_name: String,
+    pub team_id: i64,
+    pub channel_id: i64,
+    pub day: NaiveDate,
+    pub questions: Vec<Question>,
+    pub opened_at: DateTime<Utc>,
+    pub deadline_at: DateTime<Utc>,
+    pub fired_late: bool,
+    pub reported_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRound<'a> {
+    pub standup_id: i64,
+    pub standup_name: &'a str,
+    pub team_id: i64,
+    pub channel_id: i64,
+    pub day: NaiveDate,
+    pub questions: &'a [Question],
+    pub opened_at: DateTime<Utc>,
+    pub deadline_at: DateTime<Utc>,
+    pub fired_late: bool,
+}
+
+/// Creates the round for a stand-up and day; `None` if it exists already.
+pub async fn create(c: &mut Conn, r: &NewRound<'_>) -> anyhow::Result<Option<i64>> {
+    let row = sqlx::query(
+        "INSERT INTO rounds (standup_id, standup_name, team_id, channel_id, day, questions, opened_at, deadline_at, fired_late) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (standup_id, day) DO NOTHING RETURNING id",
+    )
+    .bind(r.standup_id)
+    .bind(r.standup_name)
+    .bind(r.team_id)
+    .bind(r.channel_id)
+    .bind(day(r.day))
+    .bind(serde_json::to_string(r.questions)?)
+    .bind(ms(r.opened_at))
+    .bind(ms(r.deadline_at))
+    .bind(i64::from(r.fired_late))
+    .fetch_optional(&mut *c)
+    .await
+    .context("creating a round")?;
+    row.map(|r| r.try_get(0).map_err(Into::into)).transpose()
+}
+
+const COLUMNS: &str = "id, standup_id, standup_name, team_id, channel_id, day, questions, opened_at, deadline_at, fired_late, reported_at";
+
+fn from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Round> {
+    Ok(Round {
+        id: r.try_get(0)?,
+        standup_id: r.try_get(1)?,
+        standup_name: r.try_get(2)?,
+        team_id: r.try_get(3)?,
+        channel_id: r.try_get(4)?,
+        day: parse_day(&r.try_get::<String, _>(5)?)?,
+        questions: serde_json::from_str(&r.try_get::<String, _>(6)?).context("stored questions")?,
+        opened_at: from_ms(r.try_get(7)?),
+        deadline_at: from_ms(r.try_get(8)?),
+        fired_late: r.try_get::<i64, _>(9)? != 0,
+        reported_at: r.try_get::<Option<i64>, _>(10)?.map(from_ms),
+    })
+}
+
+pub async fn get(c: &mut Conn, id: i64) -> anyhow::Result<Round> {
+    let r = sqlx::query(checked(format!("SELECT {COLUMNS} FROM rounds WHERE id = $1")))
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await
+        .with_context(|| format!("loading round {id}"))?;
+    from_row(&r)
+}
+
+pub async fn by_day(c: &mut Conn, standup_id: i64, d: NaiveDate) -> anyhow::Result<Option<Round>> {
+    let r = sqlx::query(checked(format!("SELECT {COLUMNS} FROM rounds WHERE standup_id = $1 AND day = $2")))
+        .bind(standup_id)
+        .bind(day(d))
+        .fetch_optional(&mut *c)
+        .await?;
+    r.as_ref().map(from_row).transpose()
+}
+
+/// Rounds of a team with a day in `from..=to`, oldest first.
+pub async fn in_period(c: &mut Conn, team_id: i64, from: NaiveDate, to: NaiveDate) -> anyhow::Result<Vec<Round>> {
+    let rows = sqlx::query(checked(format!(
+        "SELECT {COLUMNS} FROM rounds WHERE team_id = $1 AND day >= $2 AND day <= $3 ORDER BY day, id"
+    )))
+    .bind(team_id)
+    .bind(day(from))
+    .bind(day(to))
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn mark_reported(c: &mut Conn, id: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let r = sqlx::query("UPDATE rounds SET reported_at = $1 WHERE id = $2 AND reported_at IS NULL")
+        .bind(ms(now))
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn extend_deadline(c: &mut Conn, id: i64, deadline: DateTime<Utc>) -> anyhow::Result<()> {
+    sqlx::query("UPDATE rounds SET deadline_at = $1 WHERE id = $2 AND deadline_at < $1")
+        .bind(ms(deadline))
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    pub round_id: i64,
+    pub member_id: i64,
+    pub status: Status,
+    pub asked_at: Option<DateTime<Utc>>,
+    pub next_question: usize,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub late: bool,
+    pub reminders_sent: i64,
+}
+
+pub async fn add_participant(c: &mut Conn, round_id: i64, member_id: i64, status: Status) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO round_participants (round_id, member_id, status) VALUES ($1, $2, $3) ON CONFLICT (round_id, member_id) DO NOTHING",
+    )
+    .bind(round_id)
+    .bind(member_id)
+    .bind(status.code())
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+const P_COLUMNS: &str = "round_id, member_id, status, asked_at, next_question, answered_at, late, reminders_sent";
+
+fn participant_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Participant> {
+    Ok(Participant {
+        round_id: r.try_get(0)?,
+        member_id: r.try_get(1)?,
+        status: Status::parse(&r.try_get::<String, _>(2)?).context("stored participant status")?,
+        asked_at: r.try_get::<Option<i64>, _>(3)?.map(from_ms),
+        next_question: usize::try_from(r.try_get::<i64, _>(4)?).unwrap_or(0),
+        answered_at: r.try_get::<Option<i64>, _>(5)?.map(from_ms),
+        late: r.try_get::<i64, _>(6)? != 0,
+        reminders_sent: r.try_get(7)?,
+    })
+}
+
+pub async fn participants(c: &mut Conn, round_id: i64) -> anyhow::Result<Vec<Participant>> {
+    let rows = sqlx::query(checked(format!(
+        "SELECT {P_COLUMNS} FROM round_participants WHERE round_id = $1 ORDER BY member_id"
+    )))
+    .bind(round_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(participant_from_row).collect()
+}
+
+pub async fn participant(c: &mut Conn, round_id: i64, member_id: i64) -> anyhow::Result<Option<Participant>> {
+    let r = sqlx::query(checked(format!(
+        "SELECT {P_COLUMNS} FROM round_participants WHERE round_id = $1 AND member_id = $2"
+    )))
+    .bind(round_id)
+    .bind(member_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    r.as_ref().map(participant_from_row).transpose()
+}
+
+/// The member's most recent round still waiting for their answers, if any.
+pub async fn open_for_member(c: &mut Conn, member_id: i64) -> anyhow::Result<Option<Participant>> {
+    let r = sqlx::query(checked(format!(
+        "SELECT {P_COLUMNS} FROM round_participants WHERE member_id = $1 AND status = 'asked' ORDER BY round_id DESC LIMIT 1"
+    )))
+    .bind(member_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    r.as_ref().map(participant_from_row).transpose()
+}
+
+/// The member's most recent round they were asked in (answered or not), if any.
+pub async fn latest_for_member(c: &mut Conn, member_id: i64) -> anyhow::Result<Option<Participant>> {
+    let r = sqlx::query(checked(format!(
+        "SELECT {P_COLUMNS} FROM round_participants WHERE member_id = $1 AND status IN ('asked', 'answered') ORDER BY round_id DESC LIMIT 1"
+    )))
+    .bind(member_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    r.as_ref().map(participant_from_row).transpose()
+}
+
+pub async fn save_participant(c: &mut Conn, p: &Participant) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE round_participants SET status = $1, asked_at = $2, next_question = $3, answered_at = $4, late = $5, reminders_sent = $6 \
+         WHERE round_id = $7 AND member_id = $8",
+    )
+    .bind(p.status.code())
+    .bind(p.asked_at.map(ms))
+    .bind(i64::try_from(p.next_question).unwrap_or(0))
+    .bind(p.answered_at.map(ms))
+    .bind(i64::from(p.late))
+    .bind(p.reminders_sent)
+    .bind(p.round_id)
+    .bind(p.member_id)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+pub async fn save_answer(
+    c: &mut Conn,
+    round_id: i64,
+    member_id: i64,
+    index: usize,
+    question: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO answers (round_id, member_id, question_index, question, body, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (round_id, member_id, question_index) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+    )
+    .bind(round_id)
+    .bind(member_id)
+    .bind(i64::try_from(index).unwrap_or(0))
+    .bind(question)
+    .bind(body)
+    .bind(ms(now))
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// A member's answers in a round, by question index.
+pub async fn answers(c: &mut Conn, round_id: i64, member_id: i64) -> anyhow::Result<Vec<(usize, String)>> {
+    let rows = sqlx::query(
+        "SELECT question_index, body FROM answers WHERE round_id = $1 AND member_id = $2 ORDER BY question_index",
+    )
+    .bind(round_id)
+    .bind(member_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(|r| Ok((usize::try_from(r.try_get::<i64, _>(0)?).unwrap_or(0), r.try_get(1)?))).collect()
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blocker {
+    pub id: i64,
+    pub team_id: i64,
+    pub standup_id: i64,
+    pub round_id: i64,
+    pub member_id: i64,
+    pub body: String,
+    pub opened_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub escalated_at: Option<DateTime<Utc>>,
+}
+
+pub async fn open_blocker(
+    c: &mut Conn,
+    round: &Round,
+    member_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO blockers (team_id, standup_id, round_id, member_id, body, opened_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(round.team_id)
+    .bind(round.standup_id)
+    .bind(round.id)
+    .bind(member_id)
+    .bind(body)
+    .bind(ms(now))
+    .fetch_one(&mut *c)
+    .await?;
+    Ok(r.try_get(0)?)
+}
+
+const B_COLUMNS: &str = "id, team_id, standup_id, round_id, member_id, body, opened_at, resolved_at, escalated_at";
+
+fn blocker_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Blocker> {
+    Ok(Blocker {
+        id: r.try_get(0)?,
+        team_id: r.try_get(1)?,
+        standup_id: r.try_get(2)?,
+        round_id: r.try_get(3)?,
+        member_id: r.try_get(4)?,
+        body: r.try_get(5)?,
+        opened_at: from_ms(r.try_get(6)?),
+        resolved_at: r.try_get::<Option<i64>, _>(7)?.map(from_ms),
+        escalated_at: r.try_get::<Option<i64>, _>(8)?.map(from_ms),
+    })
+}
+
+pub async fn blocker(c: &mut Conn, id: i64) -> anyhow::Result<Option<Blocker>> {
+    let r = sqlx::query(checked(format!("SELECT {B_COLUMNS} FROM blockers WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?;
+    r.as_ref().map(blocker_from_row).transpose()
+}
+
+/// Open blockers of a team, or of one member when `member_id` is given.
+pub async fn open_blockers(c: &mut Conn, team_id: i64, member_id: Option<i64>) -> anyhow::Result<Vec<Blocker>> {
+    let rows = sqlx::query(checked(format!(
+        "SELECT {B_COLUMNS} FROM blockers WHERE team_id = $1 AND resolved_at IS NULL AND ($2 = 0 OR member_id = $2) ORDER BY id"
+    )))
+    .bind(team_id)
+    .bind(member_id.unwrap_or(0))
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(blocker_from_row).collect()
+}
+
+pub async fn blockers_of_round(c: &mut Conn, round_id: i64) -> anyhow::Result<Vec<Blocker>> {
+    let rows = sqlx::query(checked(format!("SELECT {B_COLUMNS} FROM blockers WHERE round_id = $1 ORDER BY id")))
+        .bind(round_id)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(blocker_from_row).collect()
+}
+
+/// Marks a blocker resolved; false if it was resolved already.
+pub async fn resolve_blocker(c: &mut Conn, id: i64, by: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let r = sqlx::query("UPDATE blockers SET resolved_at = $1, resolved_by = $2 WHERE id = $3 AND resolved_at IS NULL")
+        .bind(ms(now))
+        .bind(by)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn mark_escalated(c: &mut Conn, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
+    sqlx::query("UPDATE blockers SET escalated_at = $1 WHERE id = $2").bind(ms(now)).bind(id).execute(&mut *c).await?;
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! Teams, members, channels, holidays and time off.
+
+use super::{Conn, checked, day, ms, parse_day};
+use crate::core::Locale;
+use crate::core::model::{Member, QuietHours, Role, TimeOff, TimeOffKind};
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    pub id: i64,
+    pub name: String,
+    pub locale: Locale,
+    pub tz: chrono_tz::Tz,
+}
+
+pub async fn create_team(
+    c: &mut Conn,
+    name: &str,
+    locale: Locale,
+    tz: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    let row = sqlx::query("INSERT INTO teams (name, locale, tz, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(name)
+        .bind(locale.code())
+        .bind(tz)
+        .bind(ms(now))
+        .fetch_one(&mut *c)
+        .await
+        .context("creating a team")?;
+    Ok(row.try_get(0)?)
+}
+
+pub async fn count_teams(c: &mut Conn) -> anyhow::Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM teams").fetch_one(&mut *c).await?.try_get(0)?)
+}
+
+pub async fn team(c: &mut Conn, id: i64) -> anyhow::Result<Team> {
+    let r = sqlx::query("SELECT id, name, locale, tz FROM teams WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await
+        .with_context(|| format!("loading team {id}"))?;
+    Ok(Team {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        locale: Locale::parse(&r.try_get::<String, _>(2)?).unwrap_or_default(),
+        tz: r.try_get::<String, _>(3)?.parse().unwrap_or(chrono_tz::UTC),
+    })
+}
+
+pub async fn teams(c: &mut Conn) -> anyhow::Result<Vec<Team>> {
+    let ids: Vec<i64> = sqlx::query("SELECT id FROM teams ORDER BY id")
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for id in ids {
+        out.push(team(c, id).await?);
+    }
+    Ok(out)
+}
+
+/// A new member, as typed by whoever adds them.
+#[derive(Debug, Clone)]
+pub struct NewMember<'a> {
+    pub name: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub tz: &'a str,
+    pub locale: Locale,
+}
+
+pub async fn add_member(c: &mut Conn, team_id: i64, m: &NewMember<'_>, now: DateTime<Utc>) -> anyhow::Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO members (team_id, name, display_name, role, tz, locale, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(team_id)
+    .bind(m.name)
+    .bind(m.display_name)
+    .bind(m.role.code())
+    .bind(m.tz)
+    .bind(m.locale.code())
+    .bind(ms(now))
+    .fetch_one(&mut *c)
+    .await
+    .context("adding a member")?;
+    Ok(row.try_get(0)?)
+}
+
+const MEMBER_COLUMNS: &str = "id, team_id, name, display_name, role, tz, locale, quiet_start, quiet_end";
+
+fn member_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Member> {
+    let quiet = match (r.try_get::<Option<String>, _>(7)?, r.try_get::<Option<String>, _>(8)?) {
+        (Some(a), Some(b)) => Some(QuietHours {
+            start: NaiveTime::parse_from_str(&a, "%H:%M").context("stored quiet start")?,
+            end: NaiveTime::parse_from_str(&b, "%H:%M").context("stored quiet end")?,
+        }),
+        _ => None,
+    };
+    Ok(Member {
+        id: r.try_get(0)?,
+        team_id: r.try_get(1)?,
+        name: r.try_get(2)?,
+        display_name: r.try_get(3)?,
+        role: Role::parse(&r.try_get::<String, _>(4)?).unwrap_or(Role::Developer),
+        tz: r.try_get::<String, _>(5)?.parse().unwrap_or(chrono_tz::UTC),
+        locale: Locale::parse(&r.try_get::<String, _>(6)?).unwrap_or_default(),
+        quiet_hours: quiet,
+    })
+}
+
+pub async fn member(c: &mut Conn, id: i64) -> anyhow::Result<Member> {
+    let r = sqlx::query(checked(format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1")))
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await
+        .with_context(|| format!("loading member {id}"))?;
+    member_from_row(&r)
+}
+
+pub async fn members(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<Member>> {
+    let rows = sqlx::query(checked(format!("SELECT {MEMBER_COLUMNS} FROM members WHERE team_id = $1 ORDER BY name")))
+        .bind(team_id)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(member_from_row).collect()
+}
+
+pub async fn update_member_prefs(c: &mut Conn, m: &Member) -> anyhow::Result<()> {
+    let fmt = |t: NaiveTime| t.format("%H:%M").to_string();
+    sqlx::query("UPDATE members SET tz = $1, locale = $2, quiet_start = $3, quiet_end = $4 WHERE id = $5")
+        .bind(m.tz.name())
+        .bind(m.locale.code())
+        .bind(m.quiet_hours.map(|q| fmt(q.start)))
+        .bind(m.quiet_hours.map(|q| fmt(q.end)))
+        .bind(m.id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// The channel's id, creating it on first use.
+pub async fn channel_id(c: &mut Conn, team_id: i64, name: &str) -> anyhow::Result<i64> {
+    sqlx::query("INSERT INTO channels (team_id, name) VALUES ($1, $2) ON CONFLICT (team_id, name) DO NOTHING")
+        .bind(team_id)
+        .bind(name)
+        .execute(&mut *c)
+        .await?;
+    let r = sqlx::query("SELECT id FROM channels WHERE team_id = $1 AND name = $2")
+        .bind(team_id)
+        .bind(name)
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(r.try_get(0)?)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    pub id: i64,
+    pub team_id: i64,
+    pub name: String,
+}
+
+pub async fn channels(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<Channel>> {
+    let rows = sqlx::query("SELECT id, team_id, name FROM channels WHERE team_id = $1 ORDER BY name")
+        .bind(team_id)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(|r| Ok(Channel { id: r.try_get(0)?, team_id: r.try_get(1)?, name: r.try_get(2)? })).collect()
+}
+
+pub async fn channel(c: &mut Conn, id: i64) -> anyhow::Result<Channel> {
+    let r = sqlx::query("SELECT id, team_id, name FROM channels WHERE id = $1").bind(id).fetch_one(&mut *c).await?;
+    Ok(Channel { id: r.try_get(0)?, team_id: r.try_get(1)?, name: r.try_get(2)? })
+}
+
+pub async fn add_holiday(c: &mut Conn, team_id: i64, d: NaiveDate) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO holidays (team_id, day) VALUES ($1, $2) ON CONFLICT (team_id, day) DO NOTHING")
+        .bind(team_id)
+        .bind(day(d))
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Removes a holiday; false when there was none that day.
+pub async fn remove_holiday(c: &mut Conn, team_id: i64, d: NaiveDate) -> anyhow::Result<bool> {
+    let r = sqlx::query("DELETE FROM holidays WHERE team_id = $1 AND day = $2")
+        .bind(team_id)
+        .bind(day(d))
+        .execute(&mut *c)
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+pub async fn holidays(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<NaiveDate>> {
+    let rows = sqlx::query("SELECT day FROM holidays WHERE team_id = $1 ORDER BY day")
+        .bind(team_id)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(|r| parse_day(&r.try_get::<String, _>(0)?)).collect()
+}
+
+pub async fn add_time_off(c: &mut Conn, member_id: i64, t: &TimeOff, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let kind = match t.kind {
+        TimeOffKind::Away => "away",
+        TimeOffKind::Skip => "skip",
+    };
+    sqlx::query("INSERT INTO time_off (member_id, from_day, to_day, kind, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(member_id)
+        .bind(day(t.from))
+        .bind(day(t.to))
+        .bind(kind)
+        .bind(ms(now))
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+pub async fn time_off(c: &mut Conn, member_id: i64) -> anyhow::Result<Vec<TimeOff>> {
+    let rows = sqlx::query("SELECT from_day, to_day, kind FROM time_off WHERE member_id = $1 ORDER BY from_day")
+        .bind(member_id)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TimeOff {
+                from: parse_day(&r.try_get::<String, _>(0)?)?,
+                to: parse_day(&r.try_get::<String, _>(1)?)?,
+                kind: if r.try_get::<String, _>(2)? == "skip" { TimeOffKind::Skip } else { TimeOffKind::Away },
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,166 @@
+//! The built-in web chat's own data: sessions and the messages it shows.
+
+use super::{Conn, checked, from_ms, ms};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::Row;
+
+/// Which conversation a web chat message belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConvKind {
+    Channel,
+    Dm,
+}
+
+impl ConvKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ConvKind::Channel => "channel",
+            ConvKind::Dm => "dm",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChatMessage {
+    pub id: i64,
+    pub conv_kind: String,
+    pub conv_id: i64,
+    pub visible_to: Option<i64>,
+    pub author_member: Option<i64>,
+    pub body: String,
+    /// Buttons and form, as JSON (`webchat::render::Extra`).
+    pub extra: serde_json::Value,
+    pub thread_of: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewChatMessage<'a> {
+    pub team_id: i64,
+    pub conv_kind: ConvKind,
+    pub conv_id: i64,
+    pub visible_to: Option<i64>,
+    pub author_member: Option<i64>,
+    pub body: &'a str,
+    pub extra: &'a serde_json::Value,
+    pub thread_of: Option<i64>,
+    pub outbox_id: Option<i64>,
+}
+
+/// Inserts a message; an outbox item already delivered returns the earlier message's id.
+pub async fn insert(c: &mut Conn, m: &NewChatMessage<'_>, now: DateTime<Utc>) -> anyhow::Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO webchat_messages (team_id, conv_kind, conv_id, visible_to, author_member, body, extra, thread_of, outbox_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (outbox_id) DO NOTHING RETURNING id",
+    )
+    .bind(m.team_id)
+    .bind(m.conv_kind.code())
+    .bind(m.conv_id)
+    .bind(m.visible_to)
+    .bind(m.author_member)
+    .bind(m.body)
+    .bind(m.extra.to_string())
+    .bind(m.thread_of)
+    .bind(m.outbox_id)
+    .bind(ms(now))
+    .fetch_optional(&mut *c)
+    .await?;
+    match r {
+        Some(r) => Ok(r.try_get(0)?),
+        None => {
+            let r = sqlx::query("SELECT id FROM webchat_messages WHERE outbox_id = $1")
+                .bind(m.outbox_id)
+                .fetch_one(&mut *c)
+                .await?;
+            Ok(r.try_get(0)?)
+        }
+    }
+}
+
+pub async fn update(
+    c: &mut Conn,
+    id: i64,
+    body: &str,
+    extra: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE webchat_messages SET body = $1, extra = $2, updated_at = $3 WHERE id = $4")
+        .bind(body)
+        .bind(extra.to_string())
+        .bind(ms(now))
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+const COLUMNS: &str =
+    "id, conv_kind, conv_id, visible_to, author_member, body, extra, thread_of, created_at, updated_at";
+
+fn from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<ChatMessage> {
+    Ok(ChatMessage {
+        id: r.try_get(0)?,
+        conv_kind: r.try_get(1)?,
+        conv_id: r.try_get(2)?,
+        visible_to: r.try_get(3)?,
+        author_member: r.try_get(4)?,
+        body: r.try_get(5)?,
+        extra: serde_json::from_str(&r.try_get::<String, _>(6)?).unwrap_or_default(),
+        thread_of: r.try_get(7)?,
+        created_at: from_ms(r.try_get(8)?),
+        updated_at: from_ms(r.try_get(9)?),
+    })
+}
+
+/// Messages of a conversation that `viewer` may see, oldest first, the latest `limit`.
+pub async fn conversation(
+    c: &mut Conn,
+    kind: ConvKind,
+    conv_id: i64,
+    viewer: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<ChatMessage>> {
+    let rows = sqlx::query(checked(format!(
+        "SELECT {COLUMNS} FROM webchat_messages WHERE conv_kind = $1 AND conv_id = $2 AND (visible_to IS NULL OR visible_to = $3) \
+         ORDER BY id DESC LIMIT $4"
+    )))
+    .bind(kind.code())
+    .bind(conv_id)
+    .bind(viewer)
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut out: Vec<ChatMessage> = rows.iter().map(from_row).collect::<anyhow::Result<_>>()?;
+    out.reverse();
+    Ok(out)
+}
+
+/// The highest `updated_at` in a conversation, so live views know when to refresh.
+pub async fn last_change(c: &mut Conn, team_id: i64) -> anyhow::Result<i64> {
+    let r = sqlx::query("SELECT COALESCE(MAX(updated_at), 0) + COUNT(*) FROM webchat_messages WHERE team_id = $1")
+        .bind(team_id)
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(r.try_get(0)?)
+}
+
+pub async fn create_session(c: &mut Conn, token: &str, member_id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO webchat_sessions (token, member_id, created_at) VALUES ($1, $2, $3)")
+        .bind(token)
+        .bind(member_id)
+        .bind(ms(now))
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+pub async fn session_member(c: &mut Conn, token: &str) -> anyhow::Result<Option<i64>> {
+    let r = sqlx::query("SELECT member_id FROM webchat_sessions WHERE token = $1")
+        .bind(token)
+        .fetch_optional(&mut *c)
+        .await?;
+    Ok(r.map(|r| r.try_get(0)).transpose()?)
+}

@@ -1,0 +1,274 @@
+//! The built-in web chat: pick who you are, see channels and your DMs with the bot, type
+//! `/tandem …`, click buttons, fill forms; new messages arrive live over SSE.
+//!
+//! It is a chat platform like Slack or Discord: it turns requests into `Inbound` events
+//! and shows what the outbox delivered to its message table.
+
+mod page;
+mod session;
+
+use crate::app::App;
+use crate::core::{Conversation, Inbound, InboundKind};
+use crate::store::{self, webchat::ConvKind};
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use futures_util::stream::Stream;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use session::member_of;
+
+#[derive(Clone)]
+pub(crate) struct ChatState {
+    pub app: App,
+    pub kick: Arc<tokio::sync::Notify>,
+}
+
+pub fn routes(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
+    Router::new()
+        .route("/chat", get(chat_page))
+        .route("/chat/login", post(login))
+        .route("/chat/logout", post(logout))
+        .route("/chat/send", post(send))
+        .route("/chat/click", post(click))
+        .route("/chat/form", post(form))
+        .route("/chat/messages", get(messages_fragment))
+        .route("/chat/events", get(events))
+        .route("/api/chat/messages", get(messages_json))
+        .with_state(ChatState { app, kick })
+}
+
+/// `dm` or `channel:ID`, as in the page's links.
+#[derive(Debug, Deserialize, Default)]
+pub(crate) struct ConvQuery {
+    #[serde(default)]
+    conv: Option<String>,
+}
+
+pub(crate) fn parse_conv(s: Option<&str>, me: i64) -> Option<Conversation> {
+    match s {
+        None | Some("") | Some("dm") => Some(Conversation::Dm { member_id: me }),
+        Some(c) => {
+            let id = c.strip_prefix("channel:")?.parse().ok()?;
+            Some(Conversation::Channel { channel_id: id })
+        }
+    }
+}
+
+pub(crate) fn conv_param(c: Conversation) -> String {
+    match c {
+        Conversation::Dm { .. } => "dm".to_string(),
+        Conversation::Channel { channel_id } => format!("channel:{channel_id}"),
+    }
+}
+
+/// An internal failure, logged; the browser sees a short status.
+pub(crate) fn internal(e: anyhow::Error) -> Response {
+    tracing::error!(error = format!("{e:#}"), "web chat request failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, "Tandem hit an internal error; it is logged.").into_response()
+}
+
+async fn chat_page(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {
+    match member_of(&st.app, &headers).await {
+        Ok(Some(me)) => {
+            page::chat(&st.app, &me, q.conv.as_deref()).await.map(|h| Html(h).into_response()).unwrap_or_else(internal)
+        }
+        Ok(None) => page::login(&st.app).await.map(|h| Html(h).into_response()).unwrap_or_else(internal),
+        Err(e) => internal(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    member_id: i64,
+}
+
+async fn login(State(st): State<ChatState>, Form(f): Form<LoginForm>) -> Response {
+    match session::create(&st.app, f.member_id).await {
+        Ok(Some(cookie)) => ([(header::SET_COOKIE, cookie)], Redirect::to("/chat")).into_response(),
+        Ok(None) => (StatusCode::BAD_REQUEST, "No such member.").into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+async fn logout() -> Response {
+    ([(header::SET_COOKIE, session::clear_cookie())], Redirect::to("/chat")).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct SendForm {
+    #[serde(default)]
+    conv: Option<String>,
+    text: String,
+    request_id: String,
+}
+
+/// Handle an inbound event for the signed-in member and go back to the conversation.
+async fn dispatch(
+    st: &ChatState,
+    headers: &HeaderMap,
+    conv: Option<&str>,
+    request_id: &str,
+    kind: InboundKind,
+) -> Response {
+    let me = match member_of(&st.app, headers).await {
+        Ok(Some(me)) => me,
+        Ok(None) => return (StatusCode::UNAUTHORIZED, "Pick who you are first: /chat").into_response(),
+        Err(e) => return internal(e),
+    };
+    let Some(conversation) = parse_conv(conv, me.id) else {
+        return (StatusCode::BAD_REQUEST, "Unknown conversation.").into_response();
+    };
+    if request_id.is_empty() || request_id.len() > 100 {
+        return (StatusCode::BAD_REQUEST, "Missing request id.").into_response();
+    }
+    let typed = match &kind {
+        InboundKind::Command(line) => Some(format!("/tandem {line}")),
+        InboundKind::Text(t) => Some(t.clone()),
+        _ => None,
+    };
+    let ev =
+        Inbound { platform: "webchat".into(), event_id: request_id.to_string(), member_id: me.id, conversation, kind };
+    let now = st.app.clock.now();
+    let result = async {
+        let handled = if matches!(conversation, Conversation::Channel { .. }) && matches!(ev.kind, InboundKind::Text(_))
+        {
+            // Plain talk in a channel is just chat: shown to everyone, nothing for Tandem to do.
+            let mut tx = st.app.svc.store.begin().await?;
+            if !store::inbound::first_time(&mut tx, "webchat", request_id, now).await? {
+                return Ok(crate::service::Handled::Duplicate);
+            }
+            tx.commit().await?;
+            crate::service::Handled::Done
+        } else {
+            st.app.svc.handle(&ev, now).await?
+        };
+        if let (Some(text), true) = (typed, handled != crate::service::Handled::Duplicate) {
+            let mut c = st.app.svc.store.pool.acquire().await?;
+            crate::outbox::record_typed(&mut c, me.team_id, conversation, me.id, &text, now).await?;
+            st.app.outbox.delivered.notify_waiters();
+        }
+        anyhow::Ok(handled)
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            st.kick.notify_one();
+            Redirect::to(&format!("/chat?conv={}", conv_param(conversation))).into_response()
+        }
+        Err(e) => internal(e),
+    }
+}
+
+async fn send(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<SendForm>) -> Response {
+    let text = f.text.trim();
+    if text.is_empty() {
+        return Redirect::to(&format!("/chat?conv={}", f.conv.unwrap_or_default())).into_response();
+    }
+    let kind = match text.strip_prefix("/tandem") {
+        Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => {
+            InboundKind::Command(rest.trim().to_string())
+        }
+        _ => InboundKind::Text(text.to_string()),
+    };
+    dispatch(&st, &headers, f.conv.as_deref(), &f.request_id, kind).await
+}
+
+#[derive(Debug, Deserialize)]
+struct ClickForm {
+    #[serde(default)]
+    conv: Option<String>,
+    action: String,
+    request_id: String,
+}
+
+async fn click(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<ClickForm>) -> Response {
+    dispatch(&st, &headers, f.conv.as_deref(), &f.request_id, InboundKind::Click(f.action)).await
+}
+
+/// A form post: `submit`, `request_id`, `conv`, then `v0`, `v1`, … in field order.
+async fn form(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+    let mut values = Vec::new();
+    while let Some(v) = f.get(&format!("v{}", values.len())) {
+        values.push(v.clone());
+    }
+    let submit = f.get("submit").cloned().unwrap_or_default();
+    let request_id = f.get("request_id").cloned().unwrap_or_default();
+    dispatch(&st, &headers, f.get("conv").map(String::as_str), &request_id, InboundKind::Form { submit, values }).await
+}
+
+async fn messages_fragment(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {
+    match member_of(&st.app, &headers).await {
+        Ok(Some(me)) => page::messages(&st.app, &me, q.conv.as_deref())
+            .await
+            .map(|h| Html(h).into_response())
+            .unwrap_or_else(internal),
+        Ok(None) => StatusCode::UNAUTHORIZED.into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// The conversation as JSON (what the page shows, for scripts and tests).
+async fn messages_json(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {
+    let me = match member_of(&st.app, &headers).await {
+        Ok(Some(me)) => me,
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(e) => return internal(e),
+    };
+    let Some(conv) = parse_conv(q.conv.as_deref(), me.id) else { return StatusCode::BAD_REQUEST.into_response() };
+    let (kind, id) = match conv {
+        Conversation::Dm { member_id } => (ConvKind::Dm, member_id),
+        Conversation::Channel { channel_id } => (ConvKind::Channel, channel_id),
+    };
+    let result = async {
+        let mut c = st.app.svc.store.pool.acquire().await?;
+        store::webchat::conversation(&mut c, kind, id, me.id, 500).await
+    }
+    .await;
+    match result {
+        Ok(list) => axum::Json(list).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// Live updates: an event whenever the team's messages change. Polling the database as
+/// well as waiting for this process's deliveries keeps replicas in step.
+async fn events(State(st): State<ChatState>, headers: HeaderMap) -> Response {
+    let me = match member_of(&st.app, &headers).await {
+        Ok(Some(me)) => me,
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(e) => return internal(e),
+    };
+    Sse::new(changes(st.app.clone(), me.team_id)).keep_alive(KeepAlive::default()).into_response()
+}
+
+fn changes(app: App, team_id: i64) -> impl Stream<Item = Result<Event, Infallible>> {
+    futures_util::stream::unfold((app, -1i64), move |(app, last)| async move {
+        loop {
+            let current = async {
+                let mut c = app.svc.store.pool.acquire().await?;
+                store::webchat::last_change(&mut c, team_id).await
+            }
+            .await
+            .unwrap_or(last);
+            if last >= 0 && current != last {
+                return Some((Ok(Event::default().event("changed").data(current.to_string())), (app, current)));
+            }
+            let delivered = app.outbox.delivered.clone();
+            tokio::select! {
+                _ = delivered.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            }
+            if last < 0 {
+                return Some((Ok(Event::default().event("ready").data(current.to_string())), (app, current)));
+            }
+        }
+    })
+}

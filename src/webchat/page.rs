@@ -1,0 +1,143 @@
+//! Server-rendered pages of the web chat. The HTML is a Tera template here; every text a
+//! person reads in it is a label from `prompts/<locale>/labels.toml`.
+
+use super::{conv_param, parse_conv};
+use crate::app::App;
+use crate::core::model::Member;
+use crate::core::{Conversation, Locale};
+use crate::store::{self, webchat::ConvKind};
+use anyhow::Context;
+use serde_json::{Value, json};
+use std::sync::OnceLock;
+
+const PAGE: &str = include_str!("page.html");
+const MESSAGES: &str = include_str!("messages.html");
+const LABELS: [&str; 11] = [
+    "web_title",
+    "web_pick",
+    "web_channels",
+    "web_dm_bot",
+    "web_send",
+    "web_placeholder",
+    "web_logout",
+    "web_only_you",
+    "web_bot_name",
+    "web_signed_in_as",
+    "web_thread_reply",
+];
+
+fn tera() -> anyhow::Result<&'static tera::Tera> {
+    static TERA: OnceLock<Result<tera::Tera, String>> = OnceLock::new();
+    TERA.get_or_init(|| {
+        let mut t = tera::Tera::default();
+        t.add_raw_templates(vec![("messages.html", MESSAGES), ("page.html", PAGE)]).map_err(|e| format!("{e:?}"))?;
+        Ok(t)
+    })
+    .as_ref()
+    .map_err(|e| anyhow::anyhow!("web chat template: {e}"))
+}
+
+fn labels(app: &App, locale: Locale) -> Value {
+    let map: serde_json::Map<String, Value> =
+        LABELS.iter().map(|k| (k.to_string(), Value::String(app.svc.renderer.label(locale, k)))).collect();
+    Value::Object(map)
+}
+
+fn request_id() -> String {
+    (0..16).map(|_| format!("{:02x}", rand::random::<u8>())).collect()
+}
+
+fn render(ctx: Value) -> anyhow::Result<String> {
+    let ctx = tera::Context::from_value(ctx).context("page data")?;
+    tera().and_then(|t| t.render("page.html", &ctx).context("rendering the web chat page"))
+}
+
+/// "Pick who you are": every member of every team.
+pub(super) async fn login(app: &App) -> anyhow::Result<String> {
+    let mut c = app.svc.store.pool.acquire().await?;
+    let mut teams = Vec::new();
+    for team in store::teams::teams(&mut c).await? {
+        let members: Vec<Value> = store::teams::members(&mut c, team.id)
+            .await?
+            .iter()
+            .map(|m| json!({ "id": m.id, "name": m.display_name, "role": m.role.code(), "tz": m.tz.name() }))
+            .collect();
+        teams.push(json!({ "name": team.name, "members": members }));
+    }
+    render(json!({ "mode": "login", "lang": "en", "labels": labels(app, Locale::En), "teams": teams }))
+}
+
+pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::Result<String> {
+    let current = parse_conv(conv, me.id).unwrap_or(Conversation::Dm { member_id: me.id });
+    let mut c = app.svc.store.pool.acquire().await?;
+    let team = store::teams::team(&mut c, me.team_id).await?;
+    let channels: Vec<Value> = store::teams::channels(&mut c, me.team_id)
+        .await?
+        .iter()
+        .map(|ch| {
+            let conv = Conversation::Channel { channel_id: ch.id };
+            json!({ "param": conv_param(conv), "name": ch.name, "active": conv == current })
+        })
+        .collect();
+    drop(c);
+    let messages = messages_data(app, me, current).await?;
+    render(json!({
+        "mode": "chat",
+        "lang": me.locale.code(),
+        "labels": labels(app, me.locale),
+        "me": { "id": me.id, "name": me.display_name },
+        "team": team.name,
+        "channels": channels,
+        "dm_active": matches!(current, Conversation::Dm { .. }),
+        "conv": conv_param(current),
+        "messages": messages,
+        "request_id": request_id(),
+    }))
+}
+
+/// Only the message list, for live refreshes.
+pub(super) async fn messages(app: &App, me: &Member, conv: Option<&str>) -> anyhow::Result<String> {
+    let current = parse_conv(conv, me.id).unwrap_or(Conversation::Dm { member_id: me.id });
+    let messages = messages_data(app, me, current).await?;
+    render(json!({
+        "mode": "messages",
+        "lang": me.locale.code(),
+        "labels": labels(app, me.locale),
+        "conv": conv_param(current),
+        "messages": messages,
+        "request_id": request_id(),
+    }))
+}
+
+async fn messages_data(app: &App, me: &Member, conv: Conversation) -> anyhow::Result<Vec<Value>> {
+    let (kind, id) = match conv {
+        Conversation::Dm { member_id } => (ConvKind::Dm, member_id),
+        Conversation::Channel { channel_id } => (ConvKind::Channel, channel_id),
+    };
+    let mut c = app.svc.store.pool.acquire().await?;
+    let members = store::teams::members(&mut c, me.team_id).await?;
+    let list = store::webchat::conversation(&mut c, kind, id, me.id, 200).await?;
+    let bot = app.svc.renderer.label(me.locale, "web_bot_name");
+    Ok(list
+        .iter()
+        .map(|m| {
+            let author = m
+                .author_member
+                .and_then(|a| members.iter().find(|x| x.id == a))
+                .map(|x| x.display_name.clone())
+                .unwrap_or_else(|| bot.clone());
+            json!({
+                "id": m.id,
+                "author": author,
+                "bot": m.author_member.is_none(),
+                "body": m.body,
+                "private": m.visible_to.is_some(),
+                "thread_of": m.thread_of,
+                "time": m.created_at.with_timezone(&me.tz).format("%a %H:%M").to_string(),
+                "buttons": m.extra.get("buttons").cloned().unwrap_or(Value::Null),
+                "form": m.extra.get("form").cloned().unwrap_or(Value::Null),
+                "request_id": request_id(),
+            })
+        })
+        .collect())
+}

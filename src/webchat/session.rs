@@ -1,0 +1,41 @@
+//! Web chat sessions: "who you are" is a random token in a cookie, mapped to a member.
+
+use crate::app::App;
+use crate::core::model::Member;
+use crate::store;
+use axum::http::{HeaderMap, header};
+
+const COOKIE: &str = "tandem_session";
+
+/// The signed-in member, if the request carries a known session.
+pub async fn member_of(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<Member>> {
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_string());
+    let Some(token) = token else { return Ok(None) };
+    let mut c = app.svc.store.pool.acquire().await?;
+    match store::webchat::session_member(&mut c, &token).await? {
+        Some(id) => Ok(Some(store::teams::member(&mut c, id).await?)),
+        None => Ok(None),
+    }
+}
+
+/// A new session for `member_id`; returns the `Set-Cookie` value, or `None` for an unknown member.
+pub async fn create(app: &App, member_id: i64) -> anyhow::Result<Option<String>> {
+    let mut c = app.svc.store.pool.acquire().await?;
+    if store::teams::member(&mut c, member_id).await.is_err() {
+        return Ok(None);
+    }
+    let token: String = (0..32).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
+    store::webchat::create_session(&mut c, &token, member_id, app.clock.now()).await?;
+    Ok(Some(format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax")))
+}
+
+pub fn clear_cookie() -> String {
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}

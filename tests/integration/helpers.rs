@@ -1,0 +1,278 @@
+//! Start Tandem on a fresh database with a fake clock, and talk to its web chat as people do.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+use std::sync::Arc;
+use tandem::app::App;
+use tandem::clock::ManualClock;
+use tandem::config::Config;
+use tandem::core::Locale;
+use tandem::core::model::Role;
+use tandem::secret::Secret;
+use tandem::store::teams::NewMember;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database URL. SQLite: a new file in a temp dir. Postgres: a new
+/// database on the server at `TANDEM_TEST_POSTGRES_URL` (required: no quiet skip).
+pub async fn fresh_database(db: Db) -> (String, Option<tempfile::TempDir>) {
+    match db {
+        Db::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}", dir.path().join("tandem.db").display());
+            (url, Some(dir))
+        }
+        Db::Postgres => {
+            let admin = std::env::var("TANDEM_TEST_POSTGRES_URL").expect(
+                "TANDEM_TEST_POSTGRES_URL is not set: the Postgres half of the suite needs a server \
+                 (e.g. postgres://postgres:postgres@127.0.0.1:5432/postgres); .ci/run starts one",
+            );
+            sqlx::any::install_default_drivers();
+            let name = format!("tandem_test_{:016x}", rand::random::<u64>());
+            let mut conn =
+                <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.expect("connect to the test Postgres");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b).expect("admin URL ends with /database");
+            (format!("{base}/{name}"), None)
+        }
+    }
+}
+
+/// Monday 2026-11-23 07:00 UTC (08:00 in Paris).
+pub fn monday_morning() -> DateTime<Utc> {
+    "2026-11-23T07:00:00Z".parse().expect("instant")
+}
+
+pub struct TestApp {
+    pub app: App,
+    pub clock: ManualClock,
+    pub base: String,
+    pub db_url: String,
+    pub team_id: i64,
+    server: tokio::task::JoinHandle<()>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The demo-like team every scenario uses.
+pub const PEOPLE: [(&str, &str, Role, &str, Locale); 5] = [
+    ("paula", "Paula", Role::Pm, "Europe/Paris", Locale::En),
+    ("olivier", "Olivier", Role::Po, "Europe/Paris", Locale::En),
+    ("ana", "Ana", Role::Developer, "America/New_York", Locale::En),
+    ("kenji", "Kenji", Role::Developer, "Asia/Tokyo", Locale::En),
+    ("lea", "Léa", Role::Developer, "Europe/Paris", Locale::Fr),
+];
+
+impl TestApp {
+    /// Tandem on a fresh database with team "acme" (Paris, English) and `PEOPLE`.
+    pub async fn spawn(db: Db) -> TestApp {
+        let (url, dir) = fresh_database(db).await;
+        let clock = ManualClock::new(monday_morning());
+        let app = Self::start(&url, clock.clone()).await;
+        let team_id = {
+            let mut tx = app.svc.store.begin().await.expect("tx");
+            let now = monday_morning();
+            let team = tandem::store::teams::create_team(&mut tx, "acme", Locale::En, "Europe/Paris", now)
+                .await
+                .expect("team");
+            for (name, display_name, role, tz, locale) in PEOPLE {
+                let m = NewMember { name, display_name, role, tz, locale };
+                tandem::store::teams::add_member(&mut tx, team, &m, now).await.expect("member");
+            }
+            tandem::store::teams::channel_id(&mut tx, team, "team").await.expect("channel");
+            tx.commit().await.expect("commit");
+            team
+        };
+        let mut t = Self::serve(app, clock, url).await;
+        t._dir = dir;
+        t.team_id = team_id;
+        t
+    }
+
+    async fn start(url: &str, clock: ManualClock) -> App {
+        let config = Config {
+            database_url: Secret::new(url),
+            demo: false,
+            base_url: "http://tandem.test".into(),
+            ..Config::default()
+        };
+        App::build(&config, Arc::new(clock)).await.expect("Tandem starts")
+    }
+
+    async fn serve(app: App, clock: ManualClock, db_url: String) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let router = tandem::http::router(app.clone(), Arc::new(tokio::sync::Notify::new()));
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("serve");
+        });
+        TestApp { app, clock, base, db_url, team_id: 0, server, _dir: None }
+    }
+
+    /// Stop this process's server and start a new one on the same database and clock.
+    pub async fn restart(self) -> TestApp {
+        self.server.abort();
+        let app = Self::start(&self.db_url, self.clock.clone()).await;
+        let mut t = Self::serve(app, self.clock.clone(), self.db_url.clone()).await;
+        t.team_id = self.team_id;
+        t._dir = self._dir;
+        t
+    }
+
+    /// Move the clock to `t` and run what is due: jobs, then deliveries.
+    pub async fn at(&self, t: DateTime<Utc>) {
+        self.clock.set(t);
+        self.tick().await;
+    }
+
+    pub async fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+        self.tick().await;
+    }
+
+    pub async fn tick(&self) {
+        self.app.tick().await.expect("tick");
+    }
+
+    pub async fn member_id(&self, name: &str) -> i64 {
+        let mut c = self.app.svc.store.pool.acquire().await.expect("conn");
+        let members = tandem::store::teams::members(&mut c, self.team_id).await.expect("members");
+        members.iter().find(|m| m.name == name).expect("member exists").id
+    }
+
+    pub async fn channel_param(&self, name: &str) -> String {
+        let mut c = self.app.svc.store.pool.acquire().await.expect("conn");
+        let id = tandem::store::teams::channel_id(&mut c, self.team_id, name).await.expect("channel");
+        format!("channel:{id}")
+    }
+
+    /// Sign in to the web chat as `name`.
+    pub async fn person(&self, name: &str) -> Person {
+        let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let id = self.member_id(name).await;
+        let r = client
+            .post(format!("{}/chat/login", self.base))
+            .form(&[("member_id", id.to_string())])
+            .send()
+            .await
+            .expect("login");
+        assert!(r.status().is_success(), "login as {name}: {}", r.status());
+        Person { client, base: self.base.clone() }
+    }
+}
+
+/// Someone using the web chat in a browser.
+pub struct Person {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+pub fn request_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+impl Person {
+    /// Type `text` in a conversation (`dm` or `channel:ID`), with a fresh request id.
+    pub async fn say(&self, conv: &str, text: &str) {
+        self.say_with_id(conv, text, &request_id()).await;
+    }
+
+    pub async fn say_with_id(&self, conv: &str, text: &str, id: &str) {
+        let r = self
+            .client
+            .post(format!("{}/chat/send", self.base))
+            .form(&[("conv", conv), ("text", text), ("request_id", id)])
+            .send()
+            .await
+            .expect("send");
+        assert!(r.status().is_success(), "send {text:?}: {}", r.status());
+    }
+
+    pub async fn click(&self, conv: &str, action: &str) {
+        let r = self
+            .client
+            .post(format!("{}/chat/click", self.base))
+            .form(&[("conv", conv), ("action", action), ("request_id", &request_id())])
+            .send()
+            .await
+            .expect("click");
+        assert!(r.status().is_success(), "click {action}: {}", r.status());
+    }
+
+    pub async fn submit_form(&self, conv: &str, submit: &str, values: &[&str]) {
+        let mut fields = vec![
+            ("conv".to_string(), conv.to_string()),
+            ("submit".into(), submit.into()),
+            ("request_id".into(), request_id()),
+        ];
+        for (i, v) in values.iter().enumerate() {
+            fields.push((format!("v{i}"), v.to_string()));
+        }
+        let r = self.client.post(format!("{}/chat/form", self.base)).form(&fields).send().await.expect("form");
+        assert!(r.status().is_success(), "form {submit}: {}", r.status());
+    }
+
+    /// The conversation as this person sees it, oldest first.
+    pub async fn messages(&self, conv: &str) -> Vec<Value> {
+        let r = self
+            .client
+            .get(format!("{}/api/chat/messages", self.base))
+            .query(&[("conv", conv)])
+            .send()
+            .await
+            .expect("messages");
+        assert!(r.status().is_success(), "messages: {}", r.status());
+        r.json().await.expect("json")
+    }
+
+    /// Bodies of the bot's messages in a conversation.
+    pub async fn bot_lines(&self, conv: &str) -> Vec<String> {
+        self.messages(conv)
+            .await
+            .iter()
+            .filter(|m| m["author_member"].is_null())
+            .map(|m| m["body"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// The bot's last message in a conversation.
+    pub async fn last_bot(&self, conv: &str) -> String {
+        self.bot_lines(conv).await.pop().unwrap_or_default()
+    }
+
+    /// The latest button whose action starts with `prefix` (`skip:`, `form:`, `resolve:`),
+    /// with its label: buttons are found by what they do, whatever the person's language.
+    pub async fn button(&self, conv: &str, prefix: &str) -> (String, String) {
+        let msgs = self.messages(conv).await;
+        msgs.iter()
+            .rev()
+            .flat_map(|m| m["extra"]["buttons"].as_array().cloned().unwrap_or_default())
+            .find(|b| b["action"].as_str().is_some_and(|a| a.starts_with(prefix)))
+            .map(|b| {
+                (
+                    b["action"].as_str().unwrap_or_default().to_string(),
+                    b["label"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .unwrap_or_else(|| panic!("no {prefix} button in {conv}: {msgs:#?}"))
+    }
+
+    /// The latest form offered in a conversation: (submit action, current values).
+    pub async fn form(&self, conv: &str) -> (String, Vec<String>) {
+        let msgs = self.messages(conv).await;
+        let form = msgs.iter().rev().find_map(|m| m["extra"]["form"].as_object().cloned()).expect("a form");
+        let values = form["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .map(|f| f["value"].as_str().unwrap_or_default().to_string())
+            .collect();
+        (form["submit"].as_str().expect("submit").to_string(), values)
+    }
+}

@@ -1,0 +1,103 @@
+//! Two Tandem processes on one Postgres fire each stand-up exactly once.
+
+use crate::helpers::{Db, fresh_database};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tandem::core::Locale;
+use tandem::core::model::{Question, ReportFormat, Role, StandupSettings};
+use tandem::store::jobs::JobKind;
+use tandem::store::teams::NewMember;
+
+struct Replica(Child);
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn replica(url: &str, name: &str) -> Replica {
+    let child = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .arg("serve")
+        .env("TANDEM_DATABASE_URL", url)
+        .env("TANDEM_LISTEN", "127.0.0.1:0")
+        .env("TANDEM_DEMO", "0")
+        .env("TANDEM_TICK_MS", "50")
+        .env("TANDEM_INSTANCE", name)
+        .env("TANDEM_CONFIG", "/dev/null")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start a replica");
+    Replica(child)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_postgres_fire_200_stand_ups_exactly_once() {
+    let (url, _) = fresh_database(Db::Postgres).await;
+    let store = tandem::store::Store::connect(&url).await.expect("store");
+    let now = chrono::Utc::now();
+    let mut tx = store.begin().await.expect("tx");
+    let team = tandem::store::teams::create_team(&mut tx, "load", Locale::En, "UTC", now).await.expect("team");
+    for i in 0..3 {
+        let m = NewMember {
+            name: &format!("dev{i}"),
+            display_name: &format!("Dev {i}"),
+            role: Role::Developer,
+            tz: "UTC",
+            locale: Locale::En,
+        };
+        tandem::store::teams::add_member(&mut tx, team, &m, now).await.expect("member");
+    }
+    let channel = tandem::store::teams::channel_id(&mut tx, team, "team").await.expect("channel");
+    for i in 0..200 {
+        let s = StandupSettings {
+            name: format!("standup-{i}"),
+            channel: "team".into(),
+            schedule: "0 9 * * *".into(),
+            tz: "UTC".into(),
+            member_local_time: false,
+            questions: vec![Question { text: "Done?".into(), blocker: false }],
+            window_minutes: 120,
+            report_format: ReportFormat::Summary,
+            max_reminders: 0,
+            remind_after_minutes: 60,
+            escalate_after_days: 2,
+            participants: vec![],
+        };
+        let id =
+            tandem::store::standups::create(&mut tx, team, channel, &s, None, now).await.expect("create").expect("new");
+        // Due a few seconds ago: all 200 in the same minute.
+        tandem::store::jobs::schedule(&mut tx, JobKind::StandupOpen, id, 0, now - chrono::Duration::seconds(5))
+            .await
+            .expect("job");
+    }
+    tx.commit().await.expect("commit");
+
+    let _a = replica(&url, "replica-a");
+    let _b = replica(&url, "replica-b");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let count = |sql: &'static str| {
+        let pool = store.pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.expect("count") }
+    };
+    loop {
+        let rounds = count("SELECT COUNT(*) FROM rounds").await;
+        let pending = count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").await;
+        if rounds == 200 && pending == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "timed out: {rounds} rounds, {pending} undelivered");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Let both replicas take one more look before counting.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(count("SELECT COUNT(*) FROM rounds").await, 200);
+    assert_eq!(count("SELECT COUNT(DISTINCT standup_id) FROM rounds").await, 200, "every stand-up fired");
+    assert_eq!(count("SELECT COUNT(*) FROM round_participants").await, 600);
+    let dms = count("SELECT COUNT(*) FROM webchat_messages WHERE conv_kind = 'dm' AND body LIKE '%1/1 Done?%'").await;
+    assert_eq!(dms, 600, "one DM per participant per stand-up, none twice");
+    let next_days = count("SELECT COUNT(*) FROM jobs WHERE kind = 'standup_open'").await;
+    assert_eq!(next_days, 200, "each stand-up is planned again, once");
+}
