@@ -72,7 +72,7 @@ pub(super) async fn stats(ctx: &mut Ctx<'_>, from: Option<NaiveDate>, to: Option
     let entries = store::history::entries(ctx.c, ctx.team.id, None, from, to).await?;
     let stats = member_stats(&participations(&entries));
     let (expected, answered) = stats.iter().fold((0, 0), |(e, a), s| (e + s.expected, a + s.answered));
-    let team_rate = if expected == 0 { 100 } else { answered * 100 / expected };
+    let team_rate = (answered * 100).checked_div(expected).unwrap_or(100);
     ctx.reply(
         "stats",
         json!({ "from": from.to_string(), "to": to.to_string(), "members": stats, "team_rate": team_rate }),

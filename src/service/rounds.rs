@@ -342,11 +342,11 @@ pub(super) async fn excuse_open_rounds(
     let rounds = store::rounds::in_period(ctx.c, ctx.team.id, today, today).await?;
     let mut n = 0;
     for r in rounds.iter().filter(|r| standup_name.is_none_or(|s| s == r.standup_name)) {
-        if let Some(p) = store::rounds::participant(ctx.c, r.id, ctx.me.id).await? {
-            if p.status.is_waiting() {
-                set_excused(ctx, p, status).await?;
-                n += 1;
-            }
+        if let Some(p) = store::rounds::participant(ctx.c, r.id, ctx.me.id).await?
+            && p.status.is_waiting()
+        {
+            set_excused(ctx, p, status).await?;
+            n += 1;
         }
     }
     Ok(n)
@@ -446,13 +446,13 @@ async fn refresh_report(
         crate::core::model::ReportFormat::Thread => "standup_report_header",
     };
     out.push(Effect::Update { key: key.clone(), message: Message::new(template, data, locale) });
-    if let (crate::core::model::ReportFormat::Thread, Some(id)) = (format, late_member) {
-        if let Some(p) = people.iter().find(|p| p.member_id == id) {
-            let mut m = Message::new("standup_report_person", person_data(&round.standup_name, p), locale);
-            m.thread_of = Some(key.clone());
-            let target = Target::Channel { channel_id: round.channel_id };
-            out.push(Effect::post_keyed(target, m, format!("{key}:{id}")));
-        }
+    if let (crate::core::model::ReportFormat::Thread, Some(id)) = (format, late_member)
+        && let Some(p) = people.iter().find(|p| p.member_id == id)
+    {
+        let mut m = Message::new("standup_report_person", person_data(&round.standup_name, p), locale);
+        m.thread_of = Some(key.clone());
+        let target = Target::Channel { channel_id: round.channel_id };
+        out.push(Effect::post_keyed(target, m, format!("{key}:{id}")));
     }
     Ok(())
 }

@@ -67,9 +67,7 @@ pub fn member_stats(entries: &[Participation]) -> Vec<MemberStats> {
                     Status::Away | Status::Skipped | Status::Holiday => s.excused += 1,
                 }
             }
-            if s.expected > 0 {
-                s.rate_percent = s.answered * 100 / s.expected;
-            }
+            s.rate_percent = (s.answered * 100).checked_div(s.expected).unwrap_or(100);
             s
         })
         .collect()
