@@ -92,7 +92,7 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     ));
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
-            let _ = tokio::signal::ctrl_c().await;
+            stop_signal().await;
             tracing::info!("shutting down");
             let _ = stop_tx.send(true);
         })
@@ -100,6 +100,28 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
         .context("serving HTTP")?;
     background.await.context("background loop")?;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM from a service manager or container runtime.
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
 }
 
 async fn wait_for(mut rx: tokio::sync::watch::Receiver<bool>) {

@@ -12,7 +12,10 @@ pub async fn seed_if_empty(svc: &Service, now: DateTime<Utc>) -> anyhow::Result<
     if store::teams::count_teams(&mut tx).await? > 0 {
         return Ok(false);
     }
-    let team = store::teams::create_team(&mut tx, "demo", Locale::En, "Europe/Paris", now).await?;
+    // Replicas starting together on an empty Postgres race here; one seeds, the others see it.
+    let Some(team) = store::teams::create_team_if_new(&mut tx, "demo", Locale::En, "Europe/Paris", now).await? else {
+        return Ok(false);
+    };
     let people = [
         ("paula", "Paula (PM)", Role::Pm, "Europe/Paris", Locale::En),
         ("olivier", "Olivier (PO)", Role::Po, "Europe/Paris", Locale::Fr),

@@ -20,10 +20,33 @@ struct Cli {
 enum Cmd {
     /// Run Tandem: HTTP server, web chat, scheduler and delivery.
     Serve,
+    /// Teams.
+    Team {
+        #[command(subcommand)]
+        command: TeamCmd,
+    },
     /// Schedules.
     Schedule {
         #[command(subcommand)]
         command: ScheduleCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TeamCmd {
+    /// Create a team with its first member, who can then set everything up in the chat.
+    Create {
+        /// The team's name, e.g. acme.
+        name: String,
+        /// The team's IANA time zone (stand-up default).
+        #[arg(long, default_value = "UTC")]
+        tz: String,
+        /// The team's language: en or fr.
+        #[arg(long, default_value = "en")]
+        locale: String,
+        /// The first member's name; they get the PM role.
+        #[arg(long)]
+        admin: String,
     },
 }
 
@@ -52,6 +75,15 @@ fn main() -> ExitCode {
         Cmd::Schedule { command: ScheduleCmd::Preview { expr, tz, from, n } } => {
             preview(&expr, &tz, from.as_deref(), n)
         }
+        Cmd::Team { command: TeamCmd::Create { name, tz, locale, admin } } => {
+            match create_team(&name, &tz, &locale, &admin) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("tandem: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }
 
@@ -72,6 +104,44 @@ fn run_server() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `tandem team create`: a team and its first member (PM), on the configured database.
+fn create_team(name: &str, tz: &str, locale: &str, admin: &str) -> anyhow::Result<()> {
+    use tandem::core::text::check_name;
+    let name = check_name(name)
+        .map_err(|_| anyhow::anyhow!("{name:?} is not a valid team name (letters, digits, - and _), e.g. acme"))?;
+    let admin = check_name(admin).map_err(|_| anyhow::anyhow!("{admin:?} is not a valid member name, e.g. paula"))?;
+    let zone: chrono_tz::Tz =
+        tz.parse().map_err(|_| anyhow::anyhow!("{tz:?} is not an IANA time zone, e.g. Europe/Paris"))?;
+    let locale =
+        Locale::parse(locale).ok_or_else(|| anyhow::anyhow!("{locale:?} is not a language Tandem speaks: en or fr"))?;
+    let config = tandem::config::Config::load(|k| std::env::var(k).ok())?;
+    let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    rt.block_on(async {
+        let store = tandem::store::Store::connect(config.database_url.expose()).await?;
+        let now = Utc::now();
+        let mut tx = store.begin().await?;
+        let Some(team) = tandem::store::teams::create_team_if_new(&mut tx, &name, locale, zone.name(), now).await?
+        else {
+            anyhow::bail!("a team named {name} exists already");
+        };
+        let member = tandem::store::teams::NewMember {
+            name: &admin,
+            display_name: &admin,
+            role: tandem::core::model::Role::Pm,
+            tz: zone.name(),
+            locale,
+        };
+        tandem::store::teams::add_member(&mut tx, team, &member, now).await?;
+        tandem::store::teams::channel_id(&mut tx, team, "general").await?;
+        tx.commit().await?;
+        println!(
+            "Created team {name} with {admin} (PM) and #general. Open {}/chat as {admin}.",
+            config.base_url.trim_end_matches('/')
+        );
+        Ok(())
+    })
 }
 
 /// `tandem schedule preview`: errors say what is wrong and show an example, in English.

@@ -91,9 +91,13 @@ impl ReportFormat {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
+    /// The question as the team wrote it (for a default question: in the team's language).
     pub text: String,
     /// Answers to this question open blockers.
     pub blocker: bool,
+    /// For a default question, its label key: each member reads it in their own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// Everything that defines a stand-up, as stored.

@@ -85,6 +85,30 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, cmd: Command) -> Outcome<()> {
         Command::Rollup { week } => history::rollup(ctx, week).await?,
         Command::Export { format, from, to } => history::export_link(ctx, format, from, to)?,
         Command::Me { tz, locale, quiet } => me(ctx, tz, locale, quiet).await?,
+        Command::MemberAdd { name, role, display_name, tz, locale } => {
+            require_manager(ctx)?;
+            let members = store::teams::members(ctx.c, ctx.team.id).await?;
+            if members.iter().any(|m| m.name == name) {
+                return Err(UserError::new("error_member_exists", json!({ "name": name })).into());
+            }
+            let display = display_name.unwrap_or_else(|| name.clone());
+            let tz = tz.unwrap_or_else(|| ctx.team.tz.name().to_string());
+            let locale = locale.unwrap_or(ctx.team.locale);
+            let new = store::teams::NewMember { name: &name, display_name: &display, role, tz: &tz, locale };
+            store::teams::add_member(ctx.c, ctx.team.id, &new, ctx.now).await?;
+            ctx.reply(
+                "member_added",
+                json!({ "name": name, "display": display, "role": role.code(), "tz": tz, "locale": locale.code() }),
+            );
+        }
+        Command::MemberList => {
+            let members: Vec<Value> = store::teams::members(ctx.c, ctx.team.id)
+                .await?
+                .iter()
+                .map(|m| json!({ "name": m.name, "display": m.display_name, "role": m.role.code(), "tz": m.tz.name(), "locale": m.locale.code() }))
+                .collect();
+            ctx.reply("member_list", json!({ "members": members }));
+        }
     }
     Ok(())
 }
@@ -116,9 +140,13 @@ async fn find(ctx: &mut Ctx<'_>, name: &str) -> Outcome<Standup> {
 
 fn default_questions(r: &Renderer, locale: Locale) -> Vec<Question> {
     vec![
-        Question { text: r.label(locale, "question_yesterday"), blocker: false },
-        Question { text: r.label(locale, "question_today"), blocker: false },
-        Question { text: r.label(locale, "question_blockers"), blocker: true },
+        Question {
+            text: r.label(locale, "question_yesterday"),
+            blocker: false,
+            key: Some("question_yesterday".into()),
+        },
+        Question { text: r.label(locale, "question_today"), blocker: false, key: Some("question_today".into()) },
+        Question { text: r.label(locale, "question_blockers"), blocker: true, key: Some("question_blockers".into()) },
     ]
 }
 

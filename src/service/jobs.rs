@@ -71,7 +71,7 @@ async fn run_one(svc: &Service, job: &Job, now: DateTime<Utc>) -> anyhow::Result
         JobKind::StandupDeadline => {
             let round = store::rounds::get(&mut tx, job.subject_id).await?;
             team_id = round.team_id;
-            rounds::post_report(&mut tx, round.id, now, &mut out).await?;
+            rounds::post_report(&mut tx, &svc.renderer, round.id, now, &mut out).await?;
             store::jobs::finish(&mut tx, job.id).await?;
             Ran::Done
         }
@@ -119,7 +119,7 @@ async fn open(
         None => store::jobs::finish(c, job.id).await?,
     }
     let late = lateness > Duration::minutes(1);
-    rounds::open_round(c, &s, job.due_at, now, member.as_ref(), late, out).await?;
+    rounds::open_round(c, &svc.renderer, &s, job.due_at, now, member.as_ref(), late, out).await?;
     Ok(Ran::Done)
 }
 

@@ -8,10 +8,19 @@ use crate::core::standup::report::{BlockerLine, PersonReport, ReportAnswer, pers
 use crate::core::standup::{self, Status};
 use crate::core::text::{check_length, is_blocker};
 use crate::core::{Effect, Form, FormField, Message, Target, UserError};
+use crate::render::Renderer;
 use crate::store::jobs::JobKind;
 use crate::store::rounds::{NewRound, Participant, Round};
 use crate::store::standups::Standup;
 use crate::store::{self, Conn};
+
+/// A question in `locale`: default questions follow each reader's language.
+fn question_text(r: &Renderer, q: &crate::core::model::Question, locale: crate::core::Locale) -> String {
+    match &q.key {
+        Some(key) => r.label(locale, key),
+        None => q.text.clone(),
+    }
+}
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
@@ -47,15 +56,17 @@ pub(super) async fn sync_jobs(c: &mut Conn, s: &Standup, now: DateTime<Utc>, rep
 /// `standup run`: open today's round now for everyone. False if today's round exists.
 pub(super) async fn open_now(ctx: &mut Ctx<'_>, s: &Standup) -> Outcome<bool> {
     let mut out = Vec::new();
-    let opened = open_round(ctx.c, s, ctx.now, ctx.now, None, false, &mut out).await?;
+    let opened = open_round(ctx.c, &ctx.svc.renderer, s, ctx.now, ctx.now, None, false, &mut out).await?;
     ctx.out.extend(out);
     Ok(opened)
 }
 
 /// Open the round of the day of `due`. With `member`, only that member is asked now
 /// (the stand-up fires in each member's zone); otherwise everyone is.
+#[allow(clippy::too_many_arguments)] // reason: one call per trigger (job, command), each naming every input
 pub(super) async fn open_round(
     c: &mut Conn,
+    r: &Renderer,
     s: &Standup,
     due: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -123,7 +134,7 @@ pub(super) async fn open_round(
         p.status = Status::Asked;
         p.asked_at = Some(now);
         store::rounds::save_participant(c, &p).await?;
-        out.push(open_dm(c, &round, s, m, late).await?);
+        out.push(open_dm(c, r, &round, s, m, late).await?);
         if s.settings.max_reminders > 0 {
             let at = now + Duration::minutes(s.settings.remind_after_minutes);
             if at < round.deadline_at {
@@ -131,13 +142,20 @@ pub(super) async fn open_round(
             }
         }
     }
-    maybe_report(c, round.id, now, out).await?;
+    maybe_report(c, r, round.id, now, out).await?;
     Ok(true)
 }
 
-async fn open_dm(c: &mut Conn, round: &Round, s: &Standup, m: &Member, late: bool) -> anyhow::Result<Effect> {
+async fn open_dm(
+    c: &mut Conn,
+    r: &Renderer,
+    round: &Round,
+    s: &Standup,
+    m: &Member,
+    late: bool,
+) -> anyhow::Result<Effect> {
     let blockers = store::rounds::open_blockers(c, s.team_id, Some(m.id)).await?;
-    let first = round.questions.first().map(|q| q.text.clone()).unwrap_or_default();
+    let first = round.questions.first().map(|q| question_text(r, q, m.locale)).unwrap_or_default();
     let data = json!({
         "standup": s.settings.name,
         "day": round.day.to_string(),
@@ -167,11 +185,13 @@ pub(super) async fn take_text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
     let Some(q) = round.questions.get(p.next_question) else {
         return Err(UserError::plain("dm_nothing_to_answer").into());
     };
-    store::rounds::save_answer(ctx.c, round.id, ctx.me.id, p.next_question, &q.text, text.trim(), ctx.now).await?;
+    let asked = question_text(&ctx.svc.renderer, q, ctx.me.locale);
+    store::rounds::save_answer(ctx.c, round.id, ctx.me.id, p.next_question, &asked, text.trim(), ctx.now).await?;
     p.next_question += 1;
     if let Some(next) = round.questions.get(p.next_question) {
         store::rounds::save_participant(ctx.c, &p).await?;
-        let data = json!({ "question": next.text, "n": p.next_question + 1, "total": round.questions.len() });
+        let next = question_text(&ctx.svc.renderer, next, ctx.me.locale);
+        let data = json!({ "question": next, "n": p.next_question + 1, "total": round.questions.len() });
         ctx.out.push(Effect::post(
             Target::Dm { member_id: ctx.me.id },
             Message::new("standup_dm_question", data, ctx.me.locale),
@@ -207,7 +227,10 @@ async fn complete(ctx: &mut Ctx<'_>, round: &Round, mut p: Participant) -> Outco
     }
     let qa: Vec<_> = answers
         .iter()
-        .map(|(i, a)| json!({ "question": round.questions.get(*i).map(|q| q.text.clone()).unwrap_or_default(), "answer": a }))
+        .map(|(i, a)| {
+            let q = round.questions.get(*i).map(|q| question_text(&ctx.svc.renderer, q, ctx.me.locale));
+            json!({ "question": q.unwrap_or_default(), "answer": a })
+        })
         .collect();
     let data = json!({ "standup": round.standup_name, "answers": qa, "late": p.late, "edited": !first_time });
     let mut msg = Message::new("standup_dm_thanks", data, ctx.me.locale);
@@ -217,9 +240,9 @@ async fn complete(ctx: &mut Ctx<'_>, round: &Round, mut p: Participant) -> Outco
     ctx.out.push(Effect::post(Target::Dm { member_id: ctx.me.id }, msg));
     let mut out = Vec::new();
     if round.reported_at.is_some() {
-        refresh_report(ctx.c, round, Some(ctx.me.id), &mut out).await?;
+        refresh_report(ctx.c, &ctx.svc.renderer, round, Some(ctx.me.id), &mut out).await?;
     } else {
-        maybe_report(ctx.c, round.id, ctx.now, &mut out).await?;
+        maybe_report(ctx.c, &ctx.svc.renderer, round.id, ctx.now, &mut out).await?;
     }
     ctx.out.extend(out);
     Ok(())
@@ -261,7 +284,7 @@ async fn open_form(ctx: &mut Ctx<'_>, round_id: i64) -> Outcome<()> {
         .iter()
         .enumerate()
         .map(|(i, q)| FormField {
-            label: q.text.clone(),
+            label: question_text(&ctx.svc.renderer, q, ctx.me.locale),
             value: answers.iter().find(|(j, _)| *j == i).map(|(_, a)| a.clone()).unwrap_or_default(),
         })
         .collect();
@@ -306,7 +329,8 @@ pub(super) async fn take_form(ctx: &mut Ctx<'_>, submit: &str, values: &[String]
         check_length(v)?;
     }
     for (i, (q, v)) in round.questions.iter().zip(values).enumerate() {
-        store::rounds::save_answer(ctx.c, round_id, ctx.me.id, i, &q.text, v.trim(), ctx.now).await?;
+        let asked = question_text(&ctx.svc.renderer, q, ctx.me.locale);
+        store::rounds::save_answer(ctx.c, round_id, ctx.me.id, i, &asked, v.trim(), ctx.now).await?;
     }
     let mut p = p;
     p.next_question = round.questions.len();
@@ -366,9 +390,9 @@ async fn set_excused(ctx: &mut Ctx<'_>, mut p: Participant, status: Status) -> O
     let round = store::rounds::get(ctx.c, p.round_id).await?;
     let mut out = Vec::new();
     if round.reported_at.is_some() {
-        refresh_report(ctx.c, &round, None, &mut out).await?;
+        refresh_report(ctx.c, &ctx.svc.renderer, &round, None, &mut out).await?;
     } else {
-        maybe_report(ctx.c, round.id, ctx.now, &mut out).await?;
+        maybe_report(ctx.c, &ctx.svc.renderer, round.id, ctx.now, &mut out).await?;
     }
     ctx.out.extend(out);
     Ok(())
@@ -377,13 +401,14 @@ async fn set_excused(ctx: &mut Ctx<'_>, mut p: Participant, status: Status) -> O
 /// Post the report if nobody is still expected.
 pub(super) async fn maybe_report(
     c: &mut Conn,
+    r: &Renderer,
     round_id: i64,
     now: DateTime<Utc>,
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<()> {
     let ps = store::rounds::participants(c, round_id).await?;
     if ps.iter().all(|p| !p.status.is_waiting()) {
-        post_report(c, round_id, now, out).await?;
+        post_report(c, r, round_id, now, out).await?;
     }
     Ok(())
 }
@@ -391,6 +416,7 @@ pub(super) async fn maybe_report(
 /// Post the round's report once (at the deadline, or when everyone is done).
 pub(super) async fn post_report(
     c: &mut Conn,
+    r: &Renderer,
     round_id: i64,
     now: DateTime<Utc>,
     out: &mut Vec<Effect>,
@@ -400,7 +426,7 @@ pub(super) async fn post_report(
     }
     store::jobs::cancel(c, JobKind::StandupDeadline, round_id, None).await?;
     let round = store::rounds::get(c, round_id).await?;
-    let (data, people, locale) = report_parts(c, &round).await?;
+    let (data, people, locale) = report_parts(c, r, &round).await?;
     let key = format!("report:{}", round.id);
     let target = Target::Channel { channel_id: round.channel_id };
     let format = match store::standups::get(c, round.standup_id).await? {
@@ -431,11 +457,12 @@ pub(super) async fn post_report(
 /// in thread format, a late answer also gets its own reply.
 async fn refresh_report(
     c: &mut Conn,
+    r: &Renderer,
     round: &Round,
     late_member: Option<i64>,
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<()> {
-    let (data, people, locale) = report_parts(c, round).await?;
+    let (data, people, locale) = report_parts(c, r, round).await?;
     let key = format!("report:{}", round.id);
     let format = match store::standups::get(c, round.standup_id).await? {
         Some(s) => s.settings.report_format,
@@ -459,6 +486,7 @@ async fn refresh_report(
 
 async fn report_parts(
     c: &mut Conn,
+    r: &Renderer,
     round: &Round,
 ) -> anyhow::Result<(serde_json::Value, Vec<PersonReport>, crate::core::Locale)> {
     let team = store::teams::team(c, round.team_id).await?;
@@ -479,7 +507,7 @@ async fn report_parts(
                 .map(|(i, a)| {
                     let q = round.questions.get(i);
                     ReportAnswer {
-                        question: q.map(|q| q.text.clone()).unwrap_or_default(),
+                        question: q.map(|q| question_text(r, q, team.locale)).unwrap_or_default(),
                         blocker: q.is_some_and(|q| q.blocker) && is_blocker(&a),
                         answer: a,
                     }
@@ -541,7 +569,7 @@ pub(super) async fn resolve(ctx: &mut Ctx<'_>, blocker_id: i64) -> Outcome<()> {
     let round = store::rounds::get(ctx.c, b.round_id).await?;
     if round.reported_at.is_some() {
         let mut out = Vec::new();
-        refresh_report(ctx.c, &round, None, &mut out).await?;
+        refresh_report(ctx.c, &ctx.svc.renderer, &round, None, &mut out).await?;
         ctx.out.extend(out);
     }
     Ok(())

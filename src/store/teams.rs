@@ -33,6 +33,27 @@ pub async fn create_team(
     Ok(row.try_get(0)?)
 }
 
+/// Creates a team unless one has that name; `None` when it existed (another replica won).
+pub async fn create_team_if_new(
+    c: &mut Conn,
+    name: &str,
+    locale: Locale,
+    tz: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    let row = sqlx::query(
+        "INSERT INTO teams (name, locale, tz, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING RETURNING id",
+    )
+    .bind(name)
+    .bind(locale.code())
+    .bind(tz)
+    .bind(ms(now))
+    .fetch_optional(&mut *c)
+    .await
+    .context("creating a team")?;
+    row.map(|r| r.try_get(0).map_err(Into::into)).transpose()
+}
+
 pub async fn count_teams(c: &mut Conn) -> anyhow::Result<i64> {
     Ok(sqlx::query("SELECT COUNT(*) FROM teams").fetch_one(&mut *c).await?.try_get(0)?)
 }

@@ -44,3 +44,25 @@ fn preview_refuses_a_bad_expression_or_zone_with_an_example() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("never fires"));
 }
+
+#[test]
+fn team_create_makes_a_team_whose_admin_can_sign_in_and_refuses_a_duplicate() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args(args)
+            .env("TANDEM_DATABASE_URL", &url)
+            .env("TANDEM_CONFIG", "/dev/null")
+            .output()
+            .expect("run")
+    };
+    let out = run(&["team", "create", "acme", "--tz", "Europe/Paris", "--admin", "paula"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Created team acme with paula (PM)"));
+    let again = run(&["team", "create", "acme", "--admin", "paula"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let bad = run(&["team", "create", "beta", "--tz", "Paris", "--admin", "x"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("e.g. Europe/Paris"));
+}

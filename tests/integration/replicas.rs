@@ -58,7 +58,7 @@ async fn two_processes_on_one_postgres_fire_200_stand_ups_exactly_once() {
             schedule: "0 9 * * *".into(),
             tz: "UTC".into(),
             member_local_time: false,
-            questions: vec![Question { text: "Done?".into(), blocker: false }],
+            questions: vec![Question { text: "Done?".into(), blocker: false, key: None }],
             window_minutes: 120,
             report_format: ReportFormat::Summary,
             max_reminders: 0,

@@ -136,3 +136,29 @@ async fn history_stats_and_export_show_what_was_answered(db: Db) {
         reqwest::get(format!("{}/export/answers.json?from=2026-11-23&to=2026-11-25", t.base)).await.expect("export");
     assert_eq!(anonymous.status(), 401, "exports need a session");
 }
+
+on_both_databases!(a_manager_adds_a_member_who_can_then_take_part, member_add_on_sqlite, member_add_on_postgres);
+
+async fn a_manager_adds_a_member_who_can_then_take_part(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let olivier = t.person("olivier").await;
+    olivier.say(&team, r#"/tandem member add sam role=developer display="Sam Okafor" tz=Africa/Lagos locale=fr"#).await;
+    olivier.say(&team, "/tandem member add sam").await;
+    olivier.say(&team, "/tandem member list").await;
+    t.tick().await;
+    let lines = olivier.bot_lines(&team).await;
+    assert!(lines[0].starts_with("Added Sam Okafor (@sam): developer, Africa/Lagos, fr"), "{lines:#?}");
+    assert!(lines[1].contains("already a member named @sam"));
+    assert!(lines[2].contains("• Sam Okafor (@sam) — developer, Africa/Lagos, fr"));
+    olivier
+        .say(&team, r#"/tandem standup create daily channel=team schedule="0 9 * * *" tz=Africa/Lagos members=sam"#)
+        .await;
+    t.at("2026-11-23T08:00:00Z".parse().expect("instant")).await;
+    let sam = t.person("sam").await;
+    assert!(
+        sam.last_bot("dm").await.contains("1/3 Qu'avez-vous fait"),
+        "Sam reads French: {}",
+        sam.last_bot("dm").await
+    );
+}

@@ -7,7 +7,8 @@ pub mod action;
 pub mod options;
 pub mod tokens;
 
-use super::UserError;
+use super::model::Role;
+use super::{Locale, UserError};
 use chrono::NaiveDate;
 pub use options::StandupOptions;
 use serde_json::json;
@@ -38,6 +39,8 @@ pub enum Command {
     Rollup { week: Option<NaiveDate> },
     Export { format: ExportFormat, from: Option<NaiveDate>, to: Option<NaiveDate> },
     Me { tz: Option<String>, locale: Option<String>, quiet: Option<String> },
+    MemberAdd { name: String, role: Role, display_name: Option<String>, tz: Option<String>, locale: Option<Locale> },
+    MemberList,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,6 +230,43 @@ pub static REGISTRY: &[Spec] = &[
             a.finish(usage)?;
             Ok(cmd)
         },
+    },
+    Spec {
+        words: &["member", "add"],
+        usage: "/tandem member add NAME [role=developer|pm|po|sm|stakeholder] [display=\"Ana Lima\"] [tz=America/New_York] [locale=en|fr]",
+        parse: |mut a, usage| {
+            let name = one_name(&a, usage)?;
+            let role = match a.take("role") {
+                None => Role::Developer,
+                Some(r) => Role::parse(&r).ok_or_else(|| {
+                    UserError::new(
+                        "error_bad_choice",
+                        json!({ "value": r, "choices": "developer, pm, po, sm, stakeholder", "usage": "role=po" }),
+                    )
+                })?,
+            };
+            let tz = a.take("tz").map(|tz| options::check_tz(&tz)).transpose()?;
+            let locale = match a.take("locale") {
+                None => None,
+                Some(l) => Some(Locale::parse(&l).ok_or_else(|| {
+                    UserError::new("error_bad_choice", json!({ "value": l, "choices": "en, fr", "usage": "locale=fr" }))
+                })?),
+            };
+            let display_name = a.take("display").map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+            if display_name.as_ref().is_some_and(|d| d.chars().count() > 80) {
+                return Err(UserError::new(
+                    "error_too_long",
+                    json!({ "length": display_name.map(|d| d.chars().count()), "max": 80 }),
+                ));
+            }
+            a.finish(usage)?;
+            Ok(Command::MemberAdd { name, role, display_name, tz, locale })
+        },
+    },
+    Spec {
+        words: &["member", "list"],
+        usage: "/tandem member list",
+        parse: |a, u| no_args(&a, u, Command::MemberList),
     },
 ];
 

@@ -137,8 +137,8 @@ fn parse_questions(s: &str) -> Result<Vec<Question>, UserError> {
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(|q| match q.strip_prefix("blocker:") {
-            Some(rest) => Question { text: rest.trim().to_string(), blocker: true },
-            None => Question { text: q.to_string(), blocker: false },
+            Some(rest) => Question { text: rest.trim().to_string(), blocker: true, key: None },
+            None => Question { text: q.to_string(), blocker: false, key: None },
         })
         .collect();
     if questions.is_empty() || questions.len() > MAX_QUESTIONS || questions.iter().any(|q| q.text.chars().count() > 300)
