@@ -8,6 +8,7 @@ mod page;
 mod session;
 
 use crate::app::App;
+use crate::core::model::Member;
 use crate::core::{Conversation, Inbound, InboundKind};
 use crate::store::{self, webchat::ConvKind};
 use axum::Router;
@@ -52,14 +53,18 @@ pub(crate) struct ConvQuery {
     conv: Option<String>,
 }
 
-pub(crate) fn parse_conv(s: Option<&str>, me: i64) -> Option<Conversation> {
-    match s {
-        None | Some("") | Some("dm") => Some(Conversation::Dm { member_id: me }),
-        Some(c) => {
-            let id = c.strip_prefix("channel:")?.parse().ok()?;
-            Some(Conversation::Channel { channel_id: id })
-        }
-    }
+/// The conversation `s` names, if `me` may see it: their own DM, or a channel of their team.
+pub(crate) async fn parse_conv(app: &App, s: Option<&str>, me: &Member) -> anyhow::Result<Option<Conversation>> {
+    let id: i64 = match s {
+        None | Some("") | Some("dm") => return Ok(Some(Conversation::Dm { member_id: me.id })),
+        Some(c) => match c.strip_prefix("channel:").and_then(|id| id.parse().ok()) {
+            Some(id) => id,
+            None => return Ok(None),
+        },
+    };
+    let mut c = app.svc.store.pool.acquire().await?;
+    let channels = store::teams::channels(&mut c, me.team_id).await?;
+    Ok(channels.iter().any(|ch| ch.id == id).then_some(Conversation::Channel { channel_id: id }))
 }
 
 pub(crate) fn conv_param(c: Conversation) -> String {
@@ -123,8 +128,10 @@ async fn dispatch(
         Ok(None) => return (StatusCode::UNAUTHORIZED, "Pick who you are first: /chat").into_response(),
         Err(e) => return internal(e),
     };
-    let Some(conversation) = parse_conv(conv, me.id) else {
-        return (StatusCode::BAD_REQUEST, "Unknown conversation.").into_response();
+    let conversation = match parse_conv(&st.app, conv, &me).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return (StatusCode::NOT_FOUND, "Unknown conversation.").into_response(),
+        Err(e) => return internal(e),
     };
     if request_id.is_empty() || request_id.len() > 100 {
         return (StatusCode::BAD_REQUEST, "Missing request id.").into_response();
@@ -222,7 +229,11 @@ async fn messages_json(State(st): State<ChatState>, headers: HeaderMap, Query(q)
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(e) => return internal(e),
     };
-    let Some(conv) = parse_conv(q.conv.as_deref(), me.id) else { return StatusCode::BAD_REQUEST.into_response() };
+    let conv = match parse_conv(&st.app, q.conv.as_deref(), &me).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return internal(e),
+    };
     let (kind, id) = match conv {
         Conversation::Dm { member_id } => (ConvKind::Dm, member_id),
         Conversation::Channel { channel_id } => (ConvKind::Channel, channel_id),

@@ -68,7 +68,7 @@ pub(super) async fn login(app: &App) -> anyhow::Result<String> {
 }
 
 pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::Result<String> {
-    let current = parse_conv(conv, me.id).unwrap_or(Conversation::Dm { member_id: me.id });
+    let current = parse_conv(app, conv, me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
     let mut c = app.svc.store.pool.acquire().await?;
     let team = store::teams::team(&mut c, me.team_id).await?;
     let channels: Vec<Value> = store::teams::channels(&mut c, me.team_id)
@@ -97,7 +97,7 @@ pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::
 
 /// Only the message list, for live refreshes.
 pub(super) async fn messages(app: &App, me: &Member, conv: Option<&str>) -> anyhow::Result<String> {
-    let current = parse_conv(conv, me.id).unwrap_or(Conversation::Dm { member_id: me.id });
+    let current = parse_conv(app, conv, me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
     let messages = messages_data(app, me, current).await?;
     render(json!({
         "mode": "messages",

@@ -108,3 +108,36 @@ async fn only_managers_create_stand_ups(db: Db) {
     t.tick().await;
     assert!(ana.last_bot(&team).await.contains("Only the team's PM, PO or scrum master"));
 }
+
+on_both_databases!(another_teams_channel_is_out_of_reach, other_team_on_sqlite, other_team_on_postgres);
+
+async fn another_teams_channel_is_out_of_reach(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let other = {
+        let mut tx = t.app.svc.store.begin().await.expect("tx");
+        let now = crate::helpers::monday_morning();
+        let team = tandem::store::teams::create_team(&mut tx, "rivals", tandem::core::Locale::En, "UTC", now)
+            .await
+            .expect("team");
+        let id = tandem::store::teams::channel_id(&mut tx, team, "secret").await.expect("channel");
+        tx.commit().await.expect("commit");
+        format!("channel:{id}")
+    };
+    let ana = t.person("ana").await;
+    let r = ana
+        .client
+        .get(format!("{}/api/chat/messages", t.base))
+        .query(&[("conv", other.as_str())])
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 404);
+    let r = ana
+        .client
+        .post(format!("{}/chat/send", t.base))
+        .form(&[("conv", other.as_str()), ("text", "hello"), ("request_id", "x1")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 404);
+}
