@@ -4,6 +4,7 @@
 //! It is a chat platform like Slack or Discord: it turns requests into `Inbound` events
 //! and shows what the outbox delivered to its message table.
 
+mod markup;
 mod page;
 mod session;
 
@@ -269,16 +270,16 @@ fn changes(app: App, team_id: i64) -> impl Stream<Item = Result<Event, Infallibl
             }
             .await
             .unwrap_or(last);
-            if last >= 0 && current != last {
+            if last < 0 {
+                return Some((Ok(Event::default().event("ready").data(current.to_string())), (app, current)));
+            }
+            if current != last {
                 return Some((Ok(Event::default().event("changed").data(current.to_string())), (app, current)));
             }
             let delivered = app.outbox.delivered.clone();
             tokio::select! {
                 _ = delivered.notified() => {}
                 _ = tokio::time::sleep(Duration::from_secs(2)) => {}
-            }
-            if last < 0 {
-                return Some((Ok(Event::default().event("ready").data(current.to_string())), (app, current)));
             }
         }
     })

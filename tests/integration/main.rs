@@ -28,3 +28,4 @@ mod restart;
 mod standup_flow;
 mod standup_settings;
 mod tidy;
+mod webchat;

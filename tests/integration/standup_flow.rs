@@ -44,7 +44,10 @@ async fn a_whole_stand_up_runs_from_creation_to_escalation(db: Db) {
     );
     assert!(!kenji.bot_lines("dm").await.iter().any(|l| l.contains("daily")), "an away member is not asked");
     let lea_first = lea.last_bot("dm").await;
-    assert!(lea_first.contains("1/3") && !lea_first.contains("Good morning"), "Léa reads French: {lea_first}");
+    assert!(
+        lea_first.contains("C'est l'heure de *daily*") && lea_first.contains("1/3 Qu'avez-vous fait"),
+        "Léa reads French: {lea_first}"
+    );
 
     // Ana answers one by one in the DM; the blocker question opens a blocker.
     ana.say("dm", "Shipped the login page").await;
