@@ -234,3 +234,24 @@ async fn a_threaded_report_gets_one_reply_per_person_and_one_more_when_late(db: 
     assert_eq!(replies.len(), 2);
     assert!(replies[1]["body"].as_str().expect("body").starts_with("*Paula* (late)"));
 }
+
+on_both_databases!(a_reminder_waits_for_the_end_of_quiet_hours, quiet_hours_on_sqlite, quiet_hours_on_postgres);
+
+async fn a_reminder_waits_for_the_end_of_quiet_hours(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let (olivier, paula) = (t.person("olivier").await, t.person("paula").await);
+    // Quiet 10:00-11:00 Paris covers the reminder due at 10:30 Paris (09:30Z).
+    paula.say("dm", "/tandem me quiet=10:00-11:00").await;
+    olivier.say(&team, CREATE).await;
+    t.at(at("2026-11-23T08:30:00Z")).await;
+    t.at(at("2026-11-23T09:30:00Z")).await;
+    assert!(!paula.last_bot("dm").await.starts_with("Reminder"), "no reminder in quiet hours");
+    t.at(at("2026-11-23T09:59:00Z")).await;
+    assert!(!paula.last_bot("dm").await.starts_with("Reminder"));
+    t.at(at("2026-11-23T10:00:00Z")).await;
+    assert!(
+        paula.last_bot("dm").await.starts_with("Reminder: *daily*"),
+        "reminded when quiet hours end, before the deadline"
+    );
+}

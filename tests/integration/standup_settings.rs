@@ -96,8 +96,16 @@ async fn history_stats_and_export_show_what_was_answered(db: Db) {
     t.at("2026-11-25T12:00:00Z".parse().expect("instant")).await;
     ana.say("dm", "/tandem history").await;
     olivier.say(&team, "/tandem stats from=2026-11-23 to=2026-11-25").await;
+    olivier.say(&team, "/tandem rollup week=2026-11-25").await;
     olivier.say(&team, "/tandem export csv from=2026-11-23 to=2026-11-25").await;
     t.tick().await;
+    let lines = olivier.bot_lines(&team).await;
+    let rollup = lines.iter().find(|l| l.starts_with("Week of")).expect("roll-up");
+    assert!(
+        rollup.starts_with("Week of 2026-11-23 to 2026-11-29") && rollup.contains("*ana* — answered 2/3"),
+        "{rollup}"
+    );
+    assert!(rollup.contains("2026-11-25: Work of the 25th /") && rollup.contains("*kenji* — answered 0/3"), "{rollup}");
     let history = ana.last_bot("dm").await;
     assert!(history.contains("Work of the 23th") && history.contains("Work of the 25th"), "{history}");
     let stats = olivier.bot_lines(&team).await;
