@@ -37,10 +37,6 @@ fn bench_schedules() {
 }
 
 async fn bench_fan_out() {
-    use tandem::core::Locale;
-    use tandem::core::model::{Question, ReportFormat, Role, StandupSettings};
-    use tandem::store::jobs::JobKind;
-    use tandem::store::teams::NewMember;
     let mut runs = Vec::new();
     for _ in 0..5 {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -53,41 +49,7 @@ async fn bench_fan_out() {
             ..tandem::config::Config::default()
         };
         let app = tandem::app::App::build(&config, Arc::new(clock)).await.expect("app");
-        let mut tx = app.svc.store.begin().await.expect("tx");
-        let team = tandem::store::teams::create_team(&mut tx, "bench", Locale::En, "UTC", now).await.expect("team");
-        for i in 0..5 {
-            let m = NewMember {
-                name: &format!("dev{i}"),
-                display_name: "Dev",
-                role: Role::Developer,
-                tz: "UTC",
-                locale: Locale::En,
-            };
-            tandem::store::teams::add_member(&mut tx, team, &m, now).await.expect("member");
-        }
-        let channel = tandem::store::teams::channel_id(&mut tx, team, "team").await.expect("channel");
-        for i in 0..200 {
-            let s = StandupSettings {
-                name: format!("s{i}"),
-                channel: "team".into(),
-                schedule: "0 9 * * *".into(),
-                tz: "UTC".into(),
-                member_local_time: false,
-                questions: vec![Question { text: "Done?".into(), blocker: false, key: None }],
-                window_minutes: 120,
-                report_format: ReportFormat::Summary,
-                max_reminders: 1,
-                remind_after_minutes: 60,
-                escalate_after_days: 2,
-                participants: vec![],
-            };
-            let id = tandem::store::standups::create(&mut tx, team, channel, &s, None, now)
-                .await
-                .expect("create")
-                .expect("id");
-            tandem::store::jobs::schedule(&mut tx, JobKind::StandupOpen, id, 0, now).await.expect("job");
-        }
-        tx.commit().await.expect("commit");
+        tandem::demo::seed_load_team(&app.svc.store, 200, 5, now).await.expect("seed");
         let t0 = Instant::now();
         let (jobs, sent) = app.tick().await.expect("tick");
         runs.push(t0.elapsed().as_secs_f64() * 1000.0);

@@ -48,3 +48,46 @@ pub async fn seed_if_empty(svc: &Service, now: DateTime<Utc>) -> anyhow::Result<
     }
     Ok(true)
 }
+
+/// A load team for benchmarks and scale tests: `standups` stand-ups of `members`
+/// developers each (one question, no reminder), every one due at `due`.
+pub async fn seed_load_team(
+    store: &store::Store,
+    standups: usize,
+    members: usize,
+    due: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    use crate::core::command::StandupOptions;
+    use crate::core::model::Question;
+    let mut tx = store.begin().await?;
+    let team = store::teams::create_team(&mut tx, "load", Locale::En, "UTC", due).await?;
+    for i in 0..members {
+        let (name, display_name) = (format!("dev{i}"), format!("Dev {i}"));
+        let m = NewMember {
+            name: &name,
+            display_name: &display_name,
+            role: Role::Developer,
+            tz: "UTC",
+            locale: Locale::En,
+        };
+        store::teams::add_member(&mut tx, team, &m, due).await?;
+    }
+    let channel = store::teams::channel_id(&mut tx, team, "team").await?;
+    let options = StandupOptions {
+        channel: Some("team".into()),
+        schedule: Some("0 9 * * *".into()),
+        questions: Some(vec![Question { text: "Done?".into(), blocker: false, key: None }]),
+        max_reminders: Some(0),
+        ..StandupOptions::default()
+    };
+    for i in 0..standups {
+        let s = crate::core::standup::new_settings(&format!("standup-{i}"), &options, "UTC", vec![])
+            .map_err(|e| anyhow::anyhow!("load settings: {e}"))?;
+        let id = store::standups::create(&mut tx, team, channel, &s, None, due)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("stand-up {i} exists"))?;
+        store::jobs::schedule(&mut tx, store::jobs::JobKind::StandupOpen, id, 0, due).await?;
+    }
+    tx.commit().await?;
+    Ok(team)
+}

@@ -15,6 +15,7 @@ pub struct Team {
     pub tz: chrono_tz::Tz,
 }
 
+/// Creates a team; fails if the name is taken.
 pub async fn create_team(
     c: &mut Conn,
     name: &str,
@@ -22,15 +23,9 @@ pub async fn create_team(
     tz: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<i64> {
-    let row = sqlx::query("INSERT INTO teams (name, locale, tz, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(name)
-        .bind(locale.code())
-        .bind(tz)
-        .bind(ms(now))
-        .fetch_one(&mut *c)
-        .await
-        .context("creating a team")?;
-    Ok(row.try_get(0)?)
+    create_team_if_new(c, name, locale, tz, now)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a team named {name} exists already"))
 }
 
 /// Creates a team unless one has that name; `None` when it existed (another replica won).

@@ -3,10 +3,6 @@
 use crate::helpers::{Db, fresh_database};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use tandem::core::Locale;
-use tandem::core::model::{Question, ReportFormat, Role, StandupSettings};
-use tandem::store::jobs::JobKind;
-use tandem::store::teams::NewMember;
 
 struct Replica(Child);
 
@@ -37,43 +33,9 @@ fn replica(url: &str, name: &str) -> Replica {
 async fn two_processes_on_one_postgres_fire_200_stand_ups_exactly_once() {
     let (url, _) = fresh_database(Db::Postgres).await;
     let store = tandem::store::Store::connect(&url).await.expect("store");
-    let now = chrono::Utc::now();
-    let mut tx = store.begin().await.expect("tx");
-    let team = tandem::store::teams::create_team(&mut tx, "load", Locale::En, "UTC", now).await.expect("team");
-    for i in 0..3 {
-        let m = NewMember {
-            name: &format!("dev{i}"),
-            display_name: &format!("Dev {i}"),
-            role: Role::Developer,
-            tz: "UTC",
-            locale: Locale::En,
-        };
-        tandem::store::teams::add_member(&mut tx, team, &m, now).await.expect("member");
-    }
-    let channel = tandem::store::teams::channel_id(&mut tx, team, "team").await.expect("channel");
-    for i in 0..200 {
-        let s = StandupSettings {
-            name: format!("standup-{i}"),
-            channel: "team".into(),
-            schedule: "0 9 * * *".into(),
-            tz: "UTC".into(),
-            member_local_time: false,
-            questions: vec![Question { text: "Done?".into(), blocker: false, key: None }],
-            window_minutes: 120,
-            report_format: ReportFormat::Summary,
-            max_reminders: 0,
-            remind_after_minutes: 60,
-            escalate_after_days: 2,
-            participants: vec![],
-        };
-        let id =
-            tandem::store::standups::create(&mut tx, team, channel, &s, None, now).await.expect("create").expect("new");
-        // Due a few seconds ago: all 200 in the same minute.
-        tandem::store::jobs::schedule(&mut tx, JobKind::StandupOpen, id, 0, now - chrono::Duration::seconds(5))
-            .await
-            .expect("job");
-    }
-    tx.commit().await.expect("commit");
+    // Due a few seconds ago: all 200 in the same minute.
+    let due = chrono::Utc::now() - chrono::Duration::seconds(5);
+    tandem::demo::seed_load_team(&store, 200, 3, due).await.expect("seed");
 
     let _a = replica(&url, "replica-a");
     let _b = replica(&url, "replica-b");
