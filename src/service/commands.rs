@@ -1,6 +1,6 @@
 //! `/tandem …` commands: one arm per command of `core::command::REGISTRY`.
 
-use super::{Ctx, Fail, Outcome, history, rounds};
+use super::{Ctx, Fail, Outcome, answers, blockers, history, rounds};
 use crate::core::command::{Command, REGISTRY, StandupOptions, options::check_tz};
 use crate::core::model::{Question, Role, TimeOff, TimeOffKind};
 use crate::core::schedule::Schedule;
@@ -74,12 +74,12 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, cmd: Command) -> Outcome<()> {
                 store::teams::holidays(ctx.c, ctx.team.id).await?.iter().map(|d| d.to_string()).collect();
             ctx.reply("holiday_list", json!({ "days": days }));
         }
-        Command::Answer => rounds::open_form_for_latest(ctx).await?,
+        Command::Answer => answers::open_form_for_latest(ctx).await?,
         Command::Blockers => {
-            let data = rounds::blockers_data(ctx).await?;
+            let data = blockers::blockers_data(ctx).await?;
             ctx.reply("blockers_list", data);
         }
-        Command::Resolve { blocker_id } => rounds::resolve(ctx, blocker_id).await?,
+        Command::Resolve { blocker_id } => blockers::resolve(ctx, blocker_id).await?,
         Command::History { member, from, to } => history::history(ctx, member, from, to).await?,
         Command::Stats { from, to } => history::stats(ctx, from, to).await?,
         Command::Rollup { week } => history::rollup(ctx, week).await?,

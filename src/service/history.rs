@@ -94,7 +94,7 @@ pub(super) async fn rollup(ctx: &mut Ctx<'_>, week: Option<NaiveDate>) -> Outcom
             json!({ "member": s.member, "stats": s, "days": days })
         })
         .collect();
-    let blockers = super::rounds::blockers_data(ctx).await?;
+    let blockers = super::blockers::blockers_data(ctx).await?;
     ctx.reply("rollup", json!({ "from": monday.to_string(), "to": sunday.to_string(), "people": people, "open_blockers": blockers["blockers"] }));
     Ok(())
 }

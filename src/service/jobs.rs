@@ -1,6 +1,6 @@
 //! The scheduler's tick: claim due jobs with a lease, run each in its own transaction.
 
-use super::{Service, flush, rounds};
+use super::{Service, flush, report, rounds};
 use crate::core::model::Role;
 use crate::core::schedule::Schedule;
 use crate::core::standup::{self, Reminder, Status};
@@ -71,7 +71,7 @@ async fn run_one(svc: &Service, job: &Job, now: DateTime<Utc>) -> anyhow::Result
         JobKind::StandupDeadline => {
             let round = store::rounds::get(&mut tx, job.subject_id).await?;
             team_id = round.team_id;
-            rounds::post_report(&mut tx, &svc.renderer, round.id, now, &mut out).await?;
+            report::post_report(&mut tx, &svc.renderer, round.id, now, &mut out).await?;
             store::jobs::finish(&mut tx, job.id).await?;
             Ran::Done
         }

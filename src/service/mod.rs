@@ -3,9 +3,12 @@
 //!
 //! Every entry point takes `now`; nothing here reads the clock.
 
+mod answers;
+mod blockers;
 mod commands;
 mod history;
 mod jobs;
+mod report;
 mod rounds;
 
 use crate::core::command::action::Action;
@@ -125,12 +128,12 @@ impl Service {
                 Ok(cmd) => commands::execute(&mut ctx, cmd).await,
                 Err(e) => Err(Fail::User(e)),
             },
-            InboundKind::Text(text) => rounds::take_text(&mut ctx, text).await,
+            InboundKind::Text(text) => answers::take_text(&mut ctx, text).await,
             InboundKind::Click(action) => match Action::decode(action) {
-                Some(a) => rounds::click(&mut ctx, a).await,
+                Some(a) => answers::click(&mut ctx, a).await,
                 None => Err(Fail::User(UserError::plain("error_stale_button"))),
             },
-            InboundKind::Form { submit, values } => rounds::take_form(&mut ctx, submit, values).await,
+            InboundKind::Form { submit, values } => answers::take_form(&mut ctx, submit, values).await,
         };
         let (team_id, me, conversation, out) =
             (ctx.team.id, ctx.me.clone(), ctx.conversation, std::mem::take(&mut ctx.out));

@@ -1,0 +1,186 @@
+//! Answers come in: one by one in the DM, or all at once in the form.
+
+use super::blockers::resolve;
+use super::report::{maybe_report, refresh_report};
+use super::rounds::skip_participant;
+use super::{Ctx, Outcome};
+use crate::core::command::action::Action;
+use crate::core::standup::{self, Status};
+use crate::core::text::{check_length, is_blocker};
+use crate::core::{Effect, Form, FormField, Message, Target, UserError};
+use crate::render::Renderer;
+use crate::store::jobs::JobKind;
+use crate::store::rounds::{Participant, Round};
+use crate::store::{self};
+use chrono::Duration;
+use serde_json::json;
+
+/// A question in `locale`: default questions follow each reader's language.
+pub(super) fn question_text(r: &Renderer, q: &crate::core::model::Question, locale: crate::core::Locale) -> String {
+    match &q.key {
+        Some(key) => r.label(locale, key),
+        None => q.text.clone(),
+    }
+}
+
+/// A line typed in the DM: the answer to the next question of the open round.
+pub(super) async fn take_text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
+    check_length(text)?;
+    let Some(mut p) = store::rounds::open_for_member(ctx.c, ctx.me.id).await? else {
+        return Err(UserError::plain("dm_nothing_to_answer").into());
+    };
+    let round = store::rounds::get(ctx.c, p.round_id).await?;
+    let Some(q) = round.questions.get(p.next_question) else {
+        return Err(UserError::plain("dm_nothing_to_answer").into());
+    };
+    let asked = question_text(&ctx.svc.renderer, q, ctx.me.locale);
+    store::rounds::save_answer(ctx.c, round.id, ctx.me.id, p.next_question, &asked, text.trim(), ctx.now).await?;
+    p.next_question += 1;
+    if let Some(next) = round.questions.get(p.next_question) {
+        store::rounds::save_participant(ctx.c, &p).await?;
+        let next = question_text(&ctx.svc.renderer, next, ctx.me.locale);
+        let data = json!({ "question": next, "n": p.next_question + 1, "total": round.questions.len() });
+        ctx.out.push(Effect::post(
+            Target::Dm { member_id: ctx.me.id },
+            Message::new("standup_dm_question", data, ctx.me.locale),
+        ));
+        return Ok(());
+    }
+    complete(ctx, &round, p).await
+}
+
+/// Every answer is in: mark answered (late after the deadline), open blockers, thank,
+/// and report when the round is complete (or update the report already posted).
+async fn complete(ctx: &mut Ctx<'_>, round: &Round, mut p: Participant) -> Outcome<()> {
+    let first_time = p.status != Status::Answered;
+    p.status = Status::Answered;
+    p.answered_at = Some(ctx.now);
+    p.late = p.late || (first_time && (ctx.now > round.deadline_at || round.reported_at.is_some()));
+    store::rounds::save_participant(ctx.c, &p).await?;
+    store::jobs::cancel(ctx.c, JobKind::StandupRemind, round.id, Some(ctx.me.id)).await?;
+    let answers = store::rounds::answers(ctx.c, round.id, ctx.me.id).await?;
+    let existing = store::rounds::blockers_of_round(ctx.c, round.id).await?;
+    let escalate_days = match store::standups::get(ctx.c, round.standup_id).await? {
+        Some(s) => s.settings.escalate_after_days,
+        None => standup::DEFAULT_ESCALATE_AFTER_DAYS,
+    };
+    for (i, body) in &answers {
+        let is_blocker_question = round.questions.get(*i).is_some_and(|q| q.blocker);
+        let known = existing.iter().any(|b| b.member_id == ctx.me.id && &b.body == body);
+        if is_blocker_question && is_blocker(body) && !known {
+            let id = store::rounds::open_blocker(ctx.c, round, ctx.me.id, body, ctx.now).await?;
+            store::jobs::schedule(ctx.c, JobKind::BlockerEscalate, id, 0, ctx.now + Duration::days(escalate_days))
+                .await?;
+        }
+    }
+    let qa: Vec<_> = answers
+        .iter()
+        .map(|(i, a)| {
+            let q = round.questions.get(*i).map(|q| question_text(&ctx.svc.renderer, q, ctx.me.locale));
+            json!({ "question": q.unwrap_or_default(), "answer": a })
+        })
+        .collect();
+    let data = json!({ "standup": round.standup_name, "answers": qa, "late": p.late, "edited": !first_time });
+    let mut msg = Message::new("standup_dm_thanks", data, ctx.me.locale);
+    if round.reported_at.is_none() {
+        msg = msg.with_button("button_edit", Action::OpenForm { round_id: round.id }.encode());
+    }
+    ctx.out.push(Effect::post(Target::Dm { member_id: ctx.me.id }, msg));
+    let mut out = Vec::new();
+    if round.reported_at.is_some() {
+        refresh_report(ctx.c, &ctx.svc.renderer, round, Some(ctx.me.id), &mut out).await?;
+    } else {
+        maybe_report(ctx.c, &ctx.svc.renderer, round.id, ctx.now, &mut out).await?;
+    }
+    ctx.out.extend(out);
+    Ok(())
+}
+
+pub(super) async fn click(ctx: &mut Ctx<'_>, a: Action) -> Outcome<()> {
+    match a {
+        Action::OpenForm { round_id } => open_form(ctx, round_id).await,
+        Action::Skip { round_id } => {
+            let Some(p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
+                return Err(UserError::plain("error_stale_button").into());
+            };
+            skip_participant(ctx, p).await?;
+            let day = store::rounds::get(ctx.c, round_id).await?.day;
+            ctx.reply("skip_done", json!({ "day": day.to_string() }));
+            Ok(())
+        }
+        Action::Resolve { blocker_id } => resolve(ctx, blocker_id).await,
+    }
+}
+
+/// `/tandem answer`: the form for the latest round they were asked in.
+pub(super) async fn open_form_for_latest(ctx: &mut Ctx<'_>) -> Outcome<()> {
+    match store::rounds::latest_for_member(ctx.c, ctx.me.id).await? {
+        Some(p) => open_form(ctx, p.round_id).await,
+        None => Err(UserError::plain("dm_nothing_to_answer").into()),
+    }
+}
+
+async fn open_form(ctx: &mut Ctx<'_>, round_id: i64) -> Outcome<()> {
+    let Some(p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
+        return Err(UserError::plain("error_stale_button").into());
+    };
+    let round = store::rounds::get(ctx.c, round_id).await?;
+    check_editable(&round, &p)?;
+    let answers = store::rounds::answers(ctx.c, round_id, ctx.me.id).await?;
+    let fields = round
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| FormField {
+            label: question_text(&ctx.svc.renderer, q, ctx.me.locale),
+            value: answers.iter().find(|(j, _)| *j == i).map(|(_, a)| a.clone()).unwrap_or_default(),
+        })
+        .collect();
+    let mut msg = Message::new(
+        "standup_form",
+        json!({ "standup": round.standup_name, "day": round.day.to_string() }),
+        ctx.me.locale,
+    );
+    msg.form = Some(Form { submit: format!("answers:{round_id}"), fields });
+    ctx.reply_message(msg);
+    Ok(())
+}
+
+/// Answers may change until the report is posted; a first answer is accepted late.
+fn check_editable(round: &Round, p: &Participant) -> Outcome<()> {
+    if round.reported_at.is_some() && p.status == Status::Answered {
+        return Err(UserError::new(
+            "error_round_closed",
+            json!({ "standup": round.standup_name, "day": round.day.to_string() }),
+        )
+        .into());
+    }
+    if matches!(p.status, Status::Pending) {
+        return Err(UserError::plain("dm_nothing_to_answer").into());
+    }
+    Ok(())
+}
+
+/// The answer form came back: every answer at once.
+pub(super) async fn take_form(ctx: &mut Ctx<'_>, submit: &str, values: &[String]) -> Outcome<()> {
+    let round_id = submit.strip_prefix("answers:").and_then(|id| id.parse::<i64>().ok());
+    let Some(round_id) = round_id else { return Err(UserError::plain("error_stale_button").into()) };
+    let Some(p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
+        return Err(UserError::plain("error_stale_button").into());
+    };
+    let round = store::rounds::get(ctx.c, round_id).await?;
+    check_editable(&round, &p)?;
+    if values.len() != round.questions.len() || values.iter().any(|v| v.trim().is_empty()) {
+        return Err(UserError::new("error_form_incomplete", json!({ "total": round.questions.len() })).into());
+    }
+    for v in values {
+        check_length(v)?;
+    }
+    for (i, (q, v)) in round.questions.iter().zip(values).enumerate() {
+        let asked = question_text(&ctx.svc.renderer, q, ctx.me.locale);
+        store::rounds::save_answer(ctx.c, round_id, ctx.me.id, i, &asked, v.trim(), ctx.now).await?;
+    }
+    let mut p = p;
+    p.next_question = round.questions.len();
+    complete(ctx, &round, p).await
+}

@@ -1,0 +1,154 @@
+//! The round's report: posted once, then edited in place as late answers arrive.
+
+use super::answers::question_text;
+use crate::core::model::Role;
+use crate::core::standup::Status;
+use crate::core::standup::report::{BlockerLine, PersonReport, ReportAnswer, person_data, report_data};
+use crate::core::text::is_blocker;
+use crate::core::{Effect, Message, Target};
+use crate::render::Renderer;
+use crate::store::jobs::JobKind;
+use crate::store::rounds::Round;
+use crate::store::{self, Conn};
+use chrono::{DateTime, Utc};
+
+/// Post the report if nobody is still expected.
+pub(super) async fn maybe_report(
+    c: &mut Conn,
+    r: &Renderer,
+    round_id: i64,
+    now: DateTime<Utc>,
+    out: &mut Vec<Effect>,
+) -> anyhow::Result<()> {
+    let ps = store::rounds::participants(c, round_id).await?;
+    if ps.iter().all(|p| !p.status.is_waiting()) {
+        post_report(c, r, round_id, now, out).await?;
+    }
+    Ok(())
+}
+
+/// Post the round's report once (at the deadline, or when everyone is done).
+pub(super) async fn post_report(
+    c: &mut Conn,
+    r: &Renderer,
+    round_id: i64,
+    now: DateTime<Utc>,
+    out: &mut Vec<Effect>,
+) -> anyhow::Result<()> {
+    if !store::rounds::mark_reported(c, round_id, now).await? {
+        return Ok(());
+    }
+    store::jobs::cancel(c, JobKind::StandupDeadline, round_id, None).await?;
+    let round = store::rounds::get(c, round_id).await?;
+    let (data, people, locale) = report_parts(c, r, &round).await?;
+    let key = format!("report:{}", round.id);
+    let target = Target::Channel { channel_id: round.channel_id };
+    let format = match store::standups::get(c, round.standup_id).await? {
+        Some(s) => s.settings.report_format,
+        None => crate::core::model::ReportFormat::Summary,
+    };
+    match format {
+        crate::core::model::ReportFormat::Summary => {
+            out.push(Effect::post_keyed(target, Message::new("standup_report", data, locale), key));
+        }
+        crate::core::model::ReportFormat::Thread => {
+            out.push(Effect::post_keyed(
+                target.clone(),
+                Message::new("standup_report_header", data, locale),
+                key.clone(),
+            ));
+            for p in people.iter().filter(|p| p.status == Status::Answered) {
+                let mut m = Message::new("standup_report_person", person_data(&round.standup_name, p), locale);
+                m.thread_of = Some(key.clone());
+                out.push(Effect::post_keyed(target.clone(), m, format!("{key}:{}", p.member_id)));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The report is out and something changed (a late answer, a skip): edit it in place;
+/// in thread format, a late answer also gets its own reply.
+pub(super) async fn refresh_report(
+    c: &mut Conn,
+    r: &Renderer,
+    round: &Round,
+    late_member: Option<i64>,
+    out: &mut Vec<Effect>,
+) -> anyhow::Result<()> {
+    let (data, people, locale) = report_parts(c, r, round).await?;
+    let key = format!("report:{}", round.id);
+    let format = match store::standups::get(c, round.standup_id).await? {
+        Some(s) => s.settings.report_format,
+        None => crate::core::model::ReportFormat::Summary,
+    };
+    let template = match format {
+        crate::core::model::ReportFormat::Summary => "standup_report",
+        crate::core::model::ReportFormat::Thread => "standup_report_header",
+    };
+    out.push(Effect::Update { key: key.clone(), message: Message::new(template, data, locale) });
+    if let (crate::core::model::ReportFormat::Thread, Some(id)) = (format, late_member)
+        && let Some(p) = people.iter().find(|p| p.member_id == id)
+    {
+        let mut m = Message::new("standup_report_person", person_data(&round.standup_name, p), locale);
+        m.thread_of = Some(key.clone());
+        let target = Target::Channel { channel_id: round.channel_id };
+        out.push(Effect::post_keyed(target, m, format!("{key}:{id}")));
+    }
+    Ok(())
+}
+
+async fn report_parts(
+    c: &mut Conn,
+    r: &Renderer,
+    round: &Round,
+) -> anyhow::Result<(serde_json::Value, Vec<PersonReport>, crate::core::Locale)> {
+    let team = store::teams::team(c, round.team_id).await?;
+    let members = store::teams::members(c, round.team_id).await?;
+    let mut people = Vec::new();
+    for p in store::rounds::participants(c, round.id).await? {
+        let Some(m) = members.iter().find(|m| m.id == p.member_id) else { continue };
+        let answers =
+            if p.status == Status::Answered { store::rounds::answers(c, round.id, m.id).await? } else { Vec::new() };
+        people.push(PersonReport {
+            member_id: m.id,
+            name: m.name.clone(),
+            display_name: m.display_name.clone(),
+            status: p.status,
+            late: p.late,
+            answers: answers
+                .into_iter()
+                .map(|(i, a)| {
+                    let q = round.questions.get(i);
+                    ReportAnswer {
+                        question: q.map(|q| question_text(r, q, team.locale)).unwrap_or_default(),
+                        blocker: q.is_some_and(|q| q.blocker) && is_blocker(&a),
+                        answer: a,
+                    }
+                })
+                .collect(),
+        });
+    }
+    people.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    let blockers: Vec<BlockerLine> = store::rounds::blockers_of_round(c, round.id)
+        .await?
+        .into_iter()
+        .filter(|b| b.resolved_at.is_none())
+        .map(|b| BlockerLine {
+            id: b.id,
+            who: members.iter().find(|m| m.id == b.member_id).map(|m| m.display_name.clone()).unwrap_or_default(),
+            text: b.body,
+        })
+        .collect();
+    let mentions: Vec<String> = if blockers.is_empty() {
+        Vec::new()
+    } else {
+        members
+            .iter()
+            .filter(|m| matches!(m.role, Role::Po | Role::ScrumMaster))
+            .map(|m| format!("@{}", m.name))
+            .collect()
+    };
+    let data = report_data(&round.standup_name, round.day, &people, &blockers, &mentions);
+    Ok((data, people, team.locale))
+}
