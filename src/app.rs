@@ -48,6 +48,13 @@ impl App {
         Ok((jobs, sent))
     }
 
+    /// Forget event ids older than a week and delivered messages older than 30 days.
+    pub async fn housekeep(&self) -> anyhow::Result<(u64, u64)> {
+        let now = self.clock.now();
+        let mut c = self.svc.store.pool.acquire().await?;
+        crate::store::ops::prune(&mut c, now - Duration::days(7), now - Duration::days(30)).await
+    }
+
     /// Run `tick` every `every` until `shutdown` resolves; a kick wakes it early.
     pub async fn run_background(
         self,
@@ -56,9 +63,17 @@ impl App {
         shutdown: impl Future<Output = ()>,
     ) {
         tokio::pin!(shutdown);
+        let mut last_housekeeping: Option<std::time::Instant> = None;
         loop {
             if let Err(e) = self.tick().await {
                 tracing::error!(error = format!("{e:#}"), "background tick failed");
+            }
+            if last_housekeeping.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(600)) {
+                last_housekeeping = Some(std::time::Instant::now());
+                match self.housekeep().await {
+                    Ok((seen, delivered)) => tracing::debug!(seen, delivered, "housekeeping"),
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "housekeeping failed"),
+                }
             }
             tokio::select! {
                 _ = &mut shutdown => return,

@@ -103,6 +103,16 @@ mod tests {
     }
 
     #[test]
+    fn the_example_configuration_is_valid_and_matches_the_defaults() {
+        let example: Config = toml::from_str(include_str!("../deploy/tandem.example.toml")).expect("example parses");
+        let defaults = Config::default();
+        assert_eq!(example.listen, defaults.listen);
+        assert_eq!(example.database_url, defaults.database_url);
+        assert_eq!(example.grace_minutes, defaults.grace_minutes);
+        assert_eq!((example.demo, example.tick_ms), (defaults.demo, defaults.tick_ms));
+    }
+
+    #[test]
     fn a_bad_listen_address_says_what_is_expected() {
         let e = Config::load(|k| (k == "TANDEM_LISTEN").then(|| "localhost".into())).expect_err("refused");
         assert!(format!("{e:#}").contains("127.0.0.1:8080"));

@@ -14,6 +14,7 @@ use std::sync::Arc;
 pub fn router(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .route("/export/{file}", get(export))
         .with_state(app.clone())
         .merge(crate::webchat::routes(app, kick))
@@ -29,6 +30,30 @@ async fn healthz(State(app): State<App>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n").into_response()
         }
     }
+}
+
+/// Prometheus text format; the gauges come from the database, the same on every replica.
+async fn metrics(State(app): State<App>) -> Response {
+    let gauges = async {
+        let mut c = app.svc.store.pool.acquire().await?;
+        crate::store::ops::gauges(&mut c, app.clock.now()).await
+    }
+    .await;
+    let g = match gauges {
+        Ok(g) => g,
+        Err(e) => return crate::webchat::internal(e),
+    };
+    let rows = [
+        ("tandem_outbox_pending", "Outbound messages not delivered yet.", g.outbox_pending),
+        ("tandem_outbox_retrying", "Undelivered messages that failed at least once.", g.outbox_retrying),
+        ("tandem_jobs_due", "Scheduled jobs due now or overdue.", g.jobs_due),
+        ("tandem_jobs_scheduled", "Scheduled jobs in total.", g.jobs_scheduled),
+        ("tandem_rounds_open", "Stand-up rounds whose report is not posted yet.", g.rounds_open),
+        ("tandem_blockers_open", "Blockers not resolved yet.", g.blockers_open),
+    ];
+    let body: String =
+        rows.iter().map(|(name, help, v)| format!("# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}\n")).collect();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,6 +9,7 @@
 pub mod history;
 pub mod inbound;
 pub mod jobs;
+pub mod ops;
 pub mod outbox;
 pub mod rounds;
 pub mod standups;

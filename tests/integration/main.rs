@@ -23,6 +23,7 @@ mod helpers;
 
 mod bad_input;
 mod cli;
+mod ops;
 mod replicas;
 mod restart;
 mod standup_flow;

@@ -1,0 +1,29 @@
+//! What an operator relies on: health, metrics, housekeeping.
+
+use crate::helpers::{Db, TestApp};
+
+on_both_databases!(metrics_count_pending_work_and_housekeeping_prunes_old_rows, ops_on_sqlite, ops_on_postgres);
+
+async fn metrics_count_pending_work_and_housekeeping_prunes_old_rows(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let olivier = t.person("olivier").await;
+    olivier.say(&team, r#"/tandem standup create daily channel=team schedule="30 9 * * *" members=ana,kenji"#).await;
+    let metric = |body: &str, name: &str| -> i64 {
+        body.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).and_then(|v| v.parse().ok()).unwrap_or(-1)
+    };
+    let body = reqwest::get(format!("{}/metrics", t.base)).await.expect("metrics").text().await.expect("body");
+    assert_eq!(metric(&body, "tandem_outbox_pending"), 1, "the confirmation waits for delivery:\n{body}");
+    assert_eq!(metric(&body, "tandem_jobs_scheduled"), 1);
+    t.at("2026-11-23T08:30:00Z".parse().expect("instant")).await;
+    let body = reqwest::get(format!("{}/metrics", t.base)).await.expect("metrics").text().await.expect("body");
+    assert_eq!(metric(&body, "tandem_outbox_pending"), 0);
+    assert_eq!(metric(&body, "tandem_rounds_open"), 1);
+    assert_eq!(metric(&body, "tandem_jobs_due"), 0);
+
+    // A month later, old event ids and delivered messages are forgotten; the chat keeps its history.
+    t.clock.advance(chrono::Duration::days(31));
+    let (seen, delivered) = t.app.housekeep().await.expect("housekeeping");
+    assert_eq!((seen, delivered), (1, 3), "one command id; the confirmation and two DMs");
+    assert!(t.person("ana").await.last_bot("dm").await.contains("Time for *daily*"));
+}
