@@ -3,25 +3,16 @@
 use super::blockers::resolve;
 use super::report::{maybe_report, refresh_report};
 use super::rounds::skip_participant;
-use super::{Ctx, Outcome};
+use super::{Ctx, Outcome, question_text};
 use crate::core::command::action::Action;
 use crate::core::standup::{self, Status};
 use crate::core::text::{check_length, is_blocker};
 use crate::core::{Effect, Form, FormField, Message, Target, UserError};
-use crate::render::Renderer;
 use crate::store::jobs::JobKind;
 use crate::store::rounds::{Participant, Round};
 use crate::store::{self};
 use chrono::Duration;
 use serde_json::json;
-
-/// A question in `locale`: default questions follow each reader's language.
-pub(super) fn question_text(r: &Renderer, q: &crate::core::model::Question, locale: crate::core::Locale) -> String {
-    match &q.key {
-        Some(key) => r.label(locale, key),
-        None => q.text.clone(),
-    }
-}
 
 /// A line typed in the DM: the answer to the next question of the open round.
 pub(super) async fn take_text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {

@@ -229,7 +229,7 @@ async fn describe(ctx: &mut Ctx<'_>, s: &Standup) -> Outcome<Value> {
         "schedule": s.settings.schedule,
         "tz": s.settings.tz,
         "local": s.settings.member_local_time,
-        "questions": s.settings.questions,
+        "questions": s.settings.questions.iter().map(|q| json!({ "text": super::question_text(&ctx.svc.renderer, q, ctx.me.locale), "blocker": q.blocker })).collect::<Vec<_>>(),
         "window_minutes": s.settings.window_minutes,
         "format": s.settings.report_format.code(),
         "reminders": s.settings.max_reminders,

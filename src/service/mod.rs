@@ -202,6 +202,14 @@ impl Service {
     }
 }
 
+/// A question in `locale`: default questions follow each reader's language.
+pub(crate) fn question_text(r: &Renderer, q: &crate::core::model::Question, locale: crate::core::Locale) -> String {
+    match &q.key {
+        Some(key) => r.label(locale, key),
+        None => q.text.clone(),
+    }
+}
+
 /// Push effects into the outbox.
 pub(crate) async fn flush(c: &mut Conn, team_id: i64, effects: &[Effect], now: DateTime<Utc>) -> anyhow::Result<()> {
     for e in effects {

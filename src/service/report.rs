@@ -1,6 +1,6 @@
 //! The round's report: posted once, then edited in place as late answers arrive.
 
-use super::answers::question_text;
+use super::question_text;
 use crate::core::model::Role;
 use crate::core::standup::Status;
 use crate::core::standup::report::{BlockerLine, PersonReport, ReportAnswer, person_data, report_data};

@@ -1,6 +1,6 @@
 //! A stand-up round opens: plan the fires, ask each participant; skips and time off.
 
-use super::answers::question_text;
+use super::question_text;
 use super::report::{maybe_report, refresh_report};
 use super::{Ctx, Outcome};
 use crate::core::command::action::Action;
