@@ -96,6 +96,12 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, cmd: Command) -> Outcome<()> {
             let locale = locale.unwrap_or(ctx.team.locale);
             let new = store::teams::NewMember { name: &name, display_name: &display, role, tz: &tz, locale };
             store::teams::add_member(ctx.c, ctx.team.id, &new, ctx.now).await?;
+            // Stand-ups that fire in each member's zone get a job for the newcomer.
+            for s in store::standups::list(ctx.c, ctx.team.id).await? {
+                if s.settings.member_local_time {
+                    rounds::sync_jobs(ctx.c, &s, ctx.now, false).await?;
+                }
+            }
             ctx.reply(
                 "member_added",
                 json!({ "name": name, "display": display, "role": role.code(), "tz": tz, "locale": locale.code() }),

@@ -170,3 +170,23 @@ async fn a_manager_adds_a_member_who_can_then_take_part(db: Db) {
         sam.last_bot("dm").await
     );
 }
+
+on_both_databases!(
+    a_new_member_is_asked_at_their_own_time_by_a_local_time_stand_up,
+    newcomer_on_sqlite,
+    newcomer_on_postgres
+);
+
+async fn a_new_member_is_asked_at_their_own_time_by_a_local_time_stand_up(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let olivier = t.person("olivier").await;
+    t.clock.set("2026-11-22T12:00:00Z".parse().expect("instant"));
+    olivier.say(&team, r#"/tandem standup create daily channel=team schedule="0 9 * * MON-FRI" local=yes"#).await;
+    olivier.say(&team, "/tandem member add ravi tz=Asia/Kolkata").await;
+    // 09:00 in Kolkata is 03:30Z.
+    t.at("2026-11-23T03:30:00Z".parse().expect("instant")).await;
+    let ravi = t.person("ravi").await;
+    assert!(ravi.last_bot("dm").await.contains("1/3"), "the newcomer is asked at 09:00 in their zone");
+    assert!(t.person("lea").await.bot_lines("dm").await.is_empty(), "Paris is not at 09:00 yet");
+}
