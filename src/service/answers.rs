@@ -2,7 +2,7 @@
 
 use super::blockers::resolve;
 use super::report::{maybe_report, refresh_report};
-use super::rounds::skip_participant;
+use super::rounds::set_excused;
 use super::{Ctx, Outcome, question_text};
 use crate::core::command::action::Action;
 use crate::core::standup::{self, Status};
@@ -17,7 +17,12 @@ use serde_json::json;
 /// A line typed in the DM: the answer to the next question of the open round.
 pub(super) async fn take_text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
     check_length(text)?;
-    let Some(mut p) = store::rounds::open_for_member(ctx.c, ctx.me.id).await? else {
+    let Some(open) = store::rounds::open_for_member(ctx.c, ctx.me.id).await? else {
+        return Err(UserError::plain("dm_nothing_to_answer").into());
+    };
+    store::rounds::lock(ctx.c, open.round_id).await?;
+    let p = store::rounds::participant(ctx.c, open.round_id, ctx.me.id).await?;
+    let Some(mut p) = p.filter(|p| p.status == Status::Asked) else {
         return Err(UserError::plain("dm_nothing_to_answer").into());
     };
     let round = store::rounds::get(ctx.c, p.round_id).await?;
@@ -50,20 +55,7 @@ async fn complete(ctx: &mut Ctx<'_>, round: &Round, mut p: Participant) -> Outco
     store::rounds::save_participant(ctx.c, &p).await?;
     store::jobs::cancel(ctx.c, JobKind::StandupRemind, round.id, Some(ctx.me.id)).await?;
     let answers = store::rounds::answers(ctx.c, round.id, ctx.me.id).await?;
-    let existing = store::rounds::blockers_of_round(ctx.c, round.id).await?;
-    let escalate_days = match store::standups::get(ctx.c, round.standup_id).await? {
-        Some(s) => s.settings.escalate_after_days,
-        None => standup::DEFAULT_ESCALATE_AFTER_DAYS,
-    };
-    for (i, body) in &answers {
-        let is_blocker_question = round.questions.get(*i).is_some_and(|q| q.blocker);
-        let known = existing.iter().any(|b| b.member_id == ctx.me.id && &b.body == body);
-        if is_blocker_question && is_blocker(body) && !known {
-            let id = store::rounds::open_blocker(ctx.c, round, ctx.me.id, body, ctx.now).await?;
-            store::jobs::schedule(ctx.c, JobKind::BlockerEscalate, id, 0, ctx.now + Duration::days(escalate_days))
-                .await?;
-        }
-    }
+    sync_blockers(ctx, round, &answers).await?;
     let qa: Vec<_> = answers
         .iter()
         .map(|(i, a)| {
@@ -87,14 +79,43 @@ async fn complete(ctx: &mut Ctx<'_>, round: &Round, mut p: Participant) -> Outco
     Ok(())
 }
 
+/// Blockers follow the answers: a blocker answer opens one unless the member already has
+/// it open (from this round or an earlier one); an edit that drops it resolves it.
+async fn sync_blockers(ctx: &mut Ctx<'_>, round: &Round, answers: &[(usize, String)]) -> Outcome<()> {
+    let blocking: Vec<&str> = answers
+        .iter()
+        .filter(|(i, body)| round.questions.get(*i).is_some_and(|q| q.blocker) && is_blocker(body))
+        .map(|(_, body)| body.as_str())
+        .collect();
+    let open = store::rounds::open_blockers(ctx.c, ctx.team.id, Some(ctx.me.id)).await?;
+    for b in open.iter().filter(|b| b.round_id == round.id && !blocking.contains(&b.body.as_str())) {
+        store::rounds::resolve_blocker(ctx.c, b.id, ctx.me.id, ctx.now).await?;
+        store::jobs::cancel(ctx.c, JobKind::BlockerEscalate, b.id, None).await?;
+    }
+    let escalate_days = match store::standups::get(ctx.c, round.standup_id).await? {
+        Some(s) => s.settings.escalate_after_days,
+        None => standup::DEFAULT_ESCALATE_AFTER_DAYS,
+    };
+    for body in blocking {
+        if !open.iter().any(|b| b.body == body) {
+            let id = store::rounds::open_blocker(ctx.c, round, ctx.me.id, body, ctx.now).await?;
+            let at = ctx.now + Duration::days(escalate_days);
+            store::jobs::schedule(ctx.c, JobKind::BlockerEscalate, id, 0, at).await?;
+        }
+    }
+    Ok(())
+}
+
 pub(super) async fn click(ctx: &mut Ctx<'_>, a: Action) -> Outcome<()> {
     match a {
         Action::OpenForm { round_id } => open_form(ctx, round_id).await,
         Action::Skip { round_id } => {
-            let Some(p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
+            if store::rounds::participant(ctx.c, round_id, ctx.me.id).await?.is_none() {
                 return Err(UserError::plain("error_stale_button").into());
-            };
-            skip_participant(ctx, p).await?;
+            }
+            if !set_excused(ctx, round_id, Status::Skipped).await? {
+                return Err(UserError::plain("error_nothing_to_skip").into());
+            }
             let day = store::rounds::get(ctx.c, round_id).await?.day;
             ctx.reply("skip_done", json!({ "day": day.to_string() }));
             Ok(())
@@ -156,6 +177,7 @@ fn check_editable(round: &Round, p: &Participant) -> Outcome<()> {
 pub(super) async fn take_form(ctx: &mut Ctx<'_>, submit: &str, values: &[String]) -> Outcome<()> {
     let round_id = submit.strip_prefix("answers:").and_then(|id| id.parse::<i64>().ok());
     let Some(round_id) = round_id else { return Err(UserError::plain("error_stale_button").into()) };
+    store::rounds::lock(ctx.c, round_id).await?;
     let Some(p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
         return Err(UserError::plain("error_stale_button").into());
     };

@@ -47,7 +47,10 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, cmd: Command) -> Outcome<()> {
         Command::Away { from, to } => {
             let t = TimeOff { from, to, kind: TimeOffKind::Away };
             store::teams::add_time_off(ctx.c, ctx.me.id, &t, ctx.now).await?;
-            rounds::excuse_open_rounds(ctx, Status::Away, None).await?;
+            let today = standup::local_day(ctx.me.tz, ctx.now);
+            if from <= today && today <= to {
+                rounds::excuse_open_rounds(ctx, Status::Away, None).await?;
+            }
             ctx.reply("away_done", json!({ "from": from.to_string(), "to": to.to_string() }));
         }
         Command::HolidayAdd { from, to } => {

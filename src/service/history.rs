@@ -62,6 +62,7 @@ fn participations(entries: &[Entry]) -> Vec<Participation> {
             day: e.day,
             status: Status::parse(&e.status).unwrap_or(Status::Asked),
             late: e.late,
+            open: !e.reported,
         })
         .collect()
 }

@@ -130,6 +130,7 @@ async fn remind(
     out: &mut Vec<Effect>,
     team_id: &mut i64,
 ) -> anyhow::Result<()> {
+    store::rounds::lock(c, job.subject_id).await?;
     let round = store::rounds::get(c, job.subject_id).await?;
     *team_id = round.team_id;
     let Some(mut p) = store::rounds::participant(c, round.id, job.member_id).await? else {
@@ -145,7 +146,7 @@ async fn remind(
     let m = store::teams::member(c, p.member_id).await?;
     match standup::reminder(now, &m, round.deadline_at) {
         Reminder::Drop => store::jobs::finish(c, job.id).await,
-        Reminder::Defer(at) => store::jobs::advance(c, job.id, at).await,
+        Reminder::Defer(at) => store::jobs::advance(c, job.id, at.max(now + Duration::minutes(1))).await,
         Reminder::Send => {
             p.reminders_sent += 1;
             store::rounds::save_participant(c, &p).await?;

@@ -10,7 +10,7 @@ use crate::core::standup::{self, Status};
 use crate::core::{Effect, Message, Target, UserError};
 use crate::render::Renderer;
 use crate::store::jobs::JobKind;
-use crate::store::rounds::{NewRound, Participant, Round};
+use crate::store::rounds::{NewRound, Round};
 use crate::store::standups::Standup;
 use crate::store::{self, Conn};
 use chrono::{DateTime, Duration, Utc};
@@ -81,7 +81,14 @@ pub(super) async fn open_round(
             if member.is_none() {
                 return Ok(false);
             }
-            r
+            // This member's fire may come later than planned (they moved zones): keep the
+            // deadline a full window after it.
+            let needed = now + window;
+            if r.reported_at.is_none() && needed > r.deadline_at {
+                store::rounds::extend_deadline(c, r.id, needed).await?;
+                store::jobs::schedule(c, JobKind::StandupDeadline, r.id, 0, needed).await?;
+            }
+            store::rounds::get(c, r.id).await?
         }
         None => {
             let deadline = match member {
@@ -104,19 +111,30 @@ pub(super) async fn open_round(
                 deadline_at: deadline,
                 fired_late: late,
             };
-            let Some(id) = store::rounds::create(c, &new).await? else { return Ok(false) };
-            for m in &people {
-                let off = store::teams::time_off(c, m.id).await?;
-                let status = match absence_on(day, &holidays, &off) {
-                    Some(a) => Status::from(a),
-                    None => Status::Pending,
-                };
-                store::rounds::add_participant(c, id, m.id, status).await?;
+            match store::rounds::create(c, &new).await? {
+                Some(id) => {
+                    for m in &people {
+                        let off = store::teams::time_off(c, m.id).await?;
+                        let status = match absence_on(day, &holidays, &off) {
+                            Some(a) => Status::from(a),
+                            None => Status::Pending,
+                        };
+                        store::rounds::add_participant(c, id, m.id, status).await?;
+                    }
+                    store::jobs::schedule(c, JobKind::StandupDeadline, id, 0, deadline).await?;
+                    store::rounds::get(c, id).await?
+                }
+                // Another replica created it at this very moment. For the whole team that
+                // is the same fire; for one member, go on and ask them in that round.
+                None => match (member, store::rounds::by_day(c, s.id, day).await?) {
+                    (Some(_), Some(existing)) => existing,
+                    _ => return Ok(false),
+                },
             }
-            store::jobs::schedule(c, JobKind::StandupDeadline, id, 0, deadline).await?;
-            store::rounds::get(c, id).await?
         }
     };
+    store::rounds::lock(c, round.id).await?;
+    let round = store::rounds::get(c, round.id).await?;
     let to_ask: Vec<&Member> = people.iter().filter(|m| member.is_none_or(|only| only.id == m.id)).collect();
     for m in to_ask {
         let Some(mut p) = store::rounds::participant(c, round.id, m.id).await? else { continue };
@@ -196,24 +214,21 @@ pub(super) async fn excuse_open_rounds(
     let rounds = store::rounds::in_period(ctx.c, ctx.team.id, today, today).await?;
     let mut n = 0;
     for r in rounds.iter().filter(|r| standup_name.is_none_or(|s| s == r.standup_name)) {
-        if let Some(p) = store::rounds::participant(ctx.c, r.id, ctx.me.id).await?
-            && p.status.is_waiting()
-        {
-            set_excused(ctx, p, status).await?;
+        if set_excused(ctx, r.id, status).await? {
             n += 1;
         }
     }
     Ok(n)
 }
 
-pub(super) async fn skip_participant(ctx: &mut Ctx<'_>, p: Participant) -> Outcome<()> {
+/// Excuse this member from a round (skipped, away) if it still waits for them; false if
+/// it did not. The report, if out, is edited; otherwise it may now be complete.
+pub(super) async fn set_excused(ctx: &mut Ctx<'_>, round_id: i64, status: Status) -> Outcome<bool> {
+    store::rounds::lock(ctx.c, round_id).await?;
+    let Some(mut p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else { return Ok(false) };
     if !p.status.is_waiting() {
-        return Err(UserError::plain("error_nothing_to_skip").into());
+        return Ok(false);
     }
-    set_excused(ctx, p, Status::Skipped).await
-}
-
-async fn set_excused(ctx: &mut Ctx<'_>, mut p: Participant, status: Status) -> Outcome<()> {
     p.status = status;
     store::rounds::save_participant(ctx.c, &p).await?;
     store::jobs::cancel(ctx.c, JobKind::StandupRemind, p.round_id, Some(p.member_id)).await?;
@@ -225,5 +240,5 @@ async fn set_excused(ctx: &mut Ctx<'_>, mut p: Participant, status: Status) -> O
         maybe_report(ctx.c, &ctx.svc.renderer, round.id, ctx.now, &mut out).await?;
     }
     ctx.out.extend(out);
-    Ok(())
+    Ok(true)
 }

@@ -16,6 +16,8 @@ pub struct Entry {
     pub status: String,
     pub late: bool,
     pub answered_at: Option<DateTime<Utc>>,
+    /// The round's report is out (so a missing answer is final).
+    pub reported: bool,
     pub answers: Vec<QA>,
 }
 
@@ -34,7 +36,7 @@ pub async fn entries(
     to: NaiveDate,
 ) -> anyhow::Result<Vec<Entry>> {
     let rows = sqlx::query(
-        "SELECT r.id, r.standup_name, r.day, p.member_id, m.name, p.status, p.late, p.answered_at \
+        "SELECT r.id, r.standup_name, r.day, p.member_id, m.name, p.status, p.late, p.answered_at, r.reported_at \
          FROM round_participants p JOIN rounds r ON r.id = p.round_id JOIN members m ON m.id = p.member_id \
          WHERE r.team_id = $1 AND r.day >= $2 AND r.day <= $3 AND ($4 = 0 OR p.member_id = $4) \
          ORDER BY r.day, r.standup_name, m.name",
@@ -56,6 +58,7 @@ pub async fn entries(
             status: r.try_get(5)?,
             late: r.try_get::<i64, _>(6)? != 0,
             answered_at: r.try_get::<Option<i64>, _>(7)?.map(from_ms),
+            reported: r.try_get::<Option<i64>, _>(8)?.is_some(),
             answers: Vec::new(),
         });
     }

@@ -105,6 +105,14 @@ pub async fn in_period(c: &mut Conn, team_id: i64, from: NaiveDate, to: NaiveDat
     rows.iter().map(from_row).collect()
 }
 
+/// Take the round's row lock until the transaction ends (on Postgres; SQLite has one
+/// writer). Every change to a round's participants starts here, so an answer and the
+/// report at the deadline never interleave.
+pub async fn lock(c: &mut Conn, id: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE rounds SET reported_at = reported_at WHERE id = $1").bind(id).execute(&mut *c).await?;
+    Ok(())
+}
+
 pub async fn mark_reported(c: &mut Conn, id: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
     let r = sqlx::query("UPDATE rounds SET reported_at = $1 WHERE id = $2 AND reported_at IS NULL")
         .bind(ms(now))

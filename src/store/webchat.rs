@@ -138,13 +138,18 @@ pub async fn conversation(
     Ok(out)
 }
 
-/// The highest `updated_at` in a conversation, so live views know when to refresh.
-pub async fn last_change(c: &mut Conn, team_id: i64) -> anyhow::Result<i64> {
-    let r = sqlx::query("SELECT COALESCE(MAX(updated_at), 0) + COUNT(*) FROM webchat_messages WHERE team_id = $1")
-        .bind(team_id)
-        .fetch_one(&mut *c)
-        .await?;
-    Ok(r.try_get(0)?)
+/// A number that changes whenever a message `viewer` can see (the team's channels, their
+/// own DM) is added or edited, so live views know when to refresh.
+pub async fn last_change(c: &mut Conn, team_id: i64, viewer: i64) -> anyhow::Result<i64> {
+    let r = sqlx::query(
+        "SELECT COALESCE(MAX(updated_at), 0), COUNT(*) FROM webchat_messages WHERE team_id = $1 \
+         AND (conv_kind = 'channel' OR conv_id = $2) AND (visible_to IS NULL OR visible_to = $2)",
+    )
+    .bind(team_id)
+    .bind(viewer)
+    .fetch_one(&mut *c)
+    .await?;
+    Ok(r.try_get::<i64, _>(0)? + r.try_get::<i64, _>(1)?)
 }
 
 pub async fn create_session(c: &mut Conn, token: &str, member_id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {

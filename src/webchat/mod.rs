@@ -142,28 +142,25 @@ async fn dispatch(
         InboundKind::Text(t) => Some(t.clone()),
         _ => None,
     };
+    let plain_talk = matches!(conversation, Conversation::Channel { .. }) && matches!(kind, InboundKind::Text(_));
     let ev =
         Inbound { platform: "webchat".into(), event_id: request_id.to_string(), member_id: me.id, conversation, kind };
     let now = st.app.clock.now();
     let result = async {
-        let handled = if matches!(conversation, Conversation::Channel { .. }) && matches!(ev.kind, InboundKind::Text(_))
-        {
-            // Plain talk in a channel is just chat: shown to everyone, nothing for Tandem to do.
+        // The person's own line shows in the conversation once, even if the browser resends it.
+        if let Some(text) = typed {
             let mut tx = st.app.svc.store.begin().await?;
-            if !store::inbound::first_time(&mut tx, "webchat", request_id, now).await? {
-                return Ok(crate::service::Handled::Duplicate);
+            if store::inbound::first_time(&mut tx, "webchat-echo", request_id, now).await? {
+                crate::outbox::record_typed(&mut tx, me.team_id, conversation, me.id, &text, now).await?;
             }
             tx.commit().await?;
-            crate::service::Handled::Done
-        } else {
-            st.app.svc.handle(&ev, now).await?
-        };
-        if let (Some(text), true) = (typed, handled != crate::service::Handled::Duplicate) {
-            let mut c = st.app.svc.store.pool.acquire().await?;
-            crate::outbox::record_typed(&mut c, me.team_id, conversation, me.id, &text, now).await?;
             st.app.outbox.delivered.notify_waiters();
         }
-        anyhow::Ok(handled)
+        // Plain talk in a channel is just chat: nothing for Tandem to do.
+        if !plain_talk {
+            st.app.svc.handle(&ev, now).await?;
+        }
+        anyhow::Ok(())
     }
     .await;
     match result {
@@ -258,15 +255,15 @@ async fn events(State(st): State<ChatState>, headers: HeaderMap) -> Response {
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(e) => return internal(e),
     };
-    Sse::new(changes(st.app.clone(), me.team_id)).keep_alive(KeepAlive::default()).into_response()
+    Sse::new(changes(st.app.clone(), me.team_id, me.id)).keep_alive(KeepAlive::default()).into_response()
 }
 
-fn changes(app: App, team_id: i64) -> impl Stream<Item = Result<Event, Infallible>> {
+fn changes(app: App, team_id: i64, viewer: i64) -> impl Stream<Item = Result<Event, Infallible>> {
     futures_util::stream::unfold((app, -1i64), move |(app, last)| async move {
         loop {
             let current = async {
                 let mut c = app.svc.store.pool.acquire().await?;
-                store::webchat::last_change(&mut c, team_id).await
+                store::webchat::last_change(&mut c, team_id, viewer).await
             }
             .await
             .unwrap_or(last);

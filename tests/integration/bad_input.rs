@@ -96,6 +96,8 @@ async fn a_retried_request_is_processed_once(db: Db) {
     let lines = ana.bot_lines("dm").await;
     assert_eq!(lines.iter().filter(|l| l.starts_with("2/3")).count(), 1, "{lines:#?}");
     assert!(!lines.iter().any(|l| l.starts_with("3/3")), "the retry did not answer question 2");
+    let echoes = ana.messages("dm").await.iter().filter(|m| m["body"] == "Answer one").count();
+    assert_eq!(echoes, 1, "her own line shows once");
 }
 
 on_both_databases!(only_managers_create_stand_ups, managers_on_sqlite, managers_on_postgres);

@@ -24,6 +24,6 @@ async fn metrics_count_pending_work_and_housekeeping_prunes_old_rows(db: Db) {
     // A month later, old event ids and delivered messages are forgotten; the chat keeps its history.
     t.clock.advance(chrono::Duration::days(31));
     let (seen, delivered) = t.app.housekeep().await.expect("housekeeping");
-    assert_eq!((seen, delivered), (1, 3), "one command id; the confirmation and two DMs");
+    assert_eq!((seen, delivered), (2, 3), "the command and its echo; the confirmation and two DMs");
     assert!(t.person("ana").await.last_bot("dm").await.contains("Time for *daily*"));
 }

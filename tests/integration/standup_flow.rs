@@ -255,3 +255,67 @@ async fn a_reminder_waits_for_the_end_of_quiet_hours(db: Db) {
         "reminded when quiet hours end, before the deadline"
     );
 }
+
+on_both_databases!(blockers_follow_edits_and_are_not_opened_twice, blocker_edits_on_sqlite, blocker_edits_on_postgres);
+
+async fn blockers_follow_edits_and_are_not_opened_twice(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let (olivier, ana) = (t.person("olivier").await, t.person("ana").await);
+    olivier
+        .say(
+            &team,
+            r#"/tandem standup create daily channel=team schedule="30 9 * * MON-FRI" window=2h members=ana,kenji"#,
+        )
+        .await;
+    t.at(at("2026-11-23T08:30:00Z")).await;
+    for line in ["Specs", "Code", "Waiting on the API keys"] {
+        ana.say("dm", line).await;
+    }
+    t.tick().await;
+    // She edits the blocker into another one: the first is resolved, the new one is open.
+    let (edit, _) = ana.button("dm", "form:").await;
+    ana.click("dm", &edit).await;
+    t.tick().await;
+    let (submit, _) = ana.form("dm").await;
+    ana.submit_form("dm", &submit, &["Specs", "Code", "Staging is down"]).await;
+    olivier.say(&team, "/tandem blockers").await;
+    t.tick().await;
+    let open = olivier.last_bot(&team).await;
+    assert!(open.contains("Staging is down") && !open.contains("API keys"), "{open}");
+    // Then she edits it away: nothing stays open.
+    ana.click("dm", &edit).await;
+    t.tick().await;
+    let (submit, _) = ana.form("dm").await;
+    ana.submit_form("dm", &submit, &["Specs", "Code", "none"]).await;
+    // The next day, the same blocker written again is the one already open, not a second.
+    t.at(at("2026-11-24T08:30:00Z")).await;
+    for line in ["More specs", "More code", "Still no API keys"] {
+        ana.say("dm", line).await;
+    }
+    t.at(at("2026-11-25T08:30:00Z")).await;
+    for line in ["Review", "Ship", "Still no API keys"] {
+        ana.say("dm", line).await;
+    }
+    olivier.say(&team, "/tandem blockers").await;
+    t.tick().await;
+    let open = olivier.last_bot(&team).await;
+    assert_eq!(open.matches("Still no API keys").count(), 1, "{open}");
+    assert!(!open.contains("Staging"), "{open}");
+}
+
+on_both_databases!(time_off_in_the_future_does_not_excuse_today, future_away_on_sqlite, future_away_on_postgres);
+
+async fn time_off_in_the_future_does_not_excuse_today(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let (olivier, ana) = (t.person("olivier").await, t.person("ana").await);
+    olivier
+        .say(&team, r#"/tandem standup create daily channel=team schedule="30 9 * * MON-FRI" window=2h members=ana"#)
+        .await;
+    t.at(at("2026-11-23T08:30:00Z")).await;
+    ana.say("dm", "/tandem away 2026-12-24..2026-12-31").await;
+    t.at(at("2026-11-23T10:30:00Z")).await;
+    let report = olivier.last_bot(&team).await;
+    assert!(report.contains("Missing: Ana") && !report.contains("Away"), "{report}");
+}

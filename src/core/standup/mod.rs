@@ -203,7 +203,10 @@ pub fn reminder(now: DateTime<Utc>, member: &Member, deadline: DateTime<Utc>) ->
     if quiet.start > quiet.end && local.time() >= quiet.start {
         day = day.succ_opt().unwrap_or(day);
     }
-    let end = member.tz.from_local_datetime(&day.and_time(quiet.end)).earliest().map(|t| t.with_timezone(&Utc));
+    // In a repeated hour the first pass of the end may already be behind us; take the
+    // first pass still ahead.
+    let ends = member.tz.from_local_datetime(&day.and_time(quiet.end));
+    let end = [ends.earliest(), ends.latest()].into_iter().flatten().map(|t| t.with_timezone(&Utc)).find(|t| *t > now);
     match end {
         Some(end) if end < deadline => Reminder::Defer(end),
         _ => Reminder::Drop,

@@ -12,6 +12,8 @@ pub struct Participation {
     pub day: NaiveDate,
     pub status: Status,
     pub late: bool,
+    /// The round is still open: a missing answer may yet come, so it does not count.
+    pub open: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -59,6 +61,7 @@ pub fn member_stats(entries: &[Participation]) -> Vec<MemberStats> {
                         s.current_streak += 1;
                         s.best_streak = s.best_streak.max(s.current_streak);
                     }
+                    Status::Asked | Status::Pending if e.open => {}
                     Status::Asked | Status::Pending => {
                         s.expected += 1;
                         s.missed += 1;
@@ -83,6 +86,7 @@ mod tests {
             day: NaiveDate::from_ymd_opt(2026, 11, d).expect("date"),
             status,
             late: false,
+            open: false,
         }
     }
 
@@ -99,5 +103,12 @@ mod tests {
         assert_eq!((s.expected, s.answered, s.missed, s.excused), (4, 3, 1, 1));
         assert_eq!(s.rate_percent, 75);
         assert_eq!((s.current_streak, s.best_streak), (2, 2));
+    }
+
+    #[test]
+    fn todays_round_still_open_does_not_count_a_missing_answer_yet() {
+        let es = [p("ana", 16, Status::Answered), Participation { open: true, ..p("ana", 17, Status::Asked) }];
+        let s = &member_stats(&es)[0];
+        assert_eq!((s.expected, s.missed, s.rate_percent, s.current_streak), (1, 0, 100, 1));
     }
 }

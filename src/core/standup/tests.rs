@@ -63,3 +63,19 @@ fn a_reminder_after_the_deadline_is_refused_at_creation() {
     let e = new_settings("daily", &o, "UTC", vec![]).expect_err("refused");
     assert_eq!(e.template, "error_reminder_after_deadline");
 }
+
+#[test]
+fn a_quiet_end_inside_the_repeated_hour_is_taken_on_its_second_pass() {
+    // Paris falls back on 2026-10-25 at 03:00 CEST → 02:00 CET. Quiet 22:00-02:30; at
+    // 01:15Z it is 02:15 CET (second pass): 02:30 is still ahead, at 01:30Z.
+    let m = member("Europe/Paris", None);
+    let m = Member {
+        quiet_hours: Some(QuietHours {
+            start: NaiveTime::from_hms_opt(22, 0, 0).expect("time"),
+            end: NaiveTime::from_hms_opt(2, 30, 0).expect("time"),
+        }),
+        ..m
+    };
+    let r = reminder(utc("2026-10-25T01:15:00Z"), &m, utc("2026-10-25T06:00:00Z"));
+    assert_eq!(r, Reminder::Defer(utc("2026-10-25T01:30:00Z")));
+}
