@@ -49,7 +49,7 @@ async fn bench_fan_out() {
             ..tandem::config::Config::default()
         };
         let app = tandem::app::App::build(&config, Arc::new(clock)).await.expect("app");
-        tandem::demo::seed_load_team(&app.svc.store, 200, 5, now).await.expect("seed");
+        tandem::demo::seed_load_team(&app.svc.store, "load", 200, 5, now, false).await.expect("seed");
         let t0 = Instant::now();
         let (jobs, sent) = app.tick().await.expect("tick");
         runs.push(t0.elapsed().as_secs_f64() * 1000.0);

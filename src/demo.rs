@@ -50,17 +50,21 @@ pub async fn seed_if_empty(svc: &Service, now: DateTime<Utc>) -> anyhow::Result<
 }
 
 /// A load team for benchmarks and scale tests: `standups` stand-ups of `members`
-/// developers each (one question, no reminder), every one due at `due`.
+/// developers each (one question, no reminder), every one due at `due`. With `local`,
+/// the stand-ups fire in each member's zone: one job per member, all due at once.
 pub async fn seed_load_team(
     store: &store::Store,
+    name: &str,
     standups: usize,
     members: usize,
     due: DateTime<Utc>,
+    local: bool,
 ) -> anyhow::Result<i64> {
     use crate::core::command::StandupOptions;
     use crate::core::model::Question;
     let mut tx = store.begin().await?;
-    let team = store::teams::create_team(&mut tx, "load", Locale::En, "UTC", due).await?;
+    let team = store::teams::create_team(&mut tx, name, Locale::En, "UTC", due).await?;
+    let mut member_ids = Vec::new();
     for i in 0..members {
         let (name, display_name) = (format!("dev{i}"), format!("Dev {i}"));
         let m = NewMember {
@@ -70,7 +74,7 @@ pub async fn seed_load_team(
             tz: "UTC",
             locale: Locale::En,
         };
-        store::teams::add_member(&mut tx, team, &m, due).await?;
+        member_ids.push(store::teams::add_member(&mut tx, team, &m, due).await?);
     }
     let channel = store::teams::channel_id(&mut tx, team, "team").await?;
     let options = StandupOptions {
@@ -78,15 +82,24 @@ pub async fn seed_load_team(
         schedule: Some("0 9 * * *".into()),
         questions: Some(vec![Question { text: "Done?".into(), blocker: false, key: None }]),
         max_reminders: Some(0),
+        member_local_time: Some(local),
         ..StandupOptions::default()
     };
+    let mut ids = Vec::with_capacity(standups);
     for i in 0..standups {
         let s = crate::core::standup::new_settings(&format!("standup-{i}"), &options, "UTC", vec![])
             .map_err(|e| anyhow::anyhow!("load settings: {e}"))?;
         let id = store::standups::create(&mut tx, team, channel, &s, None, due)
             .await?
             .ok_or_else(|| anyhow::anyhow!("stand-up {i} exists"))?;
-        store::jobs::schedule(&mut tx, store::jobs::JobKind::StandupOpen, id, 0, due).await?;
+        ids.push(id);
+    }
+    // Member by member, so one stand-up's fires land in different claim batches and
+    // replicas meet on the same round.
+    for member in if local { member_ids } else { vec![0] } {
+        for id in &ids {
+            store::jobs::schedule(&mut tx, store::jobs::JobKind::StandupOpen, *id, member, due).await?;
+        }
     }
     tx.commit().await?;
     Ok(team)

@@ -30,12 +30,15 @@ fn replica(url: &str, name: &str) -> Replica {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_processes_on_one_postgres_fire_200_stand_ups_exactly_once() {
+async fn two_processes_on_one_postgres_fire_each_stand_up_exactly_once() {
     let (url, _) = fresh_database(Db::Postgres).await;
     let store = tandem::store::Store::connect(&url).await.expect("store");
     // Due a few seconds ago: all 200 in the same minute.
     let due = chrono::Utc::now() - chrono::Duration::seconds(5);
-    tandem::demo::seed_load_team(&store, 200, 3, due).await.expect("seed");
+    tandem::demo::seed_load_team(&store, "load", 200, 3, due, false).await.expect("seed");
+    // And 50 that fire in each member's zone: 150 member jobs due at the same instant,
+    // so both replicas race to create the same day's round.
+    tandem::demo::seed_load_team(&store, "local", 50, 3, due, true).await.expect("seed local");
 
     let _a = replica(&url, "replica-a");
     let _b = replica(&url, "replica-b");
@@ -47,7 +50,7 @@ async fn two_processes_on_one_postgres_fire_200_stand_ups_exactly_once() {
     loop {
         let rounds = count("SELECT COUNT(*) FROM rounds").await;
         let pending = count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").await;
-        if rounds == 200 && pending == 0 {
+        if rounds == 250 && pending == 0 {
             break;
         }
         assert!(Instant::now() < deadline, "timed out: {rounds} rounds, {pending} undelivered");
@@ -55,11 +58,12 @@ async fn two_processes_on_one_postgres_fire_200_stand_ups_exactly_once() {
     }
     // Let both replicas take one more look before counting.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(count("SELECT COUNT(*) FROM rounds").await, 200);
-    assert_eq!(count("SELECT COUNT(DISTINCT standup_id) FROM rounds").await, 200, "every stand-up fired");
-    assert_eq!(count("SELECT COUNT(*) FROM round_participants").await, 600);
+    assert_eq!(count("SELECT COUNT(*) FROM rounds").await, 250);
+    assert_eq!(count("SELECT COUNT(DISTINCT standup_id) FROM rounds").await, 250, "every stand-up fired");
+    assert_eq!(count("SELECT COUNT(*) FROM round_participants").await, 750);
+    assert_eq!(count("SELECT COUNT(*) FROM round_participants WHERE status <> 'asked'").await, 0, "everyone was asked");
     let dms = count("SELECT COUNT(*) FROM webchat_messages WHERE conv_kind = 'dm' AND body LIKE '%1/1 Done?%'").await;
-    assert_eq!(dms, 600, "one DM per participant per stand-up, none twice");
+    assert_eq!(dms, 750, "one DM per participant per stand-up, none twice");
     let next_days = count("SELECT COUNT(*) FROM jobs WHERE kind = 'standup_open'").await;
-    assert_eq!(next_days, 200, "each stand-up is planned again, once");
+    assert_eq!(next_days, 200 + 150, "each stand-up (and each member's fire) is planned again, once");
 }
