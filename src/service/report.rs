@@ -1,7 +1,7 @@
 //! The round's report: posted once, then edited in place as late answers arrive.
 
 use super::question_text;
-use crate::core::model::Role;
+use crate::core::model::{ReportFormat, Role};
 use crate::core::standup::Status;
 use crate::core::standup::report::{BlockerLine, PersonReport, ReportAnswer, person_data, report_data};
 use crate::core::text::is_blocker;
@@ -41,27 +41,12 @@ pub(super) async fn post_report(
     store::jobs::cancel(c, JobKind::StandupDeadline, round_id, None).await?;
     let round = store::rounds::get(c, round_id).await?;
     let (data, people, locale) = report_parts(c, r, &round).await?;
-    let key = format!("report:{}", round.id);
+    let format = report_format(c, &round).await?;
     let target = Target::Channel { channel_id: round.channel_id };
-    let format = match store::standups::get(c, round.standup_id).await? {
-        Some(s) => s.settings.report_format,
-        None => crate::core::model::ReportFormat::Summary,
-    };
-    match format {
-        crate::core::model::ReportFormat::Summary => {
-            out.push(Effect::post_keyed(target, Message::new("standup_report", data, locale), key));
-        }
-        crate::core::model::ReportFormat::Thread => {
-            out.push(Effect::post_keyed(
-                target.clone(),
-                Message::new("standup_report_header", data, locale),
-                key.clone(),
-            ));
-            for p in people.iter().filter(|p| p.status == Status::Answered) {
-                let mut m = Message::new("standup_report_person", person_data(&round.standup_name, p), locale);
-                m.thread_of = Some(key.clone());
-                out.push(Effect::post_keyed(target.clone(), m, format!("{key}:{}", p.member_id)));
-            }
+    out.push(Effect::post_keyed(target, Message::new(header_template(format), data, locale), report_key(&round)));
+    if format == ReportFormat::Thread {
+        for p in people.iter().filter(|p| p.status == Status::Answered) {
+            out.push(thread_reply(&round, p, locale));
         }
     }
     Ok(())
@@ -77,25 +62,39 @@ pub(super) async fn refresh_report(
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<()> {
     let (data, people, locale) = report_parts(c, r, round).await?;
-    let key = format!("report:{}", round.id);
-    let format = match store::standups::get(c, round.standup_id).await? {
-        Some(s) => s.settings.report_format,
-        None => crate::core::model::ReportFormat::Summary,
-    };
-    let template = match format {
-        crate::core::model::ReportFormat::Summary => "standup_report",
-        crate::core::model::ReportFormat::Thread => "standup_report_header",
-    };
-    out.push(Effect::Update { key: key.clone(), message: Message::new(template, data, locale) });
-    if let (crate::core::model::ReportFormat::Thread, Some(id)) = (format, late_member)
+    let format = report_format(c, round).await?;
+    out.push(Effect::Update { key: report_key(round), message: Message::new(header_template(format), data, locale) });
+    if let (ReportFormat::Thread, Some(id)) = (format, late_member)
         && let Some(p) = people.iter().find(|p| p.member_id == id)
     {
-        let mut m = Message::new("standup_report_person", person_data(&round.standup_name, p), locale);
-        m.thread_of = Some(key.clone());
-        let target = Target::Channel { channel_id: round.channel_id };
-        out.push(Effect::post_keyed(target, m, format!("{key}:{id}")));
+        out.push(thread_reply(round, p, locale));
     }
     Ok(())
+}
+
+/// The key of a round's report message, for updates in place.
+fn report_key(round: &Round) -> String {
+    format!("report:{}", round.id)
+}
+
+/// The main message's template: the whole report, or the header of a threaded one.
+fn header_template(format: ReportFormat) -> &'static str {
+    match format {
+        ReportFormat::Summary => "standup_report",
+        ReportFormat::Thread => "standup_report_header",
+    }
+}
+
+async fn report_format(c: &mut Conn, round: &Round) -> anyhow::Result<ReportFormat> {
+    Ok(store::standups::get(c, round.standup_id).await?.map_or(ReportFormat::Summary, |s| s.settings.report_format))
+}
+
+/// One person's answers as a reply in the report's thread.
+fn thread_reply(round: &Round, p: &PersonReport, locale: crate::core::Locale) -> Effect {
+    let key = report_key(round);
+    let mut m = Message::new("standup_report_person", person_data(&round.standup_name, p), locale);
+    m.thread_of = Some(key.clone());
+    Effect::post_keyed(Target::Channel { channel_id: round.channel_id }, m, format!("{key}:{}", p.member_id))
 }
 
 async fn report_parts(
