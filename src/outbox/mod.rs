@@ -9,9 +9,6 @@ use crate::store::{self, Store};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
-/// Rendered buttons and form, as a platform adapter needs them.
-pub use webchat::extra_json;
-
 #[derive(Debug, Clone)]
 pub struct Outbox {
     pub store: Store,

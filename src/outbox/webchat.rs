@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 const PLATFORM: &str = "webchat";
 
 /// Buttons with their labels rendered, and the form, as JSON for the page.
-pub fn extra_json(r: &Renderer, m: &Message) -> Value {
+fn extra_json(r: &Renderer, m: &Message) -> Value {
     let buttons: Vec<Value> =
         m.buttons.iter().map(|b| json!({ "label": r.label(m.locale, &b.label), "action": b.action })).collect();
     let form = m

@@ -139,9 +139,7 @@ impl Service {
             (ctx.team.id, ctx.me.clone(), ctx.conversation, std::mem::take(&mut ctx.out));
         match result {
             Ok(()) => {
-                for e in &out {
-                    store::outbox::push(&mut tx, team_id, e, now).await?;
-                }
+                flush(&mut tx, team_id, &out, now).await?;
                 tx.commit().await?;
                 Ok(Handled::Done)
             }

@@ -91,10 +91,6 @@ pub async fn mark_failed(c: &mut Conn, id: i64, error: &str, retry_at: DateTime<
     Ok(())
 }
 
-pub async fn pending(c: &mut Conn) -> anyhow::Result<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").fetch_one(&mut *c).await?.try_get(0)?)
-}
-
 pub async fn record_key(c: &mut Conn, key: &str, platform: &str, platform_id: &str) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO delivered_messages (msg_key, platform, platform_id) VALUES ($1, $2, $3) \

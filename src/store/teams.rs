@@ -53,12 +53,7 @@ pub async fn count_teams(c: &mut Conn) -> anyhow::Result<i64> {
     Ok(sqlx::query("SELECT COUNT(*) FROM teams").fetch_one(&mut *c).await?.try_get(0)?)
 }
 
-pub async fn team(c: &mut Conn, id: i64) -> anyhow::Result<Team> {
-    let r = sqlx::query("SELECT id, name, locale, tz FROM teams WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *c)
-        .await
-        .with_context(|| format!("loading team {id}"))?;
+fn team_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Team> {
     Ok(Team {
         id: r.try_get(0)?,
         name: r.try_get(1)?,
@@ -67,18 +62,18 @@ pub async fn team(c: &mut Conn, id: i64) -> anyhow::Result<Team> {
     })
 }
 
+pub async fn team(c: &mut Conn, id: i64) -> anyhow::Result<Team> {
+    let r = sqlx::query("SELECT id, name, locale, tz FROM teams WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await
+        .with_context(|| format!("loading team {id}"))?;
+    team_from_row(&r)
+}
+
 pub async fn teams(c: &mut Conn) -> anyhow::Result<Vec<Team>> {
-    let ids: Vec<i64> = sqlx::query("SELECT id FROM teams ORDER BY id")
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
-    let mut out = Vec::new();
-    for id in ids {
-        out.push(team(c, id).await?);
-    }
-    Ok(out)
+    let rows = sqlx::query("SELECT id, name, locale, tz FROM teams ORDER BY id").fetch_all(&mut *c).await?;
+    rows.iter().map(team_from_row).collect()
 }
 
 /// A new member, as typed by whoever adds them.
@@ -188,11 +183,6 @@ pub async fn channels(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<Channel>
         .fetch_all(&mut *c)
         .await?;
     rows.iter().map(|r| Ok(Channel { id: r.try_get(0)?, team_id: r.try_get(1)?, name: r.try_get(2)? })).collect()
-}
-
-pub async fn channel(c: &mut Conn, id: i64) -> anyhow::Result<Channel> {
-    let r = sqlx::query("SELECT id, team_id, name FROM channels WHERE id = $1").bind(id).fetch_one(&mut *c).await?;
-    Ok(Channel { id: r.try_get(0)?, team_id: r.try_get(1)?, name: r.try_get(2)? })
 }
 
 pub async fn add_holiday(c: &mut Conn, team_id: i64, d: NaiveDate) -> anyhow::Result<()> {
