@@ -5,17 +5,23 @@ use crate::config::Config;
 use crate::outbox::Outbox;
 use crate::render::Renderer;
 use crate::service::{Options, Service, TickReport};
-use crate::store::Store;
+use crate::slack::Slack;
+use crate::store::{self, Store};
 use anyhow::Context;
 use chrono::Duration;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+
+/// How many times a received event is tried before it is set aside (and logged).
+const INBOX_ATTEMPTS: i64 = 8;
 
 #[derive(Debug, Clone)]
 pub struct App {
     pub svc: Service,
     pub outbox: Outbox,
     pub clock: Arc<dyn Clock>,
+    /// Set when Slack is configured.
+    pub slack: Option<Slack>,
 }
 
 impl App {
@@ -34,25 +40,71 @@ impl App {
             base_url: config.base_url.clone(),
         };
         let svc = Service { store: store.clone(), renderer: renderer.clone(), options };
-        let outbox = Outbox { store, renderer, instance, lease, delivered: Arc::new(tokio::sync::Notify::new()) };
-        let app = App { svc, outbox, clock };
+        let slack = if config.slack.enabled() { Some(Slack::new(&config.slack)?) } else { None };
+        let delivered = Arc::new(tokio::sync::Notify::new());
+        let outbox = Outbox { store, renderer, instance, lease, delivered, slack: slack.clone() };
+        let app = App { svc, outbox, clock, slack };
         app.svc.sync_all_schedules(app.clock.now()).await.context("planning schedules")?;
         Ok(app)
     }
 
-    /// One round of background work at the clock's `now`: due jobs, then deliveries.
+    /// One round of background work at the clock's `now`: received events, due jobs,
+    /// then deliveries.
     pub async fn tick(&self) -> anyhow::Result<(TickReport, usize)> {
         let now = self.clock.now();
+        self.handle_inbox(now).await?;
         let jobs = self.svc.run_due_jobs(now).await?;
         let sent = self.outbox.deliver_due(self.clock.now()).await?;
         Ok((jobs, sent))
+    }
+
+    /// Handle the events stored by the platform endpoints; returns how many were handled.
+    pub async fn handle_inbox(&self, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<usize> {
+        let opts = &self.svc.options;
+        let mut handled = 0;
+        loop {
+            let entries = store::inbox::claim(&self.svc.store, &opts.instance, now, opts.lease, 50).await?;
+            if entries.is_empty() {
+                return Ok(handled);
+            }
+            for e in entries {
+                let result = match (e.platform.as_str(), &self.slack) {
+                    (crate::slack::PLATFORM, Some(slack)) => {
+                        crate::slack::inbound::process(&self.svc, slack, &e.payload, now).await
+                    }
+                    (p, _) => Err(anyhow::anyhow!("no adapter for platform {p} is configured")),
+                };
+                let mut c = self.svc.store.pool.acquire().await?;
+                match result {
+                    Ok(()) => {
+                        store::inbox::mark_done(&mut c, e.id, now).await?;
+                        handled += 1;
+                    }
+                    Err(err) => {
+                        let give_up = e.attempts + 1 >= INBOX_ATTEMPTS;
+                        tracing::warn!(
+                            event = e.event_id,
+                            attempts = e.attempts + 1,
+                            give_up,
+                            error = format!("{err:#}"),
+                            "handling a received event failed"
+                        );
+                        let retry_at = now + Duration::seconds(5 * (1 << e.attempts.clamp(0, 8)));
+                        store::inbox::mark_failed(&mut c, e.id, &format!("{err:#}"), retry_at, give_up).await?;
+                    }
+                }
+            }
+        }
     }
 
     /// Forget event ids older than a week and delivered messages older than 30 days.
     pub async fn housekeep(&self) -> anyhow::Result<(u64, u64)> {
         let now = self.clock.now();
         let mut c = self.svc.store.pool.acquire().await?;
-        crate::store::ops::prune(&mut c, now - Duration::days(7), now - Duration::days(30)).await
+        let (seen, delivered) =
+            crate::store::ops::prune(&mut c, now - Duration::days(7), now - Duration::days(30)).await?;
+        let received = store::inbox::prune(&mut c, now - Duration::days(7)).await?;
+        Ok((seen + received, delivered))
     }
 
     /// Run `tick` every `every` until `shutdown` resolves; a kick wakes it early.
@@ -100,6 +152,18 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     let router = crate::http::router(app.clone(), kick.clone());
     tracing::info!("Tandem is up: open {}/chat", config.base_url.trim_end_matches('/'));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let socket = match (&app.slack, &config.slack.app_token) {
+        (Some(slack), Some(token)) => {
+            let rx = crate::slack::inbound::Receiver {
+                svc: app.svc.clone(),
+                slack: slack.clone(),
+                clock: app.clock.clone(),
+                kick: kick.clone(),
+            };
+            Some(tokio::spawn(crate::slack::socket::run(rx, token.expose().to_string(), wait_for(stop_rx.clone()))))
+        }
+        _ => None,
+    };
     let background = tokio::spawn(app.clone().run_background(
         std::time::Duration::from_millis(config.tick_ms.max(50)),
         kick,
@@ -114,6 +178,9 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
         .await
         .context("serving HTTP")?;
     background.await.context("background loop")?;
+    if let Some(s) = socket {
+        s.await.context("Slack Socket Mode")?;
+    }
     Ok(())
 }
 

@@ -27,6 +27,52 @@ pub struct Config {
     pub demo: bool,
     /// How often the scheduler looks for due work, in milliseconds.
     pub tick_ms: u64,
+    /// Slack: off unless a bot token or OAuth client is configured.
+    pub slack: SlackConfig,
+}
+
+/// The Slack app's credentials and limits (`SLACK_*` and `TANDEM_SLACK_*` variables).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SlackConfig {
+    /// `xoxb-…`: a single-workspace deployment needs only this (and one of the two below).
+    pub bot_token: Option<Secret>,
+    /// `xapp-…`: Socket Mode, the default way in when set (no public URL needed).
+    pub app_token: Option<Secret>,
+    /// Verifies the Events API requests (`POST /slack/events`, `/commands`, `/interactions`).
+    pub signing_secret: Option<Secret>,
+    /// OAuth v2 install flow for several workspaces (`/slack/install`).
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    /// The Web API base URL (GovSlack, proxies, tests).
+    pub api_url: String,
+    /// Socket Mode connections kept open (Slack allows up to 10 per app).
+    pub socket_connections: u32,
+    /// Messages per minute to one workspace, all channels together; one channel gets at
+    /// most one per second whatever this says.
+    pub messages_per_minute: u32,
+}
+
+impl Default for SlackConfig {
+    fn default() -> Self {
+        SlackConfig {
+            bot_token: None,
+            app_token: None,
+            signing_secret: None,
+            client_id: None,
+            client_secret: None,
+            api_url: "https://slack.com/api".into(),
+            socket_connections: 1,
+            messages_per_minute: 300,
+        }
+    }
+}
+
+impl SlackConfig {
+    /// Whether Tandem talks to Slack at all.
+    pub fn enabled(&self) -> bool {
+        self.bot_token.is_some() || (self.client_id.is_some() && self.client_secret.is_some())
+    }
 }
 
 impl Default for Config {
@@ -39,6 +85,7 @@ impl Default for Config {
             instance: None,
             demo: true,
             tick_ms: 1000,
+            slack: SlackConfig::default(),
         }
     }
 }
@@ -77,11 +124,51 @@ impl Config {
         if let Some(v) = vars("TANDEM_TICK_MS") {
             config.tick_ms = v.parse().with_context(|| format!("TANDEM_TICK_MS={v:?} is not a number"))?;
         }
+        load_slack(&mut config.slack, &vars)?;
         if config.base_url.is_empty() {
             config.base_url = format!("http://{}", config.listen);
         }
         Ok(config)
     }
+}
+
+fn load_slack(s: &mut SlackConfig, vars: &impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+    let secret = |k: &str| vars(k).filter(|v| !v.is_empty()).map(Secret::new);
+    if let Some(v) = secret("SLACK_BOT_TOKEN") {
+        s.bot_token = Some(v);
+    }
+    if let Some(v) = secret("SLACK_APP_TOKEN") {
+        s.app_token = Some(v);
+    }
+    if let Some(v) = secret("SLACK_SIGNING_SECRET") {
+        s.signing_secret = Some(v);
+    }
+    if let Some(v) = vars("SLACK_CLIENT_ID") {
+        s.client_id = Some(v);
+    }
+    if let Some(v) = secret("SLACK_CLIENT_SECRET") {
+        s.client_secret = Some(v);
+    }
+    if let Some(v) = vars("TANDEM_SLACK_API_URL") {
+        s.api_url = v.trim_end_matches('/').to_string();
+    }
+    if let Some(v) = vars("TANDEM_SLACK_SOCKET_CONNECTIONS") {
+        s.socket_connections =
+            v.parse().with_context(|| format!("TANDEM_SLACK_SOCKET_CONNECTIONS={v:?} is not a number like 2"))?;
+    }
+    if let Some(v) = vars("TANDEM_SLACK_MESSAGES_PER_MINUTE") {
+        s.messages_per_minute =
+            v.parse().with_context(|| format!("TANDEM_SLACK_MESSAGES_PER_MINUTE={v:?} is not a number like 300"))?;
+    }
+    if let Some(t) = &s.app_token
+        && !t.expose().starts_with("xapp-")
+    {
+        anyhow::bail!("SLACK_APP_TOKEN must be an app-level token (xapp-…), with the connections:write scope");
+    }
+    if s.messages_per_minute == 0 || !(1..=10).contains(&s.socket_connections) {
+        anyhow::bail!("Slack: messages_per_minute must be at least 1 and socket_connections between 1 and 10");
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -110,6 +197,7 @@ mod tests {
         assert_eq!(example.database_url, defaults.database_url);
         assert_eq!(example.grace_minutes, defaults.grace_minutes);
         assert_eq!((example.demo, example.tick_ms), (defaults.demo, defaults.tick_ms));
+        assert_eq!(example.slack, defaults.slack);
     }
 
     #[test]

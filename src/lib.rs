@@ -14,5 +14,6 @@ pub mod outbox;
 pub mod render;
 pub mod secret;
 pub mod service;
+pub mod slack;
 pub mod store;
 pub mod webchat;

@@ -12,13 +12,21 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 pub fn router(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/export/{file}", get(export))
-        .with_state(app.clone())
-        .merge(crate::webchat::routes(app, kick))
-        .route("/", get(|| async { axum::response::Redirect::to("/chat") }))
+        .with_state(app.clone());
+    if let Some(slack) = &app.slack {
+        let rx = crate::slack::inbound::Receiver {
+            svc: app.svc.clone(),
+            slack: slack.clone(),
+            clock: app.clock.clone(),
+            kick: kick.clone(),
+        };
+        router = router.merge(crate::slack::http::routes(rx));
+    }
+    router.merge(crate::webchat::routes(app, kick)).route("/", get(|| async { axum::response::Redirect::to("/chat") }))
 }
 
 /// Ready when the database answers.

@@ -5,8 +5,10 @@ mod webchat;
 pub use webchat::record_typed;
 
 use crate::render::Renderer;
+use crate::store::platform::Workspace;
 use crate::store::{self, Store};
 use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -17,6 +19,9 @@ pub struct Outbox {
     pub lease: Duration,
     /// Woken after each delivery so live views refresh at once.
     pub delivered: Arc<tokio::sync::Notify>,
+    /// Set when Slack is configured: teams bound to a Slack workspace get their
+    /// messages there.
+    pub slack: Option<crate::slack::Slack>,
 }
 
 /// How many items one claim takes.
@@ -31,8 +36,21 @@ impl Outbox {
             if items.is_empty() {
                 break;
             }
+            let mut platforms: HashMap<i64, Option<(String, Workspace)>> = HashMap::new();
             for item in items {
-                match webchat::deliver(self, &item, now).await {
+                if let std::collections::hash_map::Entry::Vacant(slot) = platforms.entry(item.team_id) {
+                    let mut c = self.store.pool.acquire().await?;
+                    slot.insert(store::platform::workspace_of_team(&mut c, item.team_id).await?);
+                }
+                let result = match platforms.get(&item.team_id).and_then(|p| p.as_ref()) {
+                    None => webchat::deliver(self, &item, now).await,
+                    Some((platform, ws)) if platform == crate::slack::PLATFORM => match &self.slack {
+                        Some(slack) => crate::slack::send::deliver(self, slack, ws, &item, now).await,
+                        None => Err(anyhow::anyhow!("this team is on Slack, and Slack is not configured")),
+                    },
+                    Some((platform, _)) => Err(anyhow::anyhow!("no sender for platform {platform}")),
+                };
+                match result {
                     Ok(true) => delivered += 1,
                     Ok(false) => {}
                     Err(e) => {

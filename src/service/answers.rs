@@ -132,7 +132,7 @@ pub(super) async fn open_form_for_latest(ctx: &mut Ctx<'_>) -> Outcome<()> {
     }
 }
 
-async fn open_form(ctx: &mut Ctx<'_>, round_id: i64) -> Outcome<()> {
+pub(super) async fn open_form(ctx: &mut Ctx<'_>, round_id: i64) -> Outcome<()> {
     let Some(p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
         return Err(UserError::plain("error_stale_button").into());
     };

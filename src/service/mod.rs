@@ -172,6 +172,51 @@ impl Service {
         }
     }
 
+    /// The answer form a member asks for (a button, or `/tandem answer` without a round),
+    /// changing nothing: platforms that open forms themselves (Slack modals) show it at
+    /// once. `Ok(Err(message))` is the refusal to show instead, in the member's language.
+    pub async fn answer_form(
+        &self,
+        member_id: i64,
+        round_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Result<Message, Message>> {
+        let mut tx = self.store.begin().await?;
+        let me = store::teams::member(&mut tx, member_id).await?;
+        let team = store::teams::team(&mut tx, me.team_id).await?;
+        let conversation = Conversation::Dm { member_id };
+        let locale = me.locale;
+        let mut ctx = Ctx { c: &mut tx, now, team, me, conversation, out: Vec::new(), svc: self };
+        let result = match round_id {
+            Some(id) => answers::open_form(&mut ctx, id).await,
+            None => answers::open_form_for_latest(&mut ctx).await,
+        };
+        let out = std::mem::take(&mut ctx.out);
+        tx.rollback().await?;
+        match result {
+            Ok(()) => out
+                .into_iter()
+                .find_map(|e| match e {
+                    Effect::Post { message, .. } if message.form.is_some() => Some(Ok(message)),
+                    _ => None,
+                })
+                .ok_or_else(|| anyhow::anyhow!("the answer form produced no form")),
+            Err(Fail::User(e)) => Ok(Err(self.user_error_message(&e, locale))),
+            Err(Fail::Internal(e)) => Err(e),
+        }
+    }
+
+    /// Tell a member something outside of any event (a refusal found by an adapter):
+    /// through the outbox, like everything else.
+    pub async fn tell(&self, member_id: i64, message: Message, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let mut tx = self.store.begin().await?;
+        let me = store::teams::member(&mut tx, member_id).await?;
+        let target = Target::Dm { member_id };
+        store::outbox::push(&mut tx, me.team_id, &Effect::post(target, message), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// An unknown command answers with the help; other errors with their own template.
     fn user_error_message(&self, e: &UserError, locale: crate::core::Locale) -> Message {
         if e.template == "error_unknown_command" {

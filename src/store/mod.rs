@@ -8,9 +8,11 @@
 
 pub mod history;
 pub mod inbound;
+pub mod inbox;
 pub mod jobs;
 pub mod ops;
 pub mod outbox;
+pub mod platform;
 pub mod rounds;
 pub mod standups;
 pub mod teams;

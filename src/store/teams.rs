@@ -243,3 +243,14 @@ pub async fn time_off(c: &mut Conn, member_id: i64) -> anyhow::Result<Vec<TimeOf
         })
         .collect()
 }
+
+/// A team's own zone and language (new members and default questions follow them).
+pub async fn set_team_defaults(c: &mut Conn, team_id: i64, tz: &str, locale: Locale) -> anyhow::Result<()> {
+    sqlx::query("UPDATE teams SET tz = $1, locale = $2 WHERE id = $3")
+        .bind(tz)
+        .bind(locale.code())
+        .bind(team_id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}

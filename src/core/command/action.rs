@@ -34,6 +34,12 @@ impl Action {
     }
 }
 
+/// The action that opens a form again, from the form's `submit` (`answers:ID`).
+pub fn form_opener(submit: &str) -> Option<String> {
+    let id: i64 = submit.strip_prefix("answers:")?.parse().ok()?;
+    Some(Action::OpenForm { round_id: id }.encode())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +51,7 @@ mod tests {
         }
         assert_eq!(Action::decode("resolve:abc"), None);
         assert_eq!(Action::decode("drop:1"), None);
+        assert_eq!(form_opener("answers:12").as_deref(), Some("form:12"));
+        assert_eq!(form_opener("answers:x"), None);
     }
 }

@@ -1,0 +1,384 @@
+//! Slack events in: stored before the acknowledgement, handled after it.
+
+use super::{PLATFORM, Slack, blocks, identity};
+use crate::clock::Clock;
+use crate::core::command::action::Action;
+use crate::core::{Conversation, Inbound, InboundKind};
+use crate::service::Service;
+use crate::store::{self, platform};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use slack_morphism::prelude::*;
+use std::sync::Arc;
+
+/// One event as Slack sent it, over the socket or HTTP alike.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "via", content = "event", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // reason: short-lived, one per event
+pub enum SlackEvent {
+    Push(SlackPushEventCallback),
+    Command(SlackCommandEvent),
+    Interaction(SlackInteractionEvent),
+}
+
+impl SlackEvent {
+    /// The id Slack keeps across its retries: `event_id`, or the `trigger_id` of a
+    /// command or interaction. `None` for events Tandem does not act on.
+    pub fn dedupe_id(&self) -> Option<String> {
+        match self {
+            SlackEvent::Push(cb) => is_relevant(&cb.event).then(|| cb.event_id.0.clone()),
+            SlackEvent::Command(c) => Some(c.trigger_id.0.clone()),
+            SlackEvent::Interaction(SlackInteractionEvent::BlockActions(b)) => Some(b.trigger_id.0.clone()),
+            SlackEvent::Interaction(SlackInteractionEvent::ViewSubmission(v)) => Some(
+                v.trigger_id
+                    .as_ref()
+                    .map(|t| t.0.clone())
+                    .unwrap_or_else(|| format!("{}:{}", v.view.state_params.id.0, v.view.state_params.hash)),
+            ),
+            SlackEvent::Interaction(_) => None,
+        }
+    }
+}
+
+fn is_relevant(ev: &SlackEventCallbackBody) -> bool {
+    match ev {
+        SlackEventCallbackBody::Message(m) => dm_text(m).is_some(),
+        SlackEventCallbackBody::AppMention(_) => true,
+        _ => false,
+    }
+}
+
+/// A person's own new message in a DM with the bot: `(user, dm channel, text)`.
+fn dm_text(m: &SlackMessageEvent) -> Option<(&str, &str, &str)> {
+    let is_dm = matches!(&m.origin.channel_type, Some(t) if t.0 == "im");
+    if !is_dm || m.subtype.is_some() || m.sender.bot_id.is_some() {
+        return None;
+    }
+    let user = m.sender.user.as_ref()?;
+    let channel = m.origin.channel.as_ref()?;
+    let text = m.content.as_ref()?.text.as_deref()?;
+    Some((&user.0, &channel.0, text))
+}
+
+/// Takes events from the socket and the HTTP endpoints.
+#[derive(Clone)]
+pub struct Receiver {
+    pub svc: Service,
+    pub slack: Slack,
+    pub clock: Arc<dyn Clock>,
+    /// Wakes the background loop so a stored event is handled at once.
+    pub kick: Arc<tokio::sync::Notify>,
+}
+
+impl std::fmt::Debug for Receiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receiver").finish_non_exhaustive()
+    }
+}
+
+impl Receiver {
+    /// Take an event: open a modal at once if it asks for one, else store it to handle
+    /// after the acknowledgement. Returns once it is safe to acknowledge.
+    pub async fn receive(&self, ev: SlackEvent) -> anyhow::Result<()> {
+        let now = self.clock.now();
+        if self.open_form(&ev, now).await? {
+            return Ok(());
+        }
+        let Some(id) = ev.dedupe_id() else { return Ok(()) };
+        let payload = serde_json::to_string(&ev)?;
+        let mut c = self.svc.store.pool.acquire().await?;
+        if store::inbox::push(&mut c, PLATFORM, &id, &payload, now).await? {
+            self.kick.notify_one();
+        } else {
+            tracing::debug!(event = id, "Slack retried an event already stored");
+        }
+        Ok(())
+    }
+
+    /// A click on "answer in a form" or `/tandem answer`: the modal opens now, while the
+    /// trigger is valid. False when this is not such an event, or the person is new to
+    /// Tandem, or Slack refused (then the usual path shows the form in the DM).
+    async fn open_form(&self, ev: &SlackEvent, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        let (workspace, user, trigger, round) = match ev {
+            SlackEvent::Interaction(SlackInteractionEvent::BlockActions(b)) => {
+                let Some(Action::OpenForm { round_id }) = first_action(b).and_then(|a| Action::decode(&a)) else {
+                    return Ok(false);
+                };
+                let Some(user) = &b.user else { return Ok(false) };
+                (&b.team.id.0, &user.id.0, &b.trigger_id.0, Some(round_id))
+            }
+            SlackEvent::Command(c) if c.text.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case("answer")) => {
+                (&c.team_id.0, &c.user_id.0, &c.trigger_id.0, None)
+            }
+            _ => return Ok(false),
+        };
+        let (ws, member) = {
+            let mut c = self.svc.store.pool.acquire().await?;
+            let Some(ws) = platform::workspace(&mut c, PLATFORM, workspace).await? else { return Ok(false) };
+            let Some(member) = platform::member_by_external(&mut c, PLATFORM, ws.team_id, user).await? else {
+                return Ok(false);
+            };
+            (ws, member)
+        };
+        let message = match self.svc.answer_form(member, round, now).await? {
+            Ok(m) => m,
+            Err(refusal) => {
+                self.svc.tell(member, refusal, now).await?;
+                self.kick.notify_one();
+                return Ok(true);
+            }
+        };
+        let Some(form) = &message.form else { return Ok(false) };
+        let view = blocks::modal(&self.svc.renderer, &message, form)?;
+        let Some(token) = self.slack.token_for(Some(&ws)) else { return Ok(false) };
+        let req = SlackApiViewsOpenRequest::new(SlackTriggerId(trigger.clone()), view);
+        match self.slack.client.open_session(&token).views_open(&req).await {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                tracing::warn!(error = %e, "views.open failed; the form goes to the DM instead");
+                Ok(false)
+            }
+        }
+    }
+}
+
+fn first_action(b: &SlackInteractionBlockActionsEvent) -> Option<String> {
+    let a = b.actions.as_ref()?.first()?;
+    Some(a.value.clone().unwrap_or_else(|| a.action_id.0.clone()))
+}
+
+/// Handle one stored event: match who and where, then hand it to the service.
+pub async fn process(svc: &Service, slack: &Slack, payload: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let ev: SlackEvent = serde_json::from_str(payload)?;
+    if let Some(inbound) = translate(svc, slack, ev, now).await? {
+        svc.handle(&inbound, now).await?;
+    }
+    Ok(())
+}
+
+async fn translate(
+    svc: &Service,
+    slack: &Slack,
+    ev: SlackEvent,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Inbound>> {
+    let store = &svc.store;
+    let inbound = |event_id: String, member_id: i64, conversation: Conversation, kind: InboundKind| Inbound {
+        platform: PLATFORM.to_string(),
+        event_id,
+        member_id,
+        conversation,
+        kind,
+    };
+    match ev {
+        SlackEvent::Push(cb) => {
+            let ws = identity::team_for(store, &cb.team_id.0, None, now).await?;
+            match &cb.event {
+                SlackEventCallbackBody::Message(m) => {
+                    let Some((user, dm, text)) = dm_text(m) else { return Ok(None) };
+                    let member = identity::member_for(store, slack, &ws, user, None, now).await?;
+                    let mut c = store.pool.acquire().await?;
+                    platform::set_dm_channel(&mut c, PLATFORM, member, dm).await?;
+                    let text = plain(text);
+                    Ok(Some(inbound(
+                        cb.event_id.0,
+                        member,
+                        Conversation::Dm { member_id: member },
+                        InboundKind::Text(text),
+                    )))
+                }
+                SlackEventCallbackBody::AppMention(m) => {
+                    let member = identity::member_for(store, slack, &ws, &m.user.0, None, now).await?;
+                    let raw = m.content.text.clone().unwrap_or_default();
+                    let line = strip_leading_mention(&raw);
+                    let text = normalize(store, slack, &ws, line, now).await?;
+                    let mut c = store.pool.acquire().await?;
+                    let channel_id = identity::channel_for(&mut c, ws.team_id, &m.channel.0, None).await?;
+                    Ok(Some(inbound(
+                        cb.event_id.0,
+                        member,
+                        Conversation::Channel { channel_id },
+                        InboundKind::Command(text),
+                    )))
+                }
+                _ => Ok(None),
+            }
+        }
+        SlackEvent::Command(cmd) => {
+            let ws = identity::team_for(store, &cmd.team_id.0, cmd.team_domain.as_deref(), now).await?;
+            let member = identity::member_for(store, slack, &ws, &cmd.user_id.0, None, now).await?;
+            let conversation = conversation(store, &ws, member, &cmd.channel_id.0, cmd.channel_name.as_deref()).await?;
+            let text = normalize(store, slack, &ws, cmd.text.as_deref().unwrap_or(""), now).await?;
+            Ok(Some(inbound(cmd.trigger_id.0, member, conversation, InboundKind::Command(text))))
+        }
+        SlackEvent::Interaction(SlackInteractionEvent::BlockActions(b)) => {
+            let Some(user) = &b.user else { return Ok(None) };
+            let Some(action) = first_action(&b) else { return Ok(None) };
+            let ws = identity::team_for(store, &b.team.id.0, b.team.domain.as_deref(), now).await?;
+            let member = identity::member_for(store, slack, &ws, &user.id.0, user.name.as_deref(), now).await?;
+            let channel = match &b.container {
+                SlackInteractionActionContainer::Message(m) => m.channel_id.as_ref().map(|c| c.0.clone()),
+                _ => None,
+            }
+            .or_else(|| b.channel.as_ref().map(|c| c.id.0.clone()));
+            let name = b.channel.as_ref().and_then(|c| c.name.clone());
+            let conversation = match channel {
+                Some(ch) => conversation(store, &ws, member, &ch, name.as_deref()).await?,
+                None => Conversation::Dm { member_id: member },
+            };
+            Ok(Some(inbound(b.trigger_id.0.clone(), member, conversation, InboundKind::Click(action))))
+        }
+        SlackEvent::Interaction(SlackInteractionEvent::ViewSubmission(v)) => {
+            let id = SlackEvent::Interaction(SlackInteractionEvent::ViewSubmission(v.clone()))
+                .dedupe_id()
+                .unwrap_or_default();
+            let ws = identity::team_for(store, &v.team.id.0, v.team.domain.as_deref(), now).await?;
+            let member = identity::member_for(store, slack, &ws, &v.user.id.0, v.user.name.as_deref(), now).await?;
+            let submit = match &v.view.view {
+                SlackView::Modal(m) => m.callback_id.as_ref().map(|c| c.0.clone()).unwrap_or_default(),
+                SlackView::Home(_) => return Ok(None),
+            };
+            let values = blocks::modal_values(v.view.state_params.state.as_ref());
+            Ok(Some(inbound(id, member, Conversation::Dm { member_id: member }, InboundKind::Form { submit, values })))
+        }
+        SlackEvent::Interaction(_) => Ok(None),
+    }
+}
+
+/// Where a command was typed: the bot's DM (or any DM) answers in the DM, a channel
+/// is bound to a team channel of the same name.
+async fn conversation(
+    store: &store::Store,
+    ws: &platform::Workspace,
+    member: i64,
+    channel: &str,
+    name: Option<&str>,
+) -> anyhow::Result<Conversation> {
+    if channel.starts_with('D') || name == Some("directmessage") {
+        return Ok(Conversation::Dm { member_id: member });
+    }
+    let mut c = store.pool.acquire().await?;
+    let channel_id = identity::channel_for(&mut c, ws.team_id, channel, name).await?;
+    Ok(Conversation::Channel { channel_id })
+}
+
+/// `<@UBOT> standup list` → `standup list`.
+fn strip_leading_mention(text: &str) -> &str {
+    let t = text.trim_start();
+    match (t.starts_with("<@"), t.find('>')) {
+        (true, Some(end)) => t[end + 1..].trim_start(),
+        _ => t,
+    }
+}
+
+/// Slack escapes `&`, `<` and `>` in what people type; undo it.
+fn plain(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// A piece of command text: plain, or one of Slack's `<…>` references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece<'a> {
+    Text(&'a str),
+    Channel { id: &'a str, name: Option<&'a str> },
+    User { id: &'a str },
+    Other(&'a str),
+}
+
+fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else { break };
+        if start > 0 {
+            out.push(Piece::Text(&rest[..start]));
+        }
+        let inner = &rest[start + 1..start + len];
+        let (target, label) = match inner.split_once('|') {
+            Some((t, l)) => (t, Some(l)),
+            None => (inner, None),
+        };
+        out.push(if let Some(id) = target.strip_prefix('#') {
+            Piece::Channel { id, name: label }
+        } else if let Some(id) = target.strip_prefix('@') {
+            Piece::User { id }
+        } else {
+            Piece::Other(label.unwrap_or(target))
+        });
+        rest = &rest[start + len + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
+}
+
+/// Command text as the grammar reads it: `<#C1|team>` → `#team` (and the channel is
+/// bound), `<@U1>` → `@name` of that person's member (created if new).
+async fn normalize(
+    store: &store::Store,
+    slack: &Slack,
+    ws: &platform::Workspace,
+    text: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let mut out = String::new();
+    for p in pieces(text) {
+        match p {
+            Piece::Text(t) => out.push_str(&plain(t)),
+            Piece::Other(t) => out.push_str(&plain(t)),
+            Piece::Channel { id, name } => {
+                let mut c = store.pool.acquire().await?;
+                let channel_id = identity::channel_for(&mut c, ws.team_id, id, name).await?;
+                let name = store::teams::channels(&mut c, ws.team_id)
+                    .await?
+                    .into_iter()
+                    .find(|ch| ch.id == channel_id)
+                    .map(|ch| ch.name)
+                    .unwrap_or_else(|| id.to_lowercase());
+                out.push('#');
+                out.push_str(&name);
+            }
+            Piece::User { id } => {
+                let member = identity::member_for(store, slack, ws, id, None, now).await?;
+                let mut c = store.pool.acquire().await?;
+                let m = store::teams::member(&mut c, member).await?;
+                out.push('@');
+                out.push_str(&m.name);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_references_are_split_from_the_text() {
+        let p = pieces(
+            "standup create daily channel=<#C0STANDUP|standup> members=<@U1>,<@U2|bob> see <https://x.test|docs>",
+        );
+        assert_eq!(
+            p,
+            vec![
+                Piece::Text("standup create daily channel="),
+                Piece::Channel { id: "C0STANDUP", name: Some("standup") },
+                Piece::Text(" members="),
+                Piece::User { id: "U1" },
+                Piece::Text(","),
+                Piece::User { id: "U2" },
+                Piece::Text(" see "),
+                Piece::Other("docs"),
+            ]
+        );
+        assert_eq!(pieces("no refs < here"), vec![Piece::Text("no refs < here")]);
+    }
+
+    #[test]
+    fn a_mention_of_the_bot_is_not_part_of_the_command() {
+        assert_eq!(strip_leading_mention("<@U0BOTUSER> standup list"), "standup list");
+        assert_eq!(strip_leading_mention("standup list"), "standup list");
+    }
+}

@@ -1,0 +1,100 @@
+//! Pacing sends to Slack: one `chat.postMessage` per second per channel, an even spread
+//! of `messages_per_minute` per workspace, and a pause for everyone after a 429 until its
+//! `Retry-After` has passed. Pacing is about real time (Slack's clock), so it sleeps on
+//! tokio's timer; what to send and when it was due stays on the injected clock.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The gap Slack asks between two messages to one channel.
+pub const PER_CHANNEL: Duration = Duration::from_secs(1);
+
+#[derive(Debug)]
+pub struct Pacer {
+    gap: Duration,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// Per workspace: when it may send next, and when it is paused until (429).
+    next_send: HashMap<String, Instant>,
+    paused_until: HashMap<String, Instant>,
+    /// Per (workspace, channel): when the channel may get its next message.
+    channel_next: HashMap<(String, String), Instant>,
+}
+
+impl Pacer {
+    pub fn new(messages_per_minute: u32) -> Pacer {
+        let gap = Duration::from_secs(60) / messages_per_minute.max(1);
+        Pacer { gap, state: Mutex::new(State::default()) }
+    }
+
+    /// Reserve the next slot for a call to `workspace` (and a message to `channel`, for
+    /// methods limited per channel) and wait for it.
+    pub async fn wait_turn(&self, workspace: &str, channel: Option<&str>) {
+        let at = self.reserve(workspace, channel, Instant::now());
+        tokio::time::sleep_until(at.into()).await;
+    }
+
+    /// When the call may go, from `now`; books that slot.
+    fn reserve(&self, workspace: &str, channel: Option<&str>, now: Instant) -> Instant {
+        let mut s = self.state.lock().expect("pacer lock");
+        let mut at = now;
+        if let Some(p) = s.paused_until.get(workspace) {
+            at = at.max(*p);
+        }
+        if let Some(n) = s.next_send.get(workspace) {
+            at = at.max(*n);
+        }
+        if let Some(ch) = channel {
+            let key = (workspace.to_string(), ch.to_string());
+            if let Some(n) = s.channel_next.get(&key) {
+                at = at.max(*n);
+            }
+            s.channel_next.insert(key, at + PER_CHANNEL);
+        }
+        s.next_send.insert(workspace.to_string(), at + self.gap);
+        if s.channel_next.len() > 10_000 {
+            s.channel_next.retain(|_, t| *t > now);
+        }
+        at
+    }
+
+    /// Slack said 429: nothing more goes to `workspace` for `retry_after`.
+    pub fn pause(&self, workspace: &str, retry_after: Duration) {
+        let until = Instant::now() + retry_after;
+        let mut s = self.state.lock().expect("pacer lock");
+        let p = s.paused_until.entry(workspace.to_string()).or_insert(until);
+        *p = (*p).max(until);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_channel_gets_a_message_a_second_while_others_follow_the_workspace_pace() {
+        let p = Pacer::new(600); // 100 ms apart
+        let t0 = Instant::now();
+        let a1 = p.reserve("T1", Some("C1"), t0);
+        let a2 = p.reserve("T1", Some("C1"), t0);
+        let b1 = p.reserve("T1", Some("C2"), t0);
+        assert_eq!(a1, t0);
+        assert_eq!(a2 - t0, Duration::from_secs(1));
+        assert_eq!(b1 - t0, Duration::from_millis(1100), "after the slot a2 booked");
+        let other = p.reserve("T2", Some("C1"), t0);
+        assert_eq!(other, t0, "another workspace is paced on its own");
+    }
+
+    #[test]
+    fn a_pause_holds_every_send_of_that_workspace() {
+        let p = Pacer::new(60_000);
+        p.pause("T1", Duration::from_secs(30));
+        let t0 = Instant::now();
+        assert!(p.reserve("T1", None, t0) >= t0 + Duration::from_secs(29));
+        assert_eq!(p.reserve("T2", None, t0), t0);
+    }
+}

@@ -1,0 +1,253 @@
+//! The outbox's Slack sender: posts, thread replies, ephemeral answers and in-place
+//! updates, paced, with `Retry-After` honoured and a re-post after an unclear failure
+//! checked against the channel's history first.
+//!
+//! Slack is called with no database connection held (SQLite has only one); the result
+//! is recorded, and the item marked delivered, in one short transaction afterwards.
+
+use super::{PLATFORM, Slack, blocks};
+use crate::core::{Conversation, Effect, Target};
+use crate::outbox::Outbox;
+use crate::store::outbox::Item;
+use crate::store::platform::{self, Workspace};
+use crate::store::{self, teams};
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use slack_morphism::prelude::*;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// How many times one call waits out a 429 before the item goes back to the outbox.
+const RATE_LIMIT_RETRIES: usize = 3;
+/// The longest `Retry-After` waited in place; longer ones go back to the outbox.
+const MAX_WAIT: Duration = Duration::from_secs(60);
+/// A call that takes longer than this has failed (and is checked before a re-post).
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// The metadata event type that marks Tandem's posts with their outbox item.
+const METADATA_EVENT: &str = "tandem_outbox";
+
+/// Where a post goes on Slack.
+#[derive(Debug, Clone, PartialEq)]
+struct Destination {
+    /// A channel id, `#name` for a channel never seen, or a user id for a DM not yet opened.
+    channel: String,
+    /// For an ephemeral answer in a channel: the user who sees it.
+    ephemeral_to: Option<String>,
+    /// The member whose DM this is, to remember the DM channel.
+    dm_of: Option<i64>,
+    /// The team channel, to remember the Slack channel id.
+    team_channel: Option<i64>,
+}
+
+/// Deliver one item to Slack; false when another process took it over meanwhile.
+pub async fn deliver(
+    o: &Outbox,
+    slack: &Slack,
+    ws: &Workspace,
+    item: &Item,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let token = slack.token_for(Some(ws)).context("no Slack bot token for this workspace")?;
+    let session = slack.client.open_session(&token);
+    match &item.effect {
+        Effect::Post { target, message, key } => {
+            let dest = {
+                let mut c = o.store.pool.acquire().await?;
+                destination(&mut c, item.team_id, target).await?
+            };
+            let Some(dest) = dest else {
+                // A member added by hand who has not used Slack yet: nobody to send to.
+                tracing::warn!(item = item.id, "a member without a Slack account was skipped");
+                return finish(o, item, now, None).await;
+            };
+            let (text, blocks) = blocks::message(&o.renderer, message)?;
+            let content = SlackMessageContent::new().with_text(text).with_blocks(blocks).with_metadata(marker(item.id));
+            let thread_ts = match &message.thread_of {
+                Some(k) => Some(parent(o, k).await?.1),
+                None => None,
+            };
+            if let Some(user) = &dest.ephemeral_to {
+                let mut req = SlackApiChatPostEphemeralRequest::new(
+                    SlackChannelId(dest.channel.clone()),
+                    SlackUserId(user.clone()),
+                    content,
+                );
+                req.thread_ts = thread_ts.map(SlackTs);
+                call(slack, &ws.external_id, None, || session.chat_post_ephemeral(&req)).await?;
+                return finish(o, item, now, None).await;
+            }
+            let posted = match earlier_post(slack, &session, &ws.external_id, &dest.channel, item).await {
+                Some(found) => found,
+                None => {
+                    let mut req = SlackApiChatPostMessageRequest::new(SlackChannelId(dest.channel.clone()), content);
+                    req.thread_ts = thread_ts.map(SlackTs);
+                    let r =
+                        call(slack, &ws.external_id, Some(&dest.channel), || session.chat_post_message(&req)).await?;
+                    (r.channel.0, r.ts.0)
+                }
+            };
+            let record = Record { key: key.clone(), channel: posted.0, ts: posted.1, dest };
+            finish(o, item, now, Some(record)).await
+        }
+        Effect::Update { key, message } => {
+            let (channel, ts) = parent(o, key).await?;
+            let (text, blocks) = blocks::message(&o.renderer, message)?;
+            let content = SlackMessageContent::new().with_text(text).with_blocks(blocks).with_metadata(marker(item.id));
+            let req = SlackApiChatUpdateRequest::new(SlackChannelId(channel), content, SlackTs(ts));
+            call(slack, &ws.external_id, None, || session.chat_update(&req)).await?;
+            finish(o, item, now, None).await
+        }
+    }
+}
+
+/// What a post left behind to remember.
+struct Record {
+    key: Option<String>,
+    channel: String,
+    ts: String,
+    dest: Destination,
+}
+
+async fn finish(o: &Outbox, item: &Item, now: DateTime<Utc>, record: Option<Record>) -> anyhow::Result<bool> {
+    let mut tx = o.store.begin().await?;
+    if let Some(r) = record {
+        if let Some(k) = &r.key {
+            store::outbox::record_key(&mut tx, k, PLATFORM, &format!("{}:{}", r.channel, r.ts)).await?;
+        }
+        if let Some(member) = r.dest.dm_of
+            && r.dest.channel != r.channel
+        {
+            platform::set_dm_channel(&mut tx, PLATFORM, member, &r.channel).await?;
+        }
+        if let Some(ch) = r.dest.team_channel
+            && r.dest.channel.starts_with('#')
+        {
+            platform::bind_channel(&mut tx, PLATFORM, item.team_id, &r.channel, ch).await?;
+        }
+    }
+    if !store::outbox::mark_delivered(&mut tx, item.id, &o.instance, now).await? {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+fn marker(item: i64) -> SlackMessageMetadata {
+    SlackMessageMetadata::new(METADATA_EVENT.into())
+        .with_event_payload(HashMap::from([("item".to_string(), item.to_string())]))
+}
+
+/// After a failed attempt the post may have gone through anyway (a timeout, a crash
+/// before recording it): look for it in the channel before posting again.
+async fn earlier_post(
+    slack: &Slack,
+    session: &SlackClientSession<'_, SlackClientHyperHttpsConnector>,
+    workspace: &str,
+    channel: &str,
+    item: &Item,
+) -> Option<(String, String)> {
+    if item.attempts == 0 || channel.starts_with('#') || channel.starts_with('U') {
+        return None;
+    }
+    let req = SlackApiConversationsHistoryRequest::new()
+        .with_channel(SlackChannelId(channel.to_string()))
+        .with_limit(50)
+        .with_include_all_metadata(true);
+    let history = match call(slack, workspace, None, || session.conversations_history(&req)).await {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::warn!(error = format!("{e:#}"), "could not check the channel before posting again");
+            return None;
+        }
+    };
+    let id = item.id.to_string();
+    history
+        .messages
+        .iter()
+        .find(|m| {
+            m.content.metadata.as_ref().is_some_and(|md| {
+                md.event_type == METADATA_EVENT
+                    && md.event_payload.as_ref().and_then(|p| p.get("item")).is_some_and(|v| *v == id)
+            })
+        })
+        .map(|m| (channel.to_string(), m.origin.ts.0.clone()))
+}
+
+/// One Web API call, paced, waiting out 429s (up to a point), with a timeout.
+async fn call<T, F, Fut>(slack: &Slack, workspace: &str, channel: Option<&str>, f: F) -> anyhow::Result<T>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = ClientResult<T>>,
+{
+    let mut waited = 0;
+    loop {
+        slack.pacer.wait_turn(workspace, channel).await;
+        let result = tokio::time::timeout(CALL_TIMEOUT, f()).await.context("Slack did not answer in time")?;
+        match result {
+            Ok(v) => return Ok(v),
+            Err(slack_morphism::errors::SlackClientError::RateLimitError(e)) if waited < RATE_LIMIT_RETRIES => {
+                let wait = e.retry_after.unwrap_or(Duration::from_secs(1));
+                slack.pacer.pause(workspace, wait);
+                if wait > MAX_WAIT {
+                    anyhow::bail!("Slack asked to wait {}s", wait.as_secs());
+                }
+                tracing::info!(workspace, wait_ms = wait.as_millis() as u64, "Slack rate limit: waiting as asked");
+                waited += 1;
+            }
+            Err(e) => return Err(anyhow::anyhow!("Slack: {e}")),
+        }
+    }
+}
+
+/// The Slack channel and ts of the message posted under `key`.
+async fn parent(o: &Outbox, key: &str) -> anyhow::Result<(String, String)> {
+    let mut c = o.store.pool.acquire().await?;
+    let id = store::outbox::platform_id(&mut c, key, PLATFORM)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("message {key} is not on Slack yet"))?;
+    let (channel, ts) = id.split_once(':').ok_or_else(|| anyhow::anyhow!("stored Slack id {id} is not channel:ts"))?;
+    Ok((channel.to_string(), ts.to_string()))
+}
+
+/// Where `target` is on Slack; `None` for a member who has no Slack account.
+async fn destination(c: &mut store::Conn, team_id: i64, target: &Target) -> anyhow::Result<Option<Destination>> {
+    match *target {
+        Target::Channel { channel_id } => Ok(Some(channel_destination(c, team_id, channel_id, None).await?)),
+        Target::Dm { member_id } | Target::Ephemeral { member_id, conversation: Conversation::Dm { .. } } => {
+            dm_destination(c, member_id).await
+        }
+        Target::Ephemeral { member_id, conversation: Conversation::Channel { channel_id } } => {
+            let Some(user) = platform::identity_of(c, PLATFORM, member_id).await? else { return Ok(None) };
+            Ok(Some(channel_destination(c, team_id, channel_id, Some(user.external_id)).await?))
+        }
+    }
+}
+
+async fn channel_destination(
+    c: &mut store::Conn,
+    team_id: i64,
+    channel_id: i64,
+    ephemeral_to: Option<String>,
+) -> anyhow::Result<Destination> {
+    let channel = match platform::external_channel(c, PLATFORM, channel_id).await? {
+        Some(id) => id,
+        None => {
+            let name = teams::channels(c, team_id)
+                .await?
+                .into_iter()
+                .find(|ch| ch.id == channel_id)
+                .map(|ch| ch.name)
+                .ok_or_else(|| anyhow::anyhow!("channel {channel_id} does not exist"))?;
+            format!("#{name}")
+        }
+    };
+    Ok(Destination { channel, ephemeral_to, dm_of: None, team_channel: Some(channel_id) })
+}
+
+async fn dm_destination(c: &mut store::Conn, member_id: i64) -> anyhow::Result<Option<Destination>> {
+    let Some(id) = platform::identity_of(c, PLATFORM, member_id).await? else { return Ok(None) };
+    // Posting to a user id opens (or reuses) the bot's DM with them.
+    let channel = id.dm_channel.unwrap_or(id.external_id);
+    Ok(Some(Destination { channel, ephemeral_to: None, dm_of: Some(member_id), team_channel: None }))
+}

@@ -1,0 +1,116 @@
+//! The inbox: platform events stored before they are acknowledged and handled after,
+//! so the acknowledgement is quick and a crash in between loses nothing. A platform's
+//! retry of a stored event is dropped at the door.
+
+use super::{Conn, Dialect, Store, checked, ms};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: i64,
+    pub platform: String,
+    pub event_id: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// Store an event; false when it was stored before (a retry).
+pub async fn push(
+    c: &mut Conn,
+    platform: &str,
+    event_id: &str,
+    payload: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO inbox (platform, event_id, payload, received_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4) \
+         ON CONFLICT (platform, event_id) DO NOTHING",
+    )
+    .bind(platform)
+    .bind(event_id)
+    .bind(payload)
+    .bind(ms(now))
+    .execute(&mut *c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Claim up to `limit` events to handle, oldest first.
+pub async fn claim(
+    store: &Store,
+    owner: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> anyhow::Result<Vec<Entry>> {
+    let lock = match store.dialect {
+        Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
+        Dialect::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE inbox SET lease_owner = $1, lease_until = $2 WHERE id IN ( \
+           SELECT id FROM inbox WHERE done_at IS NULL AND next_attempt_at <= $3 \
+           AND (lease_until IS NULL OR lease_until < $3) ORDER BY id LIMIT $4 {lock}) \
+         RETURNING id, platform, event_id, payload, attempts"
+    );
+    let mut tx = store.begin().await?;
+    let rows = sqlx::query(checked(sql))
+        .bind(owner)
+        .bind(ms(now + lease))
+        .bind(ms(now))
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            Ok(Entry {
+                id: r.try_get(0)?,
+                platform: r.try_get(1)?,
+                event_id: r.try_get(2)?,
+                payload: r.try_get(3)?,
+                attempts: r.try_get(4)?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    out.sort_by_key(|e| e.id);
+    Ok(out)
+}
+
+pub async fn mark_done(c: &mut Conn, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
+    sqlx::query("UPDATE inbox SET done_at = $1, lease_owner = NULL, lease_until = NULL WHERE id = $2")
+        .bind(ms(now))
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Try again at `retry_at`; after too many attempts the event is given up (kept, with
+/// its error, for an operator to look at).
+pub async fn mark_failed(
+    c: &mut Conn,
+    id: i64,
+    error: &str,
+    retry_at: DateTime<Utc>,
+    give_up: bool,
+) -> anyhow::Result<()> {
+    let sql = if give_up {
+        "UPDATE inbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, done_at = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3"
+    } else {
+        "UPDATE inbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3"
+    };
+    sqlx::query(sql).bind(error).bind(ms(retry_at)).bind(id).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// Forget handled events older than `before`.
+pub async fn prune(c: &mut Conn, before: DateTime<Utc>) -> anyhow::Result<u64> {
+    let r = sqlx::query("DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < $1")
+        .bind(ms(before))
+        .execute(&mut *c)
+        .await?;
+    Ok(r.rows_affected())
+}
