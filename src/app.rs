@@ -58,6 +58,12 @@ impl App {
         Ok((jobs, sent))
     }
 
+    /// What takes Slack's events (socket and HTTP), when Slack is configured.
+    pub fn slack_receiver(&self, kick: Arc<tokio::sync::Notify>) -> Option<crate::slack::inbound::Receiver> {
+        let slack = self.slack.clone()?;
+        Some(crate::slack::inbound::Receiver { svc: self.svc.clone(), slack, clock: self.clock.clone(), kick })
+    }
+
     /// Handle the events stored by the platform endpoints; returns how many were handled.
     pub async fn handle_inbox(&self, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<usize> {
         let opts = &self.svc.options;
@@ -152,14 +158,8 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     let router = crate::http::router(app.clone(), kick.clone());
     tracing::info!("Tandem is up: open {}/chat", config.base_url.trim_end_matches('/'));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let socket = match (&app.slack, &config.slack.app_token) {
-        (Some(slack), Some(token)) => {
-            let rx = crate::slack::inbound::Receiver {
-                svc: app.svc.clone(),
-                slack: slack.clone(),
-                clock: app.clock.clone(),
-                kick: kick.clone(),
-            };
+    let socket = match (app.slack_receiver(kick.clone()), &config.slack.app_token) {
+        (Some(rx), Some(token)) => {
             Some(tokio::spawn(crate::slack::socket::run(rx, token.expose().to_string(), wait_for(stop_rx.clone()))))
         }
         _ => None,

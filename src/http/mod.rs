@@ -17,13 +17,7 @@ pub fn router(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
         .route("/metrics", get(metrics))
         .route("/export/{file}", get(export))
         .with_state(app.clone());
-    if let Some(slack) = &app.slack {
-        let rx = crate::slack::inbound::Receiver {
-            svc: app.svc.clone(),
-            slack: slack.clone(),
-            clock: app.clock.clone(),
-            kick: kick.clone(),
-        };
+    if let Some(rx) = app.slack_receiver(kick.clone()) {
         router = router.merge(crate::slack::http::routes(rx));
     }
     router.merge(crate::webchat::routes(app, kick)).route("/", get(|| async { axum::response::Redirect::to("/chat") }))

@@ -62,12 +62,17 @@ pub async fn profile(slack: &Slack, ws: &Workspace, user: &str, hint: Option<&st
     match slack.client.open_session(&token).users_info(&req).await {
         Ok(r) => {
             let u = r.user;
-            let display = u
-                .profile
-                .as_ref()
-                .and_then(|p| p.display_name.clone().filter(|s| !s.is_empty()).or(p.real_name.clone()))
-                .or(u.real_name.clone())
-                .unwrap_or_else(|| fallback.display_name.clone());
+            // Reports read best with full names; the display name is a nickname at best.
+            let profile = u.profile.as_ref();
+            let display = [
+                u.real_name.clone(),
+                profile.and_then(|p| p.real_name.clone()),
+                profile.and_then(|p| p.display_name.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .find(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| fallback.display_name.clone());
             Profile {
                 name: u.name.clone().unwrap_or(fallback.name),
                 display_name: display,

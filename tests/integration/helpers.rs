@@ -5,7 +5,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use tandem::app::App;
 use tandem::clock::ManualClock;
-use tandem::config::Config;
+use tandem::config::{Config, SlackConfig};
 use tandem::core::Locale;
 use tandem::core::model::Role;
 use tandem::secret::Secret;
@@ -57,8 +57,29 @@ pub struct TestApp {
     pub db_url: String,
     pub team_id: i64,
     server: tokio::task::JoinHandle<()>,
+    /// Slack Socket Mode, when the test runs one.
+    socket: Option<tokio::task::JoinHandle<()>>,
     _dir: Option<tempfile::TempDir>,
 }
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+        if let Some(s) = &self.socket {
+            s.abort();
+        }
+    }
+}
+
+/// How a Slack test reaches Tandem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlackVia {
+    SocketMode,
+    EventsApi,
+}
+
+/// The signing secret the Slack tests share with Tandem.
+pub const SLACK_SECRET: &str = "test-signing-secret";
 
 /// The demo-like team every scenario uses.
 pub const PEOPLE: [(&str, &str, Role, &str, Locale); 5] = [
@@ -95,11 +116,38 @@ impl TestApp {
         t
     }
 
+    /// Tandem on a fresh, empty database, connected to the fake Slack at `api_url`.
+    pub async fn spawn_slack(db: Db, api_url: &str, via: SlackVia) -> TestApp {
+        let (url, dir) = fresh_database(db).await;
+        let clock = ManualClock::new(monday_morning());
+        let slack = SlackConfig {
+            bot_token: Some(Secret::new("xoxb-test-token")),
+            app_token: (via == SlackVia::SocketMode).then(|| Secret::new("xapp-test-token")),
+            signing_secret: Some(Secret::new(SLACK_SECRET)),
+            api_url: api_url.to_string(),
+            messages_per_minute: 60_000,
+            ..SlackConfig::default()
+        };
+        let app = Self::start_with(&url, clock.clone(), slack.clone()).await;
+        let mut t = Self::serve(app, clock, url).await;
+        t._dir = dir;
+        if let (Some(rx), Some(token)) = (t.app.slack_receiver(Arc::new(tokio::sync::Notify::new())), slack.app_token) {
+            let token = token.expose().to_string();
+            t.socket = Some(tokio::spawn(tandem::slack::socket::run(rx, token, std::future::pending())));
+        }
+        t
+    }
+
     async fn start(url: &str, clock: ManualClock) -> App {
+        Self::start_with(url, clock, SlackConfig::default()).await
+    }
+
+    async fn start_with(url: &str, clock: ManualClock, slack: SlackConfig) -> App {
         let config = Config {
             database_url: Secret::new(url),
             demo: false,
             base_url: "http://tandem.test".into(),
+            slack,
             ..Config::default()
         };
         App::build(&config, Arc::new(clock)).await.expect("Tandem starts")
@@ -112,16 +160,16 @@ impl TestApp {
         let server = tokio::spawn(async move {
             axum::serve(listener, router).await.expect("serve");
         });
-        TestApp { app, clock, base, db_url, team_id: 0, server, _dir: None }
+        TestApp { app, clock, base, db_url, team_id: 0, server, socket: None, _dir: None }
     }
 
     /// Stop this process's server and start a new one on the same database and clock.
-    pub async fn restart(self) -> TestApp {
+    pub async fn restart(mut self) -> TestApp {
         self.server.abort();
         let app = Self::start(&self.db_url, self.clock.clone()).await;
         let mut t = Self::serve(app, self.clock.clone(), self.db_url.clone()).await;
         t.team_id = self.team_id;
-        t._dir = self._dir;
+        t._dir = self._dir.take();
         t
     }
 

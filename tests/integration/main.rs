@@ -19,7 +19,10 @@ macro_rules! on_both_databases {
     };
 }
 
+mod fake_slack;
 mod helpers;
+mod slack_driver;
+mod slack_flow;
 
 mod bad_input;
 mod cli;

@@ -1,0 +1,109 @@
+//! A whole stand-up on Slack: created with `/tandem`, fired by the clock, answered in the
+//! DM and in a modal, reported in the channel and updated in place for a late answer —
+//! once over Socket Mode, once over the Events API.
+
+use crate::helpers::{Db, SlackVia};
+use crate::slack_driver::{SlackWorld, callback_of};
+use chrono::{DateTime, Utc};
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().expect("instant")
+}
+
+const STANDUP: (&str, &str) = ("C0STANDUP", "standup");
+const CREATE: &str = r#"standup create daily channel=<#C0STANDUP|standup> schedule="0 9 * * MON-FRI" tz=Europe/Paris members=<@U0PAULA>,<@U0ANA>,<@U0LEA>"#;
+
+async fn people(w: &SlackWorld) {
+    w.fake.add_user("U0PAULA", "paula", "Paula Martin", "Europe/Paris", "en-US");
+    w.fake.add_user("U0ANA", "ana", "Ana Lopez", "America/New_York", "en-US");
+    w.fake.add_user("U0LEA", "lea", "Léa Dubois", "Europe/Paris", "fr-FR");
+}
+
+async fn a_whole_stand_up_runs_on_slack(db: Db, via: SlackVia) {
+    let w = SlackWorld::start(db, via).await;
+    people(&w).await;
+
+    // Paula, the first person of the workspace, creates the stand-up in #standup; the
+    // confirmation is ephemeral, for her only.
+    w.command("U0PAULA", STANDUP, CREATE).await;
+    w.t.tick().await;
+    let confirm = w.fake.ephemerals_for("U0PAULA");
+    let text = confirm.last().and_then(|m| m["text"].as_str()).unwrap_or_default().to_string();
+    assert!(text.contains("Stand-up created") && text.contains("daily"), "{confirm:#?}");
+    assert_eq!(confirm.last().map(|m| m["channel"].clone()), Some("C0STANDUP".into()));
+    assert!(w.fake.messages_in("C0STANDUP").is_empty(), "nothing public yet");
+
+    // 09:00 Paris: each member gets a DM in their language (Léa's Slack locale is fr-FR).
+    w.t.at(at("2026-11-23T08:00:00Z")).await;
+    let ana_dm = w.fake.dm_channel_of("U0ANA");
+    let lea_dm = w.fake.dm_channel_of("U0LEA");
+    let paula_dm = w.fake.dm_channel_of("U0PAULA");
+    assert!(w.last_text(&ana_dm).contains("1/3 What did you do since the last stand-up?"), "{:?}", w.texts(&ana_dm));
+    assert!(w.last_text(&lea_dm).contains("1/3 Qu'avez-vous fait"), "{:?}", w.texts(&lea_dm));
+    assert!(w.last_text(&paula_dm).contains("Time for *daily*"), "{:?}", w.texts(&paula_dm));
+
+    // Ana answers one message at a time in the DM.
+    w.dm("U0ANA", "Shipped the login page").await;
+    w.t.tick().await;
+    assert!(w.last_text(&ana_dm).contains("2/3 What will you do today?"), "{:?}", w.texts(&ana_dm));
+    w.dm("U0ANA", "Start the billing page").await;
+    w.t.tick().await;
+    w.dm("U0ANA", "none").await;
+    w.t.tick().await;
+    assert!(w.last_text(&ana_dm).contains("Thanks for *daily*"), "{:?}", w.texts(&ana_dm));
+
+    // Léa opens the form from her DM's button: the modal opens at once (the trigger
+    // lasts 3 s), with one field per question, and she submits it.
+    let form = w.button(&lea_dm, "form:");
+    w.click("U0LEA", &lea_dm, &form).await;
+    let views = w.fake.views();
+    let modal = views.last().expect("a modal was opened");
+    assert_eq!(modal["method"], "views.open");
+    let callback = callback_of(modal);
+    assert!(callback.starts_with("answers:"), "{modal:#}");
+    let inputs = modal["view"]["blocks"].as_array().map(|b| b.iter().filter(|b| b["type"] == "input").count());
+    assert_eq!(inputs, Some(3), "{modal:#}");
+    w.submit("U0LEA", &callback, &["Revue de la maquette", "Tests DST", "aucun"]).await;
+    w.t.tick().await;
+    assert!(w.last_text(&lea_dm).contains("Merci"), "{:?}", w.texts(&lea_dm));
+
+    // 11:00 Paris: the report in #standup, Paula missing.
+    w.t.at(at("2026-11-23T10:00:00Z")).await;
+    let channel = w.fake.messages_in("C0STANDUP");
+    assert_eq!(channel.len(), 1, "{channel:#?}");
+    let report = channel[0]["text"].as_str().unwrap_or_default().to_string();
+    let report_ts = channel[0]["ts"].clone();
+    assert!(report.contains("2/3 answered") && report.contains("Shipped the login page"), "{report}");
+    assert!(report.contains("Revue de la maquette") && report.contains("Missing: Paula Martin"), "{report}");
+
+    // Paula answers late: the same report is edited in place, not posted again.
+    for answer in ["Roadmap review", "Customer calls", "none"] {
+        w.dm("U0PAULA", answer).await;
+        w.t.tick().await;
+    }
+    let channel = w.fake.messages_in("C0STANDUP");
+    assert_eq!(channel.len(), 1, "a late answer edits the report: {channel:#?}");
+    let updated = channel[0]["text"].as_str().unwrap_or_default();
+    assert!(updated.contains("3/3 answered (1 late)") && updated.contains("Roadmap review"), "{updated}");
+    let updates = w.fake.calls_to("chat.update");
+    assert!(updates.iter().any(|c| c.params["ts"] == report_ts && c.status == 200), "{updates:#?}");
+}
+
+async fn over_socket_mode(db: Db) {
+    a_whole_stand_up_runs_on_slack(db, SlackVia::SocketMode).await
+}
+
+async fn over_the_events_api(db: Db) {
+    a_whole_stand_up_runs_on_slack(db, SlackVia::EventsApi).await
+}
+
+on_both_databases!(
+    over_socket_mode,
+    a_stand_up_runs_on_slack_socket_mode_sqlite,
+    a_stand_up_runs_on_slack_socket_mode_postgres
+);
+on_both_databases!(
+    over_the_events_api,
+    a_stand_up_runs_on_slack_events_api_sqlite,
+    a_stand_up_runs_on_slack_events_api_postgres
+);
