@@ -7,6 +7,26 @@ use serde_json::Value;
 use tandem::clock::Clock;
 
 pub const TEAM: &str = "T0ACME";
+pub const STANDUP: (&str, &str) = ("C0STANDUP", "standup");
+pub const CREATE: &str = r#"standup create daily channel=<#C0STANDUP|standup> schedule="0 9 * * MON-FRI" tz=Europe/Paris members=<@U0PAULA>,<@U0ANA>,<@U0LEA>"#;
+
+/// Paula (Paris, first of the workspace), Ana (New York) and Léa (Paris, French).
+pub fn people(w: &SlackWorld) {
+    w.fake.add_user("U0PAULA", "paula", "Paula Martin", "Europe/Paris", "en-US");
+    w.fake.add_user("U0ANA", "ana", "Ana Lopez", "America/New_York", "en-US");
+    w.fake.add_user("U0LEA", "lea", "Léa Dubois", "Europe/Paris", "fr-FR");
+}
+
+/// The three people, and the `daily` stand-up created by Paula in #standup (09:00 Paris,
+/// not fired yet).
+pub async fn with_standup(db: Db, via: SlackVia) -> SlackWorld {
+    let w = SlackWorld::start(db, via).await;
+    people(&w);
+    w.command("U0PAULA", STANDUP, CREATE).await;
+    w.t.tick().await;
+    assert!(!w.fake.ephemerals_for("U0PAULA").is_empty(), "the stand-up was created");
+    w
+}
 
 /// Tandem and the fake Slack it talks to.
 pub struct SlackWorld {

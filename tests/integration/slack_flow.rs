@@ -3,25 +3,16 @@
 //! once over Socket Mode, once over the Events API.
 
 use crate::helpers::{Db, SlackVia};
-use crate::slack_driver::{SlackWorld, callback_of};
+use crate::slack_driver::{CREATE, STANDUP, SlackWorld, callback_of, people};
 use chrono::{DateTime, Utc};
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().expect("instant")
 }
 
-const STANDUP: (&str, &str) = ("C0STANDUP", "standup");
-const CREATE: &str = r#"standup create daily channel=<#C0STANDUP|standup> schedule="0 9 * * MON-FRI" tz=Europe/Paris members=<@U0PAULA>,<@U0ANA>,<@U0LEA>"#;
-
-async fn people(w: &SlackWorld) {
-    w.fake.add_user("U0PAULA", "paula", "Paula Martin", "Europe/Paris", "en-US");
-    w.fake.add_user("U0ANA", "ana", "Ana Lopez", "America/New_York", "en-US");
-    w.fake.add_user("U0LEA", "lea", "Léa Dubois", "Europe/Paris", "fr-FR");
-}
-
 async fn a_whole_stand_up_runs_on_slack(db: Db, via: SlackVia) {
     let w = SlackWorld::start(db, via).await;
-    people(&w).await;
+    people(&w);
 
     // Paula, the first person of the workspace, creates the stand-up in #standup; the
     // confirmation is ephemeral, for her only.
