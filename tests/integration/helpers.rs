@@ -125,7 +125,7 @@ impl TestApp {
             app_token: (via == SlackVia::SocketMode).then(|| Secret::new("xapp-test-token")),
             signing_secret: Some(Secret::new(SLACK_SECRET)),
             api_url: api_url.to_string(),
-            messages_per_minute: 60_000,
+            messages_per_minute: 6_000,
             ..SlackConfig::default()
         };
         let app = Self::start_with(&url, clock.clone(), slack.clone()).await;

@@ -21,6 +21,7 @@ macro_rules! on_both_databases {
 
 mod fake_slack;
 mod helpers;
+mod slack_delivery;
 mod slack_driver;
 mod slack_edges;
 mod slack_flow;

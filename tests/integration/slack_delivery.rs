@@ -1,0 +1,102 @@
+//! Sending to Slack within its limits: a 429 is waited out as asked, a 5xx is retried
+//! later without posting twice, and a burst of 1,000 DMs is paced with none lost.
+
+use crate::fake_slack::{Failure, Limits};
+use crate::helpers::{Db, SlackVia};
+use crate::slack_driver::{SlackWorld, with_standup};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashSet;
+use tandem::clock::Clock;
+use tandem::store::platform::{self, Workspace};
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().expect("instant")
+}
+
+async fn a_rate_limit_is_waited_out_and_each_dm_goes_once(db: Db) {
+    let w = with_standup(db, SlackVia::EventsApi).await;
+    w.fake.fail_next("chat.postMessage", Failure::RateLimited { retry_after_secs: 1 });
+    w.t.at(at("2026-11-23T08:00:00Z")).await;
+    let posts = w.fake.calls_to("chat.postMessage");
+    let limited: Vec<_> = posts.iter().filter(|c| c.status == 429).collect();
+    assert_eq!(limited.len(), 1, "{posts:#?}");
+    let next = posts.iter().find(|c| c.at > limited[0].at).expect("a call after the 429");
+    assert!(next.at - limited[0].at >= std::time::Duration::from_secs(1), "Retry-After was honoured");
+    for user in ["U0PAULA", "U0ANA", "U0LEA"] {
+        let texts = w.texts(&w.fake.dm_channel_of(user));
+        assert_eq!(texts.iter().filter(|t| t.contains("1/3")).count(), 1, "{user}: {texts:?}");
+    }
+}
+
+on_both_databases!(
+    a_rate_limit_is_waited_out_and_each_dm_goes_once,
+    slack_rate_limit_is_honoured_sqlite,
+    slack_rate_limit_is_honoured_postgres
+);
+
+async fn a_server_error_is_retried_and_the_report_is_then_edited_not_reposted(db: Db) {
+    let w = with_standup(db, SlackVia::EventsApi).await;
+    w.t.at(at("2026-11-23T08:00:00Z")).await;
+    for answer in ["Shipped the login page", "Billing page", "none"] {
+        w.dm("U0ANA", answer).await;
+        w.t.tick().await;
+    }
+    // The report's first post fails with a 500: it stays in the outbox, and goes later.
+    w.fake.fail_next("chat.postMessage", Failure::ServerError);
+    w.t.at(at("2026-11-23T10:00:00Z")).await;
+    assert!(w.fake.messages_in("C0STANDUP").is_empty(), "the failed post is not there");
+    w.t.advance(Duration::seconds(30)).await;
+    assert_eq!(w.fake.messages_in("C0STANDUP").len(), 1, "posted on the retry");
+
+    // A late answer then edits that message; nothing is posted twice.
+    for answer in ["Roadmap", "Customer calls", "none"] {
+        w.dm("U0PAULA", answer).await;
+        w.t.tick().await;
+    }
+    let channel = w.fake.messages_in("C0STANDUP");
+    assert_eq!(channel.len(), 1, "{channel:#?}");
+    assert!(channel[0]["text"].as_str().is_some_and(|t| t.contains("Roadmap")), "{channel:#?}");
+}
+
+on_both_databases!(
+    a_server_error_is_retried_and_the_report_is_then_edited_not_reposted,
+    slack_server_error_is_retried_sqlite,
+    slack_server_error_is_retried_postgres
+);
+
+/// 1,000 members on Slack, one stand-up: every DM goes out once, and the fake Slack
+/// (which answers 429 beyond 120 calls a second; Tandem is set to 100, or a second message to one channel
+/// within a second) never has to refuse one.
+async fn a_burst_of_a_thousand_dms_is_paced_and_none_is_lost(db: Db) {
+    let w = SlackWorld::start(db, SlackVia::EventsApi).await;
+    let due = at("2026-11-24T09:00:00Z");
+    let store = &w.t.app.svc.store;
+    let team = tandem::demo::seed_load_team(store, "load", 1, 1000, due, false).await.expect("load team");
+    {
+        let mut tx = store.begin().await.expect("tx");
+        let ws = Workspace { external_id: "T0LOAD".into(), team_id: team, bot_token: None };
+        platform::bind_workspace(&mut tx, "slack", &ws, None, due).await.expect("bind");
+        for (i, m) in tandem::store::teams::members(&mut tx, team).await.expect("members").iter().enumerate() {
+            assert!(platform::link_member(&mut tx, "slack", team, &format!("U{i:05}"), m.id).await.expect("link"));
+        }
+        tx.commit().await.expect("commit");
+    }
+    w.t.app.svc.sync_all_schedules(w.t.clock.now()).await.expect("plan");
+    w.fake.set_limits(Limits { per_channel_per_sec: Some(1), per_method_per_sec: Some(120) });
+    w.t.at(due).await;
+    let ok: Vec<_> = w.fake.calls_to("chat.postMessage").into_iter().filter(|c| c.status == 200).collect();
+    let channels: HashSet<String> =
+        ok.iter().map(|c| c.params["channel"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(ok.len(), 1000, "every DM once");
+    assert_eq!(channels.len(), 1000, "one per member");
+    assert_eq!(w.fake.violations(), 0, "Tandem stayed within the limits");
+    let mut c = store.pool.acquire().await.expect("conn");
+    let g = tandem::store::ops::gauges(&mut c, due).await.expect("gauges");
+    assert_eq!(g.outbox_pending, 0);
+}
+
+on_both_databases!(
+    a_burst_of_a_thousand_dms_is_paced_and_none_is_lost,
+    slack_burst_of_1000_dms_sqlite,
+    slack_burst_of_1000_dms_postgres
+);
