@@ -13,11 +13,13 @@ use axum::routing::post;
 use slack_morphism::prelude::*;
 
 pub fn routes(rx: Receiver) -> Router {
+    let oauth = super::oauth::routes(rx.clone());
     Router::new()
         .route("/slack/events", post(events))
         .route("/slack/commands", post(commands))
         .route("/slack/interactions", post(interactions))
         .with_state(rx)
+        .merge(oauth)
 }
 
 /// 401 for anything that does not verify; nothing is read from it.

@@ -11,6 +11,7 @@ pub mod blocks;
 pub mod http;
 mod identity;
 pub mod inbound;
+mod oauth;
 pub mod pace;
 pub mod send;
 pub mod socket;

@@ -4,7 +4,7 @@
 //! It is a chat platform like Slack or Discord: it turns requests into `Inbound` events
 //! and shows what the outbox delivered to its message table.
 
-mod markup;
+pub(crate) mod markup;
 mod page;
 mod session;
 

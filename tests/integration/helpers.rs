@@ -124,6 +124,8 @@ impl TestApp {
             bot_token: Some(Secret::new("xoxb-test-token")),
             app_token: (via == SlackVia::SocketMode).then(|| Secret::new("xapp-test-token")),
             signing_secret: Some(Secret::new(SLACK_SECRET)),
+            client_id: Some("123.456".into()),
+            client_secret: Some(Secret::new("test-client-secret")),
             api_url: api_url.to_string(),
             messages_per_minute: 6_000,
             ..SlackConfig::default()

@@ -25,6 +25,7 @@ mod slack_delivery;
 mod slack_driver;
 mod slack_edges;
 mod slack_flow;
+mod slack_install;
 
 mod bad_input;
 mod cli;

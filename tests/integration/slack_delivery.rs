@@ -18,7 +18,8 @@ async fn a_rate_limit_is_waited_out_and_each_dm_goes_once(db: Db) {
     w.fake.fail_next("chat.postMessage", Failure::RateLimited { retry_after_secs: 1 });
     w.t.at(at("2026-11-23T08:00:00Z")).await;
     let posts = w.fake.calls_to("chat.postMessage");
-    let limited: Vec<_> = posts.iter().filter(|c| c.status == 429).collect();
+    let limited: Vec<_> =
+        posts.iter().filter(|c| c.status == 429 && c.error.as_deref() == Some("ratelimited")).collect();
     assert_eq!(limited.len(), 1, "{posts:#?}");
     let next = posts.iter().find(|c| c.at > limited[0].at).expect("a call after the 429");
     assert!(next.at - limited[0].at >= std::time::Duration::from_secs(1), "Retry-After was honoured");

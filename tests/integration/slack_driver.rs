@@ -57,8 +57,13 @@ impl SlackWorld {
 
     /// `user` types `/tandem {text}` in `channel`; returns the trigger id.
     pub async fn command(&self, user: &str, channel: (&str, &str), text: &str) -> String {
+        self.command_in(TEAM, user, channel, text).await
+    }
+
+    /// The same, in another workspace.
+    pub async fn command_in(&self, team: &str, user: &str, channel: (&str, &str), text: &str) -> String {
         let trigger = unique("trigger.");
-        let fields = fake_slack::slash_command_form(TEAM, channel.0, channel.1, user, user, text, &trigger);
+        let fields = fake_slack::slash_command_form(team, channel.0, channel.1, user, user, text, &trigger);
         match self.via {
             SlackVia::SocketMode => {
                 let payload: serde_json::Map<String, Value> =
