@@ -144,4 +144,12 @@ mod tests {
         assert_eq!(authorize_url("https://slack.com/api"), "https://slack.com/oauth/v2/authorize");
         assert_eq!(authorize_url("https://slack-gov.com/api/"), "https://slack-gov.com/oauth/v2/authorize");
     }
+
+    #[test]
+    fn the_install_asks_for_the_scopes_the_manifest_lists() {
+        let manifest = include_str!("../../deploy/slack/manifest.yml");
+        let bot = manifest.split("    bot:\n").nth(1).expect("a bot scope list");
+        let listed: Vec<&str> = bot.lines().map_while(|l| l.trim().strip_prefix("- ")).collect();
+        assert_eq!(listed.join(","), BOT_SCOPES);
+    }
 }
