@@ -65,6 +65,38 @@ on_both_databases!(
     slack_server_error_is_retried_postgres
 );
 
+async fn a_post_whose_answer_was_lost_is_found_not_sent_again(db: Db) {
+    let w = with_standup(db, SlackVia::EventsApi).await;
+    w.t.at(at("2026-11-23T08:00:00Z")).await;
+    for answer in ["Shipped the login page", "Billing page", "none"] {
+        w.dm("U0ANA", answer).await;
+        w.t.tick().await;
+    }
+    // The report reaches the channel but Slack's answer is lost: Tandem retries later,
+    // finds its post in the channel by the outbox id in its metadata, and records it.
+    w.fake.fail_next("chat.postMessage", Failure::LostAnswer);
+    w.t.at(at("2026-11-23T10:00:00Z")).await;
+    assert_eq!(w.fake.messages_in("C0STANDUP").len(), 1, "the post went through");
+    w.t.advance(Duration::seconds(30)).await;
+    assert_eq!(w.fake.messages_in("C0STANDUP").len(), 1, "and was not posted again");
+    assert!(!w.fake.calls_to("conversations.history").is_empty(), "the channel was checked");
+
+    // The recorded post is the one a late answer edits.
+    for answer in ["Roadmap", "Customer calls", "none"] {
+        w.dm("U0PAULA", answer).await;
+        w.t.tick().await;
+    }
+    let channel = w.fake.messages_in("C0STANDUP");
+    assert_eq!(channel.len(), 1, "{channel:#?}");
+    assert!(channel[0]["text"].as_str().is_some_and(|t| t.contains("Roadmap")), "{channel:#?}");
+}
+
+on_both_databases!(
+    a_post_whose_answer_was_lost_is_found_not_sent_again,
+    slack_lost_answer_is_not_reposted_sqlite,
+    slack_lost_answer_is_not_reposted_postgres
+);
+
 /// 1,000 members on Slack, one stand-up: every DM goes out once, and the fake Slack
 /// (which answers 429 beyond 120 calls a second; Tandem is set to 100, or a second message to one channel
 /// within a second) never has to refuse one.
