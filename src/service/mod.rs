@@ -7,6 +7,7 @@ mod answers;
 mod blockers;
 mod commands;
 mod history;
+mod home;
 mod jobs;
 mod report;
 mod rounds;

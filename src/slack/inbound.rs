@@ -44,6 +44,7 @@ fn is_relevant(ev: &SlackEventCallbackBody) -> bool {
     match ev {
         SlackEventCallbackBody::Message(m) => dm_text(m).is_some(),
         SlackEventCallbackBody::AppMention(_) => true,
+        SlackEventCallbackBody::AppHomeOpened(h) => h.tab.as_deref() == Some("home"),
         _ => false,
     }
 }
@@ -150,9 +151,35 @@ fn first_action(b: &SlackInteractionBlockActionsEvent) -> Option<String> {
 /// Handle one stored event: match who and where, then hand it to the service.
 pub async fn process(svc: &Service, slack: &Slack, payload: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
     let ev: SlackEvent = serde_json::from_str(payload)?;
+    if let SlackEvent::Push(cb) = &ev
+        && let SlackEventCallbackBody::AppHomeOpened(h) = &cb.event
+    {
+        return publish_home(svc, slack, &cb.team_id.0, &h.user.0, now).await;
+    }
     if let Some(inbound) = translate(svc, slack, ev, now).await? {
         svc.handle(&inbound, now).await?;
     }
+    Ok(())
+}
+
+/// The App Home tab: the member's page, published for them (a view, not a message: it
+/// is redrawn whole each time, so publishing twice is harmless).
+async fn publish_home(
+    svc: &Service,
+    slack: &Slack,
+    workspace: &str,
+    user: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let ws = identity::team_for(&svc.store, workspace, None, now).await?;
+    let member = identity::member_for(&svc.store, slack, &ws, user, None, now).await?;
+    let page = svc.home(member, now).await?;
+    let (_, blocks) = blocks::message(&svc.renderer, &page)?;
+    let token = slack.token_for(Some(&ws)).ok_or_else(|| anyhow::anyhow!("no Slack bot token for {workspace}"))?;
+    let req =
+        SlackApiViewsPublishRequest::new(SlackUserId(user.to_string()), SlackView::Home(SlackHomeView::new(blocks)));
+    slack.pacer.wait_turn(&ws.external_id, None).await;
+    slack.client.open_session(&token).views_publish(&req).await?;
     Ok(())
 }
 

@@ -60,7 +60,9 @@ pub struct Call {
 /// A failure to answer the next call of a method with (`FakeSlack::fail_next`).
 #[derive(Debug, Clone, Copy)]
 pub enum Failure {
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     ServerError,
     /// The call takes effect, then the answer is lost (a 500): what a timeout or a crash
     /// between Slack's answer and Tandem's record looks like.

@@ -98,3 +98,45 @@ on_both_databases!(
     a_stand_up_runs_on_slack_events_api_sqlite,
     a_stand_up_runs_on_slack_events_api_postgres
 );
+
+async fn the_app_home_shows_my_week_and_resolves_my_blocker(db: Db) {
+    let w = crate::slack_driver::with_standup(db, SlackVia::EventsApi).await;
+    w.t.at(at("2026-11-23T08:00:00Z")).await;
+    for answer in ["Shipped the login page", "Billing page", "Waiting for the API keys"] {
+        w.dm("U0ANA", answer).await;
+        w.t.tick().await;
+    }
+    let opened = serde_json::json!({
+        "token": "t", "team_id": crate::slack_driver::TEAM, "api_app_id": "A0FAKEAPP", "type": "event_callback",
+        "event_id": crate::slack_driver::unique("Ev"), "event_time": 1_767_240_000,
+        "event": { "type": "app_home_opened", "user": "U0ANA", "channel": "D0ANA", "tab": "home", "event_ts": "1767240000.000100" },
+    });
+    w.event(opened.clone()).await;
+    w.t.tick().await;
+    let views = w.fake.views();
+    let home = views.last().expect("the home tab was published");
+    assert_eq!((home["method"].as_str(), home["user_id"].as_str()), (Some("views.publish"), Some("U0ANA")));
+    let text = home["view"]["blocks"].to_string();
+    assert!(text.contains("*daily* — 2026-11-24 03:00"), "next stand-up in Ana's zone: {text}");
+    assert!(text.contains("Waiting for the API keys"), "her open blocker: {text}");
+    assert!(text.contains("2026-11-23 *daily* — answered"), "her week: {text}");
+
+    // The resolve button on the home tab resolves it; the next visit shows none.
+    let resolve = home["view"]["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .find_map(|e| e["action_id"].as_str().filter(|a| a.starts_with("resolve:")).map(str::to_string))
+        .expect("a resolve button");
+    w.click("U0ANA", "D0ANA", &resolve).await;
+    w.t.tick().await;
+    let mut again = opened;
+    again["event_id"] = crate::slack_driver::unique("Ev").into();
+    w.event(again).await;
+    w.t.tick().await;
+    let text = w.fake.views().last().map(|v| v["view"]["blocks"].to_string()).unwrap_or_default();
+    assert!(text.contains("None. 🎉") && !text.contains("Waiting for the API keys"), "{text}");
+}
+
+on_both_databases!(the_app_home_shows_my_week_and_resolves_my_blocker, slack_app_home_sqlite, slack_app_home_postgres);

@@ -1,0 +1,57 @@
+//! A member's own page (Slack's App Home): their next stand-ups, their open blockers with
+//! a button to resolve each, and their stand-ups this week.
+
+use super::Service;
+use crate::core::Message;
+use crate::core::command::action::Action;
+use crate::core::schedule::Schedule;
+use crate::core::standup::{self, Status};
+use crate::store;
+use chrono::{DateTime, Datelike, Duration, Utc};
+use serde_json::json;
+
+impl Service {
+    /// The home page of `member_id` at `now`, in their language and zone.
+    pub async fn home(&self, member_id: i64, now: DateTime<Utc>) -> anyhow::Result<Message> {
+        let mut c = self.store.pool.acquire().await?;
+        let me = store::teams::member(&mut c, member_id).await?;
+        let team = store::teams::members(&mut c, me.team_id).await?;
+        let mut next = Vec::new();
+        for s in store::standups::list(&mut c, me.team_id).await? {
+            let mine = standup::participants(&s.settings, &team).is_ok_and(|ps| ps.iter().any(|m| m.id == me.id));
+            if s.paused || !mine {
+                continue;
+            }
+            let tz = if s.settings.member_local_time { me.tz } else { s.settings.tz.parse().unwrap_or(chrono_tz::UTC) };
+            let Ok(schedule) = Schedule::parse(&s.settings.schedule) else { continue };
+            if let Some(at) = schedule.upcoming(tz, now, 1).first() {
+                let when = at.with_timezone(&me.tz).format("%Y-%m-%d %H:%M").to_string();
+                next.push(json!({ "name": s.settings.name, "at": when }));
+            }
+        }
+        let blockers = store::rounds::open_blockers(&mut c, me.team_id, Some(me.id)).await?;
+        let today = standup::local_day(me.tz, now);
+        let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+        let mut week = Vec::new();
+        for r in store::rounds::in_period(&mut c, me.team_id, monday, today).await? {
+            let Some(p) = store::rounds::participant(&mut c, r.id, me.id).await? else { continue };
+            let answered = store::rounds::answers(&mut c, r.id, me.id).await?.len();
+            let status = match p.status {
+                Status::Answered if p.late => "late",
+                s => s.code(),
+            };
+            week.push(json!({ "standup": r.standup_name, "day": r.day.to_string(), "status": status, "answered": answered, "total": r.questions.len() }));
+        }
+        let data = json!({
+            "name": me.display_name,
+            "next": next,
+            "blockers": blockers.iter().map(|b| json!({ "id": b.id, "text": b.body, "days": (now - b.opened_at).num_days() })).collect::<Vec<_>>(),
+            "week": week,
+        });
+        let mut m = Message::new("home", data, me.locale);
+        for b in &blockers {
+            m = m.with_button("button_resolve", Action::Resolve { blocker_id: b.id }.encode());
+        }
+        Ok(m)
+    }
+}
