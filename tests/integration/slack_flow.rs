@@ -24,6 +24,15 @@ async fn a_whole_stand_up_runs_on_slack(db: Db, via: SlackVia) {
     assert_eq!(confirm.last().map(|m| m["channel"].clone()), Some("C0STANDUP".into()));
     assert!(w.fake.messages_in("C0STANDUP").is_empty(), "nothing public yet");
 
+    // Léa (a developer, French in Slack) may not delete it: she is told so, in French,
+    // and only she sees it; the stand-up stays.
+    w.command("U0LEA", STANDUP, "standup delete daily").await;
+    w.t.tick().await;
+    let refusal = w.fake.ephemerals_for("U0LEA");
+    let text = refusal.last().and_then(|m| m["text"].as_str()).unwrap_or_default().to_string();
+    assert!(text.starts_with("Seul le PM, le PO ou le scrum master"), "{refusal:#?}");
+    assert!(w.fake.messages_in("C0STANDUP").is_empty());
+
     // 09:00 Paris: each member gets a DM in their language (Léa's Slack locale is fr-FR).
     w.t.at(at("2026-11-23T08:00:00Z")).await;
     let ana_dm = w.fake.dm_channel_of("U0ANA");
