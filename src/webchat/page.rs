@@ -55,11 +55,15 @@ fn render(ctx: Value) -> anyhow::Result<String> {
     tera().and_then(|t| t.render("page.html", &ctx).context("rendering the web chat page"))
 }
 
-/// "Pick who you are": every member of every team.
+/// "Pick who you are": every member of every web chat team (a team on Slack or Discord
+/// signs in there, with that platform's own identities).
 pub(super) async fn login(app: &App) -> anyhow::Result<String> {
     let mut c = app.svc.store.pool.acquire().await?;
     let mut teams = Vec::new();
     for team in store::teams::teams(&mut c).await? {
+        if store::platform::workspace_of_team(&mut c, team.id).await?.is_some() {
+            continue;
+        }
         let members: Vec<Value> = store::teams::members(&mut c, team.id)
             .await?
             .iter()

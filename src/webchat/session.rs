@@ -25,10 +25,12 @@ pub async fn member_of(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<
     }
 }
 
-/// A new session for `member_id`; returns the `Set-Cookie` value, or `None` for an unknown member.
+/// A new session for `member_id`; returns the `Set-Cookie` value, or `None` for an unknown
+/// member or one whose team lives on Slack or Discord.
 pub async fn create(app: &App, member_id: i64) -> anyhow::Result<Option<String>> {
     let mut c = app.svc.store.pool.acquire().await?;
-    if store::teams::member(&mut c, member_id).await.is_err() {
+    let Ok(member) = store::teams::member(&mut c, member_id).await else { return Ok(None) };
+    if store::platform::workspace_of_team(&mut c, member.team_id).await?.is_some() {
         return Ok(None);
     }
     let token: String = (0..32).map(|_| format!("{:02x}", rand::random::<u8>())).collect();

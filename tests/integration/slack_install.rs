@@ -56,6 +56,33 @@ async fn a_workspace_installs_tandem_and_its_own_token_is_used(db: Db) {
     assert!(text.contains("Stand-up créé"), "the installer may create stand-ups, in French: {text}");
 }
 
+async fn a_slack_team_cannot_be_entered_through_the_web_chat(db: Db) {
+    let w = crate::slack_driver::with_standup(db, SlackVia::EventsApi).await;
+    let page = reqwest::get(format!("{}/chat", w.t.base)).await.expect("page").text().await.expect("html");
+    assert!(!page.contains("Paula Martin"), "Slack people are not offered: {page}");
+    let slack_member = {
+        let mut c = w.t.app.svc.store.pool.acquire().await.expect("conn");
+        let team = tandem::store::platform::workspace(&mut c, "slack", crate::slack_driver::TEAM)
+            .await
+            .expect("query")
+            .expect("the workspace's team");
+        tandem::store::teams::members(&mut c, team.team_id).await.expect("members")[0].id
+    };
+    let r = reqwest::Client::new()
+        .post(format!("{}/chat/login", w.t.base))
+        .form(&[("member_id", slack_member.to_string())])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 400, "Slack identities are Slack's to check");
+}
+
+on_both_databases!(
+    a_slack_team_cannot_be_entered_through_the_web_chat,
+    a_slack_team_is_not_in_the_web_chat_sqlite,
+    a_slack_team_is_not_in_the_web_chat_postgres
+);
+
 on_both_databases!(
     a_workspace_installs_tandem_and_its_own_token_is_used,
     a_slack_workspace_installs_tandem_sqlite,
