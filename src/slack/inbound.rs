@@ -29,14 +29,17 @@ impl SlackEvent {
             SlackEvent::Push(cb) => is_relevant(&cb.event).then(|| cb.event_id.0.clone()),
             SlackEvent::Command(c) => Some(c.trigger_id.0.clone()),
             SlackEvent::Interaction(SlackInteractionEvent::BlockActions(b)) => Some(b.trigger_id.0.clone()),
-            SlackEvent::Interaction(SlackInteractionEvent::ViewSubmission(v)) => Some(
-                v.trigger_id
-                    .as_ref()
-                    .map(|t| t.0.clone())
-                    .unwrap_or_else(|| format!("{}:{}", v.view.state_params.id.0, v.view.state_params.hash)),
-            ),
+            SlackEvent::Interaction(SlackInteractionEvent::ViewSubmission(v)) => Some(submission_id(v)),
             SlackEvent::Interaction(_) => None,
         }
+    }
+}
+
+/// A modal submission's id: its trigger, or the view's id and state hash.
+fn submission_id(v: &SlackInteractionViewSubmissionEvent) -> String {
+    match &v.trigger_id {
+        Some(t) => t.0.clone(),
+        None => format!("{}:{}", v.view.state_params.id.0, v.view.state_params.hash),
     }
 }
 
@@ -256,9 +259,7 @@ async fn translate(
             Ok(Some(inbound(b.trigger_id.0.clone(), member, conversation, InboundKind::Click(action))))
         }
         SlackEvent::Interaction(SlackInteractionEvent::ViewSubmission(v)) => {
-            let id = SlackEvent::Interaction(SlackInteractionEvent::ViewSubmission(v.clone()))
-                .dedupe_id()
-                .unwrap_or_default();
+            let id = submission_id(&v);
             let ws = identity::team_for(store, &v.team.id.0, v.team.domain.as_deref(), now).await?;
             let member = identity::member_for(store, slack, &ws, &v.user.id.0, v.user.name.as_deref(), now).await?;
             let submit = match &v.view.view {
@@ -357,12 +358,7 @@ async fn normalize(
             Piece::Channel { id, name } => {
                 let mut c = store.pool.acquire().await?;
                 let channel_id = identity::channel_for(&mut c, ws.team_id, id, name).await?;
-                let name = store::teams::channels(&mut c, ws.team_id)
-                    .await?
-                    .into_iter()
-                    .find(|ch| ch.id == channel_id)
-                    .map(|ch| ch.name)
-                    .unwrap_or_else(|| id.to_lowercase());
+                let name = store::teams::channel_name(&mut c, channel_id).await?.unwrap_or_else(|| id.to_lowercase());
                 out.push('#');
                 out.push_str(&name);
             }

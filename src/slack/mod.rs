@@ -47,7 +47,7 @@ pub fn install_crypto_provider() {
 }
 
 impl Slack {
-    pub fn new(config: &SlackConfig) -> anyhow::Result<Slack> {
+    pub fn new(config: &SlackConfig) -> Slack {
         install_crypto_provider();
         // `https_or_http`: the API URL may be a plain-HTTP proxy or a local fake.
         let https = hyper_rustls::HttpsConnectorBuilder::new()
@@ -57,11 +57,11 @@ impl Slack {
             .enable_http2()
             .build();
         let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(&config.api_url);
-        Ok(Slack {
+        Slack {
             client: Arc::new(SlackClient::new(connector)),
             config: config.clone(),
             pacer: Arc::new(pace::Pacer::new(config.messages_per_minute)),
-        })
+        }
     }
 
     /// The bot token for a workspace: its own (OAuth install) or the environment's.

@@ -6,6 +6,7 @@ use super::inbound::Receiver;
 use super::{PLATFORM, identity};
 use crate::core::Locale;
 use crate::store::platform::{self, Workspace};
+use crate::webchat::session::cookie;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -55,17 +56,6 @@ struct Callback {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
 }
 
 /// The page's language: French if the browser asks for it first.

@@ -6,7 +6,7 @@
 //! is recorded, and the item marked delivered, in one short transaction afterwards.
 
 use super::{PLATFORM, Slack, blocks};
-use crate::core::{Conversation, Effect, Target};
+use crate::core::{Conversation, Effect, Message, Target};
 use crate::outbox::Outbox;
 use crate::store::outbox::Item;
 use crate::store::platform::{self, Workspace};
@@ -53,15 +53,14 @@ pub async fn deliver(
         Effect::Post { target, message, key } => {
             let dest = {
                 let mut c = o.store.pool.acquire().await?;
-                destination(&mut c, item.team_id, target).await?
+                destination(&mut c, target).await?
             };
             let Some(dest) = dest else {
                 // A member added by hand who has not used Slack yet: nobody to send to.
                 tracing::warn!(item = item.id, "a member without a Slack account was skipped");
                 return finish(o, item, now, None).await;
             };
-            let (text, blocks) = blocks::message(&o.renderer, message)?;
-            let content = SlackMessageContent::new().with_text(text).with_blocks(blocks).with_metadata(marker(item.id));
+            let content = content(o, message, item.id)?;
             let thread_ts = match &message.thread_of {
                 Some(k) => Some(parent(o, k).await?.1),
                 None => None,
@@ -91,8 +90,7 @@ pub async fn deliver(
         }
         Effect::Update { key, message } => {
             let (channel, ts) = parent(o, key).await?;
-            let (text, blocks) = blocks::message(&o.renderer, message)?;
-            let content = SlackMessageContent::new().with_text(text).with_blocks(blocks).with_metadata(marker(item.id));
+            let content = content(o, message, item.id)?;
             let req = SlackApiChatUpdateRequest::new(SlackChannelId(channel), content, SlackTs(ts));
             call(slack, &ws.external_id, None, || session.chat_update(&req)).await?;
             finish(o, item, now, None).await
@@ -133,9 +131,12 @@ async fn finish(o: &Outbox, item: &Item, now: DateTime<Utc>, record: Option<Reco
     Ok(true)
 }
 
-fn marker(item: i64) -> SlackMessageMetadata {
-    SlackMessageMetadata::new(METADATA_EVENT.into())
-        .with_event_payload(HashMap::from([("item".to_string(), item.to_string())]))
+/// A message as Block Kit, marked with the outbox item that sends it.
+fn content(o: &Outbox, message: &Message, item: i64) -> anyhow::Result<SlackMessageContent> {
+    let (text, blocks) = blocks::message(&o.renderer, message)?;
+    let marker = SlackMessageMetadata::new(METADATA_EVENT.into())
+        .with_event_payload(HashMap::from([("item".to_string(), item.to_string())]));
+    Ok(SlackMessageContent::new().with_text(text).with_blocks(blocks).with_metadata(marker))
 }
 
 /// After a failed attempt the post may have gone through anyway (a timeout, a crash
@@ -211,33 +212,29 @@ async fn parent(o: &Outbox, key: &str) -> anyhow::Result<(String, String)> {
 }
 
 /// Where `target` is on Slack; `None` for a member who has no Slack account.
-async fn destination(c: &mut store::Conn, team_id: i64, target: &Target) -> anyhow::Result<Option<Destination>> {
+async fn destination(c: &mut store::Conn, target: &Target) -> anyhow::Result<Option<Destination>> {
     match *target {
-        Target::Channel { channel_id } => Ok(Some(channel_destination(c, team_id, channel_id, None).await?)),
+        Target::Channel { channel_id } => Ok(Some(channel_destination(c, channel_id, None).await?)),
         Target::Dm { member_id } | Target::Ephemeral { member_id, conversation: Conversation::Dm { .. } } => {
             dm_destination(c, member_id).await
         }
         Target::Ephemeral { member_id, conversation: Conversation::Channel { channel_id } } => {
             let Some(user) = platform::identity_of(c, PLATFORM, member_id).await? else { return Ok(None) };
-            Ok(Some(channel_destination(c, team_id, channel_id, Some(user.external_id)).await?))
+            Ok(Some(channel_destination(c, channel_id, Some(user.external_id)).await?))
         }
     }
 }
 
 async fn channel_destination(
     c: &mut store::Conn,
-    team_id: i64,
     channel_id: i64,
     ephemeral_to: Option<String>,
 ) -> anyhow::Result<Destination> {
     let channel = match platform::external_channel(c, PLATFORM, channel_id).await? {
         Some(id) => id,
         None => {
-            let name = teams::channels(c, team_id)
+            let name = teams::channel_name(c, channel_id)
                 .await?
-                .into_iter()
-                .find(|ch| ch.id == channel_id)
-                .map(|ch| ch.name)
                 .ok_or_else(|| anyhow::anyhow!("channel {channel_id} does not exist"))?;
             format!("#{name}")
         }

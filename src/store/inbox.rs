@@ -2,7 +2,7 @@
 //! so the acknowledgement is quick and a crash in between loses nothing. A platform's
 //! retry of a stored event is dropped at the door.
 
-use super::{Conn, Dialect, Store, checked, ms};
+use super::{Claimable, Conn, Store, claim_rows, ms};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
 
@@ -44,25 +44,13 @@ pub async fn claim(
     lease: Duration,
     limit: i64,
 ) -> anyhow::Result<Vec<Entry>> {
-    let lock = match store.dialect {
-        Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
-        Dialect::Sqlite => "",
+    let what = Claimable {
+        table: "inbox",
+        due: "done_at IS NULL AND next_attempt_at <= $3",
+        order: "id",
+        returning: "id, platform, event_id, payload, attempts",
     };
-    let sql = format!(
-        "UPDATE inbox SET lease_owner = $1, lease_until = $2 WHERE id IN ( \
-           SELECT id FROM inbox WHERE done_at IS NULL AND next_attempt_at <= $3 \
-           AND (lease_until IS NULL OR lease_until < $3) ORDER BY id LIMIT $4 {lock}) \
-         RETURNING id, platform, event_id, payload, attempts"
-    );
-    let mut tx = store.begin().await?;
-    let rows = sqlx::query(checked(sql))
-        .bind(owner)
-        .bind(ms(now + lease))
-        .bind(ms(now))
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let rows = claim_rows(store, &what, owner, now, lease, limit).await?;
     let mut out = rows
         .iter()
         .map(|r| {

@@ -5,7 +5,7 @@
 //! second transaction that first checks the lease is still ours and ends by advancing or
 //! deleting the job. A crash between the two leaves a lease that expires and is taken over.
 
-use super::{Conn, Dialect, Store, checked, from_ms, ms};
+use super::{Claimable, Conn, Store, claim_rows, from_ms, ms};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
 
@@ -86,25 +86,13 @@ pub async fn claim(
     lease: Duration,
     limit: i64,
 ) -> anyhow::Result<Vec<Job>> {
-    let lock = match store.dialect {
-        Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
-        Dialect::Sqlite => "",
+    let what = Claimable {
+        table: "jobs",
+        due: "due_at <= $3",
+        order: "due_at, id",
+        returning: "id, kind, subject_id, member_id, due_at",
     };
-    let sql = format!(
-        "UPDATE jobs SET lease_owner = $1, lease_until = $2 WHERE id IN ( \
-           SELECT id FROM jobs WHERE due_at <= $3 AND (lease_until IS NULL OR lease_until < $3) \
-           ORDER BY due_at, id LIMIT $4 {lock}) \
-         RETURNING id, kind, subject_id, member_id, due_at"
-    );
-    let mut tx = store.begin().await?;
-    let rows = sqlx::query(checked(sql))
-        .bind(owner)
-        .bind(ms(now + lease))
-        .bind(ms(now))
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let rows = claim_rows(store, &what, owner, now, lease, limit).await?;
     let mut jobs = Vec::with_capacity(rows.len());
     for r in rows {
         let kind: String = r.try_get(1)?;

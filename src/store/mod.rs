@@ -3,8 +3,8 @@
 //! Queries go through sqlx's `Any` driver with `$1` placeholders, which both dialects
 //! accept when parameters first appear in order. Instants are stored as integer
 //! milliseconds, days as `YYYY-MM-DD` text, flags as 0/1: the `Any` driver cannot bind
-//! chrono or JSON types. The few dialect branches (job claiming) live in `jobs.rs` and
-//! `outbox.rs`.
+//! chrono or JSON types. The one dialect branch, claiming rows with a lease, is
+//! `claim_rows` below (jobs, outbox and inbox use it).
 
 pub mod history;
 pub mod inbound;
@@ -108,6 +108,49 @@ pub fn day(d: NaiveDate) -> String {
 
 pub fn parse_day(s: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("stored day {s:?}"))
+}
+
+/// A table whose rows are claimed with a lease (jobs, outbox, inbox): which rows are due
+/// (a condition on `$3`, now), in which order, and the columns a claim returns.
+pub(crate) struct Claimable {
+    pub table: &'static str,
+    pub due: &'static str,
+    pub order: &'static str,
+    pub returning: &'static str,
+}
+
+/// Lease up to `limit` due rows to `owner` until `now + lease`, in one short transaction.
+/// A row is due if its lease is free or expired; Postgres skips rows another replica is
+/// claiming (`FOR UPDATE SKIP LOCKED`), SQLite has one writer anyway.
+pub(crate) async fn claim_rows(
+    store: &Store,
+    what: &Claimable,
+    owner: &str,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+    limit: i64,
+) -> anyhow::Result<Vec<sqlx::any::AnyRow>> {
+    let lock = match store.dialect {
+        Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
+        Dialect::Sqlite => "",
+    };
+    let Claimable { table, due, order, returning } = what;
+    let sql = format!(
+        "UPDATE {table} SET lease_owner = $1, lease_until = $2 WHERE id IN ( \
+           SELECT id FROM {table} WHERE {due} AND (lease_until IS NULL OR lease_until < $3) \
+           ORDER BY {order} LIMIT $4 {lock}) \
+         RETURNING {returning}"
+    );
+    let mut tx = store.begin().await?;
+    let rows = sqlx::query(checked(sql))
+        .bind(owner)
+        .bind(ms(now + lease))
+        .bind(ms(now))
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(rows)
 }
 
 /// SQL assembled in this module from constant column lists and dialect keywords, never

@@ -1,6 +1,6 @@
 //! The outbox: every outbound effect, written with the change that caused it (invariant 3).
 
-use super::{Conn, Dialect, Store, checked, from_ms, ms};
+use super::{Claimable, Conn, Store, claim_rows, from_ms, ms};
 use crate::core::Effect;
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
@@ -34,25 +34,13 @@ pub async fn claim(
     lease: Duration,
     limit: i64,
 ) -> anyhow::Result<Vec<Item>> {
-    let lock = match store.dialect {
-        Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
-        Dialect::Sqlite => "",
+    let what = Claimable {
+        table: "outbox",
+        due: "delivered_at IS NULL AND next_attempt_at <= $3",
+        order: "id",
+        returning: "id, team_id, effect, attempts, created_at",
     };
-    let sql = format!(
-        "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ( \
-           SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $3 \
-           AND (lease_until IS NULL OR lease_until < $3) ORDER BY id LIMIT $4 {lock}) \
-         RETURNING id, team_id, effect, attempts, created_at"
-    );
-    let mut tx = store.begin().await?;
-    let rows = sqlx::query(checked(sql))
-        .bind(owner)
-        .bind(ms(now + lease))
-        .bind(ms(now))
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let rows = claim_rows(store, &what, owner, now, lease, limit).await?;
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         let effect: String = r.try_get(2)?;

@@ -170,6 +170,11 @@ pub async fn channel_id(c: &mut Conn, team_id: i64, name: &str) -> anyhow::Resul
     Ok(r.try_get(0)?)
 }
 
+pub async fn channel_name(c: &mut Conn, id: i64) -> anyhow::Result<Option<String>> {
+    let r = sqlx::query("SELECT name FROM channels WHERE id = $1").bind(id).fetch_optional(&mut *c).await?;
+    Ok(r.map(|r| r.try_get(0)).transpose()?)
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Channel {
     pub id: i64,

@@ -6,7 +6,7 @@
 
 pub(crate) mod markup;
 mod page;
-mod session;
+pub(crate) mod session;
 
 use crate::app::App;
 use crate::core::model::Member;

@@ -38,10 +38,7 @@ on_both_databases!(
 async fn a_server_error_is_retried_and_the_report_is_then_edited_not_reposted(db: Db) {
     let w = with_standup(db, SlackVia::EventsApi).await;
     w.t.at(at("2026-11-23T08:00:00Z")).await;
-    for answer in ["Shipped the login page", "Billing page", "none"] {
-        w.dm("U0ANA", answer).await;
-        w.t.tick().await;
-    }
+    w.answer_in_dm("U0ANA", &["Shipped the login page", "Billing page", "none"]).await;
     // The report's first post fails with a 500: it stays in the outbox, and goes later.
     w.fake.fail_next("chat.postMessage", Failure::ServerError);
     w.t.at(at("2026-11-23T10:00:00Z")).await;
@@ -50,10 +47,7 @@ async fn a_server_error_is_retried_and_the_report_is_then_edited_not_reposted(db
     assert_eq!(w.fake.messages_in("C0STANDUP").len(), 1, "posted on the retry");
 
     // A late answer then edits that message; nothing is posted twice.
-    for answer in ["Roadmap", "Customer calls", "none"] {
-        w.dm("U0PAULA", answer).await;
-        w.t.tick().await;
-    }
+    w.answer_in_dm("U0PAULA", &["Roadmap", "Customer calls", "none"]).await;
     let channel = w.fake.messages_in("C0STANDUP");
     assert_eq!(channel.len(), 1, "{channel:#?}");
     assert!(channel[0]["text"].as_str().is_some_and(|t| t.contains("Roadmap")), "{channel:#?}");
@@ -68,10 +62,7 @@ on_both_databases!(
 async fn a_post_whose_answer_was_lost_is_found_not_sent_again(db: Db) {
     let w = with_standup(db, SlackVia::EventsApi).await;
     w.t.at(at("2026-11-23T08:00:00Z")).await;
-    for answer in ["Shipped the login page", "Billing page", "none"] {
-        w.dm("U0ANA", answer).await;
-        w.t.tick().await;
-    }
+    w.answer_in_dm("U0ANA", &["Shipped the login page", "Billing page", "none"]).await;
     // The report reaches the channel but Slack's answer is lost: Tandem retries later,
     // finds its post in the channel by the outbox id in its metadata, and records it.
     w.fake.fail_next("chat.postMessage", Failure::LostAnswer);
@@ -82,10 +73,7 @@ async fn a_post_whose_answer_was_lost_is_found_not_sent_again(db: Db) {
     assert!(!w.fake.calls_to("conversations.history").is_empty(), "the channel was checked");
 
     // The recorded post is the one a late answer edits.
-    for answer in ["Roadmap", "Customer calls", "none"] {
-        w.dm("U0PAULA", answer).await;
-        w.t.tick().await;
-    }
+    w.answer_in_dm("U0PAULA", &["Roadmap", "Customer calls", "none"]).await;
     let channel = w.fake.messages_in("C0STANDUP");
     assert_eq!(channel.len(), 1, "{channel:#?}");
     assert!(channel[0]["text"].as_str().is_some_and(|t| t.contains("Roadmap")), "{channel:#?}");

@@ -84,6 +84,14 @@ impl SlackWorld {
         self.event(ev).await;
     }
 
+    /// `user` answers the DM's questions one message at a time, each handled in turn.
+    pub async fn answer_in_dm(&self, user: &str, answers: &[&str]) {
+        for answer in answers {
+            self.dm(user, answer).await;
+            self.t.tick().await;
+        }
+    }
+
     /// An Events API callback, by the chosen way.
     pub async fn event(&self, ev: Value) {
         match self.via {

@@ -77,10 +77,7 @@ async fn a_whole_stand_up_runs_on_slack(db: Db, via: SlackVia) {
     assert!(report.contains("Revue de la maquette") && report.contains("Missing: Paula Martin"), "{report}");
 
     // Paula answers late: the same report is edited in place, not posted again.
-    for answer in ["Roadmap review", "Customer calls", "none"] {
-        w.dm("U0PAULA", answer).await;
-        w.t.tick().await;
-    }
+    w.answer_in_dm("U0PAULA", &["Roadmap review", "Customer calls", "none"]).await;
     let channel = w.fake.messages_in("C0STANDUP");
     assert_eq!(channel.len(), 1, "a late answer edits the report: {channel:#?}");
     let updated = channel[0]["text"].as_str().unwrap_or_default();
@@ -111,10 +108,7 @@ on_both_databases!(
 async fn the_app_home_shows_my_week_and_resolves_my_blocker(db: Db) {
     let w = crate::slack_driver::with_standup(db, SlackVia::EventsApi).await;
     w.t.at(at("2026-11-23T08:00:00Z")).await;
-    for answer in ["Shipped the login page", "Billing page", "Waiting for the API keys"] {
-        w.dm("U0ANA", answer).await;
-        w.t.tick().await;
-    }
+    w.answer_in_dm("U0ANA", &["Shipped the login page", "Billing page", "Waiting for the API keys"]).await;
     let opened = serde_json::json!({
         "token": "t", "team_id": crate::slack_driver::TEAM, "api_app_id": "A0FAKEAPP", "type": "event_callback",
         "event_id": crate::slack_driver::unique("Ev"), "event_time": 1_767_240_000,
