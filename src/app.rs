@@ -2,6 +2,7 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::discord::Discord;
 use crate::outbox::Outbox;
 use crate::render::Renderer;
 use crate::service::{Options, Service, TickReport};
@@ -22,6 +23,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Set when Slack is configured.
     pub slack: Option<Slack>,
+    /// Set when Discord is configured.
+    pub discord: Option<Discord>,
 }
 
 impl App {
@@ -41,9 +44,11 @@ impl App {
         };
         let svc = Service { store: store.clone(), renderer: renderer.clone(), options };
         let slack = if config.slack.enabled() { Some(Slack::new(&config.slack)) } else { None };
+        let discord = if config.discord.enabled() { Some(Discord::new(&config.discord)?) } else { None };
         let delivered = Arc::new(tokio::sync::Notify::new());
-        let outbox = Outbox { store, renderer, instance, lease, delivered, slack: slack.clone() };
-        let app = App { svc, outbox, clock, slack };
+        let outbox =
+            Outbox { store, renderer, instance, lease, delivered, slack: slack.clone(), discord: discord.clone() };
+        let app = App { svc, outbox, clock, slack, discord };
         app.svc.sync_all_schedules(app.clock.now()).await.context("planning schedules")?;
         Ok(app)
     }
@@ -64,9 +69,15 @@ impl App {
         Some(crate::slack::inbound::Receiver { svc: self.svc.clone(), slack, clock: self.clock.clone(), kick })
     }
 
+    /// What takes Discord's interactions and messages, when Discord is configured.
+    pub fn discord_receiver(&self, kick: Arc<tokio::sync::Notify>) -> Option<crate::discord::inbound::Receiver> {
+        let discord = self.discord.clone()?;
+        Some(crate::discord::inbound::Receiver { svc: self.svc.clone(), discord, clock: self.clock.clone(), kick })
+    }
+
     /// Handle the events stored by the platform endpoints; returns how many were handled.
     pub async fn handle_inbox(&self, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<usize> {
-        if self.slack.is_none() {
+        if self.slack.is_none() && self.discord.is_none() {
             // No platform adapter: nothing is ever stored, so the tick skips the query.
             return Ok(0);
         }
@@ -78,11 +89,14 @@ impl App {
                 return Ok(handled);
             }
             for e in entries {
-                let result = match (e.platform.as_str(), &self.slack) {
-                    (crate::slack::PLATFORM, Some(slack)) => {
+                let result = match (e.platform.as_str(), &self.slack, &self.discord) {
+                    (crate::slack::PLATFORM, Some(slack), _) => {
                         crate::slack::inbound::process(&self.svc, slack, &e.payload, now).await
                     }
-                    (p, _) => Err(anyhow::anyhow!("no adapter for platform {p} is configured")),
+                    (crate::discord::PLATFORM, _, Some(d)) => {
+                        crate::discord::inbound::process(&self.svc, d, &e.payload, now).await
+                    }
+                    (p, _, _) => Err(anyhow::anyhow!("no adapter for platform {p} is configured")),
                 };
                 let mut c = self.svc.store.pool.acquire().await?;
                 match result {
@@ -168,6 +182,9 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
         }
         _ => None,
     };
+    let gateway = app
+        .discord_receiver(kick.clone())
+        .map(|rx| tokio::spawn(crate::discord::gateway::run(rx, wait_for(stop_rx.clone()))));
     let background = tokio::spawn(app.clone().run_background(
         std::time::Duration::from_millis(config.tick_ms.max(50)),
         kick,
@@ -184,6 +201,9 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     background.await.context("background loop")?;
     if let Some(s) = socket {
         s.await.context("Slack Socket Mode")?;
+    }
+    if let Some(g) = gateway {
+        g.await.context("Discord gateway")?;
     }
     Ok(())
 }

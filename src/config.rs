@@ -4,8 +4,11 @@
 //! names), then `TANDEM_*` environment variables. Every setting is documented in
 //! `deploy/tandem.example.toml`.
 
+mod discord;
+
 use crate::secret::Secret;
 use anyhow::Context;
+pub use discord::{DiscordConfig, Shards};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -29,6 +32,8 @@ pub struct Config {
     pub tick_ms: u64,
     /// Slack: off unless a bot token or OAuth client is configured.
     pub slack: SlackConfig,
+    /// Discord: off unless a bot token is configured.
+    pub discord: DiscordConfig,
 }
 
 /// The Slack app's credentials and limits (`SLACK_*` and `TANDEM_SLACK_*` variables).
@@ -86,6 +91,7 @@ impl Default for Config {
             demo: true,
             tick_ms: 1000,
             slack: SlackConfig::default(),
+            discord: DiscordConfig::default(),
         }
     }
 }
@@ -125,6 +131,7 @@ impl Config {
             config.tick_ms = v.parse().with_context(|| format!("TANDEM_TICK_MS={v:?} is not a number"))?;
         }
         load_slack(&mut config.slack, &vars)?;
+        discord::load(&mut config.discord, &vars)?;
         if config.base_url.is_empty() {
             config.base_url = format!("http://{}", config.listen);
         }
@@ -198,6 +205,7 @@ mod tests {
         assert_eq!(example.grace_minutes, defaults.grace_minutes);
         assert_eq!((example.demo, example.tick_ms), (defaults.demo, defaults.tick_ms));
         assert_eq!(example.slack, defaults.slack);
+        assert_eq!(example.discord, defaults.discord);
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! Tandem: a self-hosted chat-ops bot that runs a product team's agile rituals.
 //!
 //! See ARCHITECTURE.md for the map. In short: `core` decides, `service` applies decisions
-//! to the `store` in transactions, `outbox` delivers, `webchat` (and later Slack and
-//! Discord) translate, `http` routes.
+//! to the `store` in transactions, `outbox` delivers, `webchat`, `slack` and `discord`
+//! translate, `http` routes.
 
 pub mod app;
 pub mod clock;
 pub mod config;
 pub mod core;
 pub mod demo;
+pub mod discord;
 pub mod http;
 pub mod outbox;
 pub mod render;

@@ -30,6 +30,23 @@ enum Cmd {
         #[command(subcommand)]
         command: ScheduleCmd,
     },
+    /// Discord.
+    Discord {
+        #[command(subcommand)]
+        command: DiscordCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DiscordCmd {
+    /// Register the /tandem command (DISCORD_TOKEN, DISCORD_APPLICATION_ID), and print
+    /// the link that invites the bot to a server.
+    Register {
+        /// Register on this server only: available at once (global commands can take
+        /// a while to appear everywhere).
+        #[arg(long)]
+        guild: Option<u64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +92,13 @@ fn main() -> ExitCode {
         Cmd::Schedule { command: ScheduleCmd::Preview { expr, tz, from, n } } => {
             preview(&expr, &tz, from.as_deref(), n)
         }
+        Cmd::Discord { command: DiscordCmd::Register { guild } } => match register_discord(guild) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("tandem: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Cmd::Team { command: TeamCmd::Create { name, tz, locale, admin } } => {
             match create_team(&name, &tz, &locale, &admin) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -142,6 +166,22 @@ fn create_team(name: &str, tz: &str, locale: &str, admin: &str) -> anyhow::Resul
         );
         Ok(())
     })
+}
+
+/// `tandem discord register`: `/tandem` on one server or everywhere, and the invite link.
+fn register_discord(guild: Option<u64>) -> anyhow::Result<()> {
+    let config = tandem::config::Config::load(|k| std::env::var(k).ok())?;
+    if !config.discord.enabled() {
+        anyhow::bail!("set DISCORD_TOKEN and DISCORD_APPLICATION_ID (Discord Developer Portal) first");
+    }
+    let renderer = tandem::render::Renderer::load()?;
+    let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let names = rt.block_on(tandem::discord::register(&config.discord, &renderer, guild))?;
+    let place = guild.map_or("every server (may take a while to appear)".to_string(), |g| format!("server {g}"));
+    println!("Registered /{} on {place}.", names.join(", /"));
+    let app = config.discord.application_id.unwrap_or_default();
+    println!("Invite the bot with: {}", tandem::discord::invite_url(app));
+    Ok(())
 }
 
 /// `tandem schedule preview`: errors say what is wrong and show an example, in English.

@@ -1,6 +1,7 @@
 //! Delivery: claims outbox items with a lease, renders them, hands them to the platform,
 //! and records the platform message id so that updates edit instead of posting again.
 
+pub mod pace;
 mod webchat;
 pub use webchat::record_typed;
 
@@ -22,6 +23,9 @@ pub struct Outbox {
     /// Set when Slack is configured: teams bound to a Slack workspace get their
     /// messages there.
     pub slack: Option<crate::slack::Slack>,
+    /// Set when Discord is configured: teams bound to a Discord server get their
+    /// messages there.
+    pub discord: Option<crate::discord::Discord>,
 }
 
 /// How many items one claim takes.
@@ -47,6 +51,10 @@ impl Outbox {
                     Some((platform, ws)) if platform == crate::slack::PLATFORM => match &self.slack {
                         Some(slack) => crate::slack::send::deliver(self, slack, ws, &item, now).await,
                         None => Err(anyhow::anyhow!("this team is on Slack, and Slack is not configured")),
+                    },
+                    Some((platform, ws)) if platform == crate::discord::PLATFORM => match &self.discord {
+                        Some(d) => crate::discord::send::deliver(self, d, ws, &item, now).await,
+                        None => Err(anyhow::anyhow!("this team is on Discord, and Discord is not configured")),
                     },
                     Some((platform, _)) => Err(anyhow::anyhow!("no sender for platform {platform}")),
                 };

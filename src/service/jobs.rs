@@ -80,7 +80,7 @@ async fn run_one(svc: &Service, job: &Job, now: DateTime<Utc>) -> anyhow::Result
             Ran::Done
         }
     };
-    flush(&mut tx, team_id, &out, now).await?;
+    flush(&mut tx, team_id, &out, now, None).await?;
     tx.commit().await?;
     Ok(ran)
 }

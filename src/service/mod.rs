@@ -8,6 +8,7 @@ mod blockers;
 mod commands;
 mod history;
 mod home;
+pub mod identity;
 mod jobs;
 mod report;
 mod rounds;
@@ -140,7 +141,7 @@ impl Service {
             (ctx.team.id, ctx.me.clone(), ctx.conversation, std::mem::take(&mut ctx.out));
         match result {
             Ok(()) => {
-                flush(&mut tx, team_id, &out, now).await?;
+                flush(&mut tx, team_id, &out, now, Some(&ev.event_id)).await?;
                 tx.commit().await?;
                 Ok(Handled::Done)
             }
@@ -166,7 +167,8 @@ impl Service {
                     store::inbound::first_time(&mut tx, &ev.platform, &ev.event_id, now).await?;
                 }
                 let target = Target::Ephemeral { member_id: me.id, conversation };
-                store::outbox::push(&mut tx, team_id, &Effect::post(target, message), now).await?;
+                let answer = Effect::post(target, message);
+                store::outbox::push_reply(&mut tx, team_id, &answer, now, Some(&ev.event_id)).await?;
                 tx.commit().await?;
                 Ok(handled)
             }
@@ -218,6 +220,28 @@ impl Service {
         Ok(())
     }
 
+    /// Take the zone and language a member's chat client suggests, unless they chose
+    /// their own; stand-ups held in each member's zone are re-planned when it changed.
+    pub async fn adopt_client_prefs(
+        &self,
+        member_id: i64,
+        tz: Option<&str>,
+        locale: crate::core::Locale,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.store.begin().await?;
+        if store::teams::adopt_client_prefs(&mut tx, member_id, tz, locale).await? && tz.is_some() {
+            let me = store::teams::member(&mut tx, member_id).await?;
+            for s in store::standups::list(&mut tx, me.team_id).await? {
+                if s.settings.member_local_time {
+                    rounds::sync_jobs(&mut tx, &s, now, true).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// An unknown command answers with the help; other errors with their own template.
     fn user_error_message(&self, e: &UserError, locale: crate::core::Locale) -> Message {
         if e.template == "error_unknown_command" {
@@ -254,10 +278,16 @@ pub(crate) fn question_text(r: &Renderer, q: &crate::core::model::Question, loca
     }
 }
 
-/// Push effects into the outbox.
-pub(crate) async fn flush(c: &mut Conn, team_id: i64, effects: &[Effect], now: DateTime<Utc>) -> anyhow::Result<()> {
+/// Push effects into the outbox; those caused by a platform event answer it.
+pub(crate) async fn flush(
+    c: &mut Conn,
+    team_id: i64,
+    effects: &[Effect],
+    now: DateTime<Utc>,
+    reply_to: Option<&str>,
+) -> anyhow::Result<()> {
     for e in effects {
-        store::outbox::push(c, team_id, e, now).await?;
+        store::outbox::push_reply(c, team_id, e, now, reply_to).await?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! inbox, acknowledged, and handled afterwards (`inbound`): matched to a team, member and
 //! channel (`identity`), turned into a platform-neutral `Inbound`, and given to the
 //! service. The outbox hands Slack-bound effects to `send`, which renders Block Kit
-//! (`blocks`) and paces calls (`pace`). Opening a modal is the one thing done before the
+//! (`blocks`) and paces calls (`outbox::pace`). Opening a modal is the one thing done before the
 //! acknowledgement: Slack's `trigger_id` lasts three seconds.
 
 pub mod blocks;
@@ -12,12 +12,12 @@ pub mod http;
 mod identity;
 pub mod inbound;
 mod oauth;
-pub mod pace;
 pub mod send;
 pub mod socket;
 pub mod verify;
 
 use crate::config::SlackConfig;
+use crate::outbox::pace;
 use crate::store::platform::Workspace;
 use slack_morphism::prelude::*;
 use std::sync::Arc;

@@ -36,6 +36,16 @@ pub async fn push(
     Ok(r.rows_affected() == 1)
 }
 
+/// The stored payload of event `event_id`, if it was received.
+pub async fn payload_of(c: &mut Conn, platform: &str, event_id: &str) -> anyhow::Result<Option<String>> {
+    let r = sqlx::query("SELECT payload FROM inbox WHERE platform = $1 AND event_id = $2")
+        .bind(platform)
+        .bind(event_id)
+        .fetch_optional(&mut *c)
+        .await?;
+    Ok(r.map(|r| r.try_get(0)).transpose()?)
+}
+
 /// Claim up to `limit` events to handle, oldest first.
 pub async fn claim(
     store: &Store,

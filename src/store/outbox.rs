@@ -13,16 +13,32 @@ pub struct Item {
     pub effect: Effect,
     pub attempts: i64,
     pub created_at: DateTime<Utc>,
+    /// The platform event id this answers, when it answers one.
+    pub reply_to: Option<String>,
 }
 
 pub async fn push(c: &mut Conn, team_id: i64, effect: &Effect, now: DateTime<Utc>) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO outbox (team_id, effect, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)")
-        .bind(team_id)
-        .bind(serde_json::to_string(effect)?)
-        .bind(ms(now))
-        .execute(&mut *c)
-        .await
-        .context("writing to the outbox")?;
+    push_reply(c, team_id, effect, now, None).await
+}
+
+/// Push an effect that answers the platform event `reply_to`.
+pub async fn push_reply(
+    c: &mut Conn,
+    team_id: i64,
+    effect: &Effect,
+    now: DateTime<Utc>,
+    reply_to: Option<&str>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (team_id, effect, created_at, next_attempt_at, reply_to) VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(team_id)
+    .bind(serde_json::to_string(effect)?)
+    .bind(ms(now))
+    .bind(reply_to)
+    .execute(&mut *c)
+    .await
+    .context("writing to the outbox")?;
     Ok(())
 }
 
@@ -38,7 +54,7 @@ pub async fn claim(
         table: "outbox",
         due: "delivered_at IS NULL AND next_attempt_at <= $3",
         order: "id",
-        returning: "id, team_id, effect, attempts, created_at",
+        returning: "id, team_id, effect, attempts, created_at, reply_to",
     };
     let rows = claim_rows(store, &what, owner, now, lease, limit).await?;
     let mut items = Vec::with_capacity(rows.len());
@@ -50,6 +66,7 @@ pub async fn claim(
             effect: serde_json::from_str(&effect).context("stored outbox effect")?,
             attempts: r.try_get(3)?,
             created_at: from_ms(r.try_get(4)?),
+            reply_to: r.try_get(5)?,
         });
     }
     items.sort_by_key(|i| i.id);

@@ -87,6 +87,19 @@ pub async fn member_by_external(
     Ok(r.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// Every member linked to platform user `external_id`, oldest link first (a Discord
+/// user's DMs carry no server, so the user may be in several teams).
+pub async fn members_of_user(c: &mut Conn, platform: &str, external_id: &str) -> anyhow::Result<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT member_id FROM platform_members WHERE platform = $1 AND external_id = $2 ORDER BY member_id",
+    )
+    .bind(platform)
+    .bind(external_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
 pub async fn identity_of(c: &mut Conn, platform: &str, member_id: i64) -> anyhow::Result<Option<Identity>> {
     let r = sqlx::query(
         "SELECT member_id, external_id, dm_channel FROM platform_members WHERE platform = $1 AND member_id = $2",

@@ -144,15 +144,37 @@ pub async fn members(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<Member>> 
 
 pub async fn update_member_prefs(c: &mut Conn, m: &Member) -> anyhow::Result<()> {
     let fmt = |t: NaiveTime| t.format("%H:%M").to_string();
-    sqlx::query("UPDATE members SET tz = $1, locale = $2, quiet_start = $3, quiet_end = $4 WHERE id = $5")
-        .bind(m.tz.name())
-        .bind(m.locale.code())
-        .bind(m.quiet_hours.map(|q| fmt(q.start)))
-        .bind(m.quiet_hours.map(|q| fmt(q.end)))
-        .bind(m.id)
-        .execute(&mut *c)
-        .await?;
+    sqlx::query(
+        "UPDATE members SET tz = $1, locale = $2, quiet_start = $3, quiet_end = $4, prefs_chosen = 1 WHERE id = $5",
+    )
+    .bind(m.tz.name())
+    .bind(m.locale.code())
+    .bind(m.quiet_hours.map(|q| fmt(q.start)))
+    .bind(m.quiet_hours.map(|q| fmt(q.end)))
+    .bind(m.id)
+    .execute(&mut *c)
+    .await?;
     Ok(())
+}
+
+/// A zone and language from the member's chat client, taken unless they chose their
+/// own (`/tandem me`); true when something changed.
+pub async fn adopt_client_prefs(
+    c: &mut Conn,
+    member_id: i64,
+    tz: Option<&str>,
+    locale: Locale,
+) -> anyhow::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE members SET tz = COALESCE($1, tz), locale = $2 \
+         WHERE id = $3 AND prefs_chosen = 0 AND (locale <> $2 OR tz <> COALESCE($1, tz))",
+    )
+    .bind(tz)
+    .bind(locale.code())
+    .bind(member_id)
+    .execute(&mut *c)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 /// The channel's id, creating it on first use.

@@ -1,13 +1,14 @@
-//! Pacing sends to Slack: one `chat.postMessage` per second per channel, an even spread
-//! of `messages_per_minute` per workspace, and a pause for everyone after a 429 until its
-//! `Retry-After` has passed. Pacing is about real time (Slack's clock), so it sleeps on
-//! tokio's timer; what to send and when it was due stays on the injected clock.
+//! Pacing sends to a chat platform: one message per second per channel (Slack asks it;
+//! Discord allows 5 per 5 s), an even spread of `messages_per_minute` per workspace (or
+//! bot), and a pause for everyone after a 429 until its `Retry-After` has passed. Pacing
+//! is about real time (the platform's clock), so it sleeps on tokio's timer; what to send
+//! and when it was due stays on the injected clock.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The gap Slack asks between two messages to one channel.
+/// The gap between two messages to one channel.
 pub const PER_CHANNEL: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]

@@ -1,0 +1,418 @@
+//! Discord events in: interactions and DM messages are stored before the acknowledgement
+//! and handled after it. Forms (modals) and autocomplete are answered at once, from
+//! reads only: Discord wants them as the acknowledgement itself.
+
+use super::commands::{self, Value};
+use super::{Discord, PLATFORM, identity, render};
+use crate::clock::Clock;
+use crate::core::command::action::Action;
+use crate::core::{Conversation, Inbound, InboundKind, Locale};
+use crate::service::Service;
+use crate::store::{self, platform};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serenity::all::{
+    ActionRowComponent, AutocompleteChoice, ChannelId, CommandInteraction, CreateAutocompleteResponse,
+    CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse, GuildId, Interaction,
+    Message, User,
+};
+use std::sync::Arc;
+
+/// One event as Discord sent it, over the gateway or HTTP alike.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "via", content = "event", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // reason: short-lived, one per event
+pub enum DiscordEvent {
+    Interaction(Interaction),
+    Message(Message),
+}
+
+/// Whether the acknowledgement is a private "thinking…" placeholder, to be replaced by
+/// the first answer: commands, and forms sent from a command. A click (or a form opened
+/// from a button) is acknowledged silently instead.
+pub fn defers_with_source(i: &Interaction) -> bool {
+    match i {
+        Interaction::Command(_) => true,
+        Interaction::Modal(m) => m.message.is_none(),
+        _ => false,
+    }
+}
+
+fn acknowledgement(i: &Interaction) -> CreateInteractionResponse {
+    if defers_with_source(i) {
+        CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true))
+    } else {
+        CreateInteractionResponse::Acknowledge
+    }
+}
+
+/// Takes events from the gateway and the HTTP endpoint.
+#[derive(Clone)]
+pub struct Receiver {
+    pub svc: Service,
+    pub discord: Discord,
+    pub clock: Arc<dyn Clock>,
+    /// Wakes the background loop so a stored event is handled at once.
+    pub kick: Arc<tokio::sync::Notify>,
+}
+
+impl std::fmt::Debug for Receiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receiver").finish_non_exhaustive()
+    }
+}
+
+impl Receiver {
+    /// Take an interaction; returns the answer to give Discord once it is safe to.
+    pub async fn interaction(&self, i: Interaction) -> anyhow::Result<CreateInteractionResponse> {
+        let now = self.clock.now();
+        match &i {
+            Interaction::Ping(_) => return Ok(CreateInteractionResponse::Pong),
+            Interaction::Autocomplete(c) => return self.autocomplete(c).await,
+            _ => {}
+        }
+        if let Some(answer) = self.open_form(&i, now).await? {
+            return Ok(answer);
+        }
+        let answer = acknowledgement(&i);
+        self.store(&i.id().get().to_string(), &DiscordEvent::Interaction(i), now).await?;
+        Ok(answer)
+    }
+
+    /// Take a message from the gateway: kept when it is a person's DM to the bot, or a
+    /// message in a server that mentions the bot (`@Tandem standup list`).
+    pub async fn message(&self, m: Message) -> anyhow::Result<()> {
+        if !self.is_for_us(&m) {
+            return Ok(());
+        }
+        let id = m.id.get().to_string();
+        self.store(&id, &DiscordEvent::Message(m), self.clock.now()).await
+    }
+
+    fn is_for_us(&self, m: &Message) -> bool {
+        if m.author.bot || m.content.trim().is_empty() {
+            return false;
+        }
+        m.guild_id.is_none() || m.mentions.iter().any(|u| u.id.get() == self.discord.application_id)
+    }
+
+    async fn store(&self, id: &str, ev: &DiscordEvent, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let payload = serde_json::to_string(ev)?;
+        let mut c = self.svc.store.pool.acquire().await?;
+        if store::inbox::push(&mut c, PLATFORM, id, &payload, now).await? {
+            self.kick.notify_one();
+        } else {
+            tracing::debug!(event = id, "Discord sent an event already stored");
+        }
+        Ok(())
+    }
+
+    /// `/tandem answer` or a click on "answer in a form": the modal is the answer. `None`
+    /// when this is not such an event, the person is new to Tandem, or the form does not
+    /// fit a modal (then the usual path handles it).
+    async fn open_form(
+        &self,
+        i: &Interaction,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<CreateInteractionResponse>> {
+        let (user, guild, round) = match i {
+            Interaction::Command(c) => {
+                let (words, _) = commands::flatten(&c.data.options);
+                if words != ["answer"] {
+                    return Ok(None);
+                }
+                (&c.user, c.guild_id, None)
+            }
+            Interaction::Component(c) => match Action::decode(&c.data.custom_id) {
+                Some(Action::OpenForm { round_id }) => (&c.user, c.guild_id, Some(round_id)),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let Some(member) = self.known_member(guild, user).await? else { return Ok(None) };
+        let message = match self.svc.answer_form(member, round, now).await? {
+            Ok(m) => m,
+            Err(refusal) => {
+                let text = render::message(&self.svc.renderer, &refusal)?.content;
+                let answer = CreateInteractionResponseMessage::new().content(text).ephemeral(true);
+                return Ok(Some(CreateInteractionResponse::Message(answer)));
+            }
+        };
+        let Some(form) = &message.form else { return Ok(None) };
+        Ok(render::modal(&self.svc.renderer, &message, form).map(CreateInteractionResponse::Modal))
+    }
+
+    async fn known_member(&self, guild: Option<GuildId>, user: &User) -> anyhow::Result<Option<i64>> {
+        let Some(guild) = guild else { return identity::member_of_dm(&self.svc, user).await };
+        let mut c = self.svc.store.pool.acquire().await?;
+        let Some(ws) = platform::workspace(&mut c, PLATFORM, &guild.get().to_string()).await? else { return Ok(None) };
+        platform::member_by_external(&mut c, PLATFORM, ws.team_id, &user.id.get().to_string()).await
+    }
+
+    /// Stand-up names starting with (or containing) what was typed, at most 25.
+    async fn autocomplete(&self, c: &CommandInteraction) -> anyhow::Result<CreateInteractionResponse> {
+        let typed = commands::focused(&c.data.options).map(|(_, v)| v.to_lowercase()).unwrap_or_default();
+        let mut names = Vec::new();
+        if let Some(member) = self.known_member(c.guild_id, &c.user).await? {
+            let mut conn = self.svc.store.pool.acquire().await?;
+            let me = store::teams::member(&mut conn, member).await?;
+            names = store::standups::list(&mut conn, me.team_id).await?.into_iter().map(|s| s.settings.name).collect();
+        }
+        names.sort_by_key(|n| (!n.starts_with(&typed), n.clone()));
+        let choices = names
+            .into_iter()
+            .filter(|n| n.contains(&typed))
+            .take(25)
+            .map(|n| AutocompleteChoice::new(n.clone(), n))
+            .collect();
+        Ok(CreateInteractionResponse::Autocomplete(CreateAutocompleteResponse::new().set_choices(choices)))
+    }
+}
+
+/// Handle one stored event: match who and where, then hand it to the service.
+pub async fn process(svc: &Service, d: &Discord, payload: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let ev: DiscordEvent = serde_json::from_str(payload)?;
+    if let Some(inbound) = translate(svc, d, &ev, now).await? {
+        svc.handle(&inbound, now).await?;
+    }
+    Ok(())
+}
+
+/// Who and where: the member and conversation of an event; `None` for a DM from
+/// someone Tandem has never met in a server.
+async fn place(
+    svc: &Service,
+    d: &Discord,
+    guild: Option<GuildId>,
+    channel: ChannelId,
+    channel_name: Option<&str>,
+    user: &User,
+    locale: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<(i64, Conversation)>> {
+    match guild {
+        Some(g) => {
+            let ws = identity::team_for(d, svc, g, now).await?;
+            let member = identity::member_for(svc, &ws, user, locale, now).await?;
+            let mut c = svc.store.pool.acquire().await?;
+            let channel_id = identity::channel_for(&mut c, ws.team_id, channel.get(), channel_name).await?;
+            Ok(Some((member, Conversation::Channel { channel_id })))
+        }
+        None => {
+            let Some(member) = identity::member_of_dm(svc, user).await? else { return Ok(None) };
+            if let Some(lang) = locale.and_then(Locale::parse) {
+                svc.adopt_client_prefs(member, locale.and_then(identity::zone_for_locale), lang, now).await?;
+            }
+            let mut c = svc.store.pool.acquire().await?;
+            platform::set_dm_channel(&mut c, PLATFORM, member, &channel.get().to_string()).await?;
+            Ok(Some((member, Conversation::Dm { member_id: member })))
+        }
+    }
+}
+
+async fn translate(
+    svc: &Service,
+    d: &Discord,
+    ev: &DiscordEvent,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Inbound>> {
+    let inbound = |event_id: String, member_id: i64, conversation: Conversation, kind: InboundKind| Inbound {
+        platform: PLATFORM.to_string(),
+        event_id,
+        member_id,
+        conversation,
+        kind,
+    };
+    match ev {
+        DiscordEvent::Interaction(i) => {
+            let (guild, channel, name, user, locale) = match i {
+                Interaction::Command(c) => (c.guild_id, c.channel_id, c.channel.as_ref(), &c.user, &c.locale),
+                Interaction::Component(c) => (c.guild_id, c.channel_id, c.channel.as_ref(), &c.user, &c.locale),
+                Interaction::Modal(m) => (m.guild_id, m.channel_id, m.channel.as_ref(), &m.user, &m.locale),
+                _ => return Ok(None),
+            };
+            let name = name.and_then(|c| c.name.as_deref());
+            let Some((member, conversation)) = place(svc, d, guild, channel, name, user, Some(locale), now).await?
+            else {
+                stranger(svc, d, i).await?;
+                return Ok(None);
+            };
+            let kind = match i {
+                Interaction::Command(c) => InboundKind::Command(command_text(svc, member, c, now).await?),
+                Interaction::Component(c) => InboundKind::Click(c.data.custom_id.clone()),
+                Interaction::Modal(m) => {
+                    let mut values: Vec<(String, String)> = m
+                        .data
+                        .components
+                        .iter()
+                        .flat_map(|row| row.components.iter())
+                        .filter_map(|c| match c {
+                            ActionRowComponent::InputText(t) => {
+                                Some((t.custom_id.clone(), t.value.clone().unwrap_or_default()))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    values.sort_by_key(|(id, _)| id.trim_start_matches('q').parse::<usize>().unwrap_or(usize::MAX));
+                    InboundKind::Form {
+                        submit: m.data.custom_id.clone(),
+                        values: values.into_iter().map(|(_, v)| v).collect(),
+                    }
+                }
+                _ => return Ok(None),
+            };
+            Ok(Some(inbound(i.id().get().to_string(), member, conversation, kind)))
+        }
+        DiscordEvent::Message(m) => {
+            let place = place(svc, d, m.guild_id, m.channel_id, None, &m.author, None, now).await?;
+            let Some((member, conversation)) = place else {
+                tracing::info!(user = m.author.id.get(), "a DM from someone who has not used /tandem in a server yet");
+                return Ok(None);
+            };
+            let id = m.id.get().to_string();
+            let kind = match conversation {
+                Conversation::Dm { .. } => InboundKind::Text(m.content.clone()),
+                Conversation::Channel { .. } => {
+                    let line = strip_leading_mention(&m.content);
+                    InboundKind::Command(mention_text(svc, d, member, m, line, now).await?)
+                }
+            };
+            Ok(Some(inbound(id, member, conversation, kind)))
+        }
+    }
+}
+
+/// A DM interaction from someone Tandem cannot place: say so in their language.
+async fn stranger(svc: &Service, d: &Discord, i: &Interaction) -> anyhow::Result<()> {
+    let locale = match i {
+        Interaction::Command(c) => Locale::parse(&c.locale),
+        Interaction::Component(c) => Locale::parse(&c.locale),
+        Interaction::Modal(m) => Locale::parse(&m.locale),
+        _ => None,
+    }
+    .unwrap_or(Locale::En);
+    let text = svc.renderer.render(locale, "discord_unknown_dm", &serde_json::json!({}))?;
+    if defers_with_source(i) {
+        d.http
+            .edit_original_interaction_response(i.token(), &EditInteractionResponse::new().content(text), vec![])
+            .await?;
+    }
+    Ok(())
+}
+
+/// The command line for typed options: channels become `#name` (and are bound),
+/// people `@name` (and become members).
+async fn command_text(
+    svc: &Service,
+    member: i64,
+    c: &CommandInteraction,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let (words, values) = commands::flatten(&c.data.options);
+    let ws = workspace_of_member(svc, member).await?;
+    let mut written = Vec::with_capacity(values.len());
+    for (name, value) in values {
+        let text = match value {
+            Value::Text(t) => t,
+            Value::Channel(id) => {
+                let resolved = c.data.resolved.channels.get(&ChannelId::new(id)).and_then(|ch| ch.name.clone());
+                format!("#{}", channel_name(svc, member, id, resolved.as_deref()).await?)
+            }
+            Value::User(id) => match c.data.resolved.users.get(&serenity::all::UserId::new(id)) {
+                Some(u) => format!("@{}", member_name(svc, &ws, u, now).await?),
+                None => id.to_string(),
+            },
+        };
+        written.push((name, text));
+    }
+    Ok(commands::command_line(&words, &written))
+}
+
+async fn workspace_of_member(svc: &Service, member: i64) -> anyhow::Result<platform::Workspace> {
+    let mut c = svc.store.pool.acquire().await?;
+    let me = store::teams::member(&mut c, member).await?;
+    platform::workspace_of_team(&mut c, me.team_id)
+        .await?
+        .map(|(_, ws)| ws)
+        .ok_or_else(|| anyhow::anyhow!("team {} is not bound to Discord", me.team_id))
+}
+
+async fn channel_name(svc: &Service, member: i64, channel: u64, name: Option<&str>) -> anyhow::Result<String> {
+    let mut c = svc.store.pool.acquire().await?;
+    let me = store::teams::member(&mut c, member).await?;
+    let id = identity::channel_for(&mut c, me.team_id, channel, name).await?;
+    Ok(store::teams::channel_name(&mut c, id).await?.unwrap_or_else(|| channel.to_string()))
+}
+
+async fn member_name(
+    svc: &Service,
+    ws: &platform::Workspace,
+    user: &User,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let id = identity::member_for(svc, ws, user, None, now).await?;
+    let mut c = svc.store.pool.acquire().await?;
+    Ok(store::teams::member(&mut c, id).await?.name)
+}
+
+/// `<@123> standup list` → `standup list`.
+fn strip_leading_mention(text: &str) -> &str {
+    let t = text.trim_start();
+    match (t.starts_with("<@"), t.find('>')) {
+        (true, Some(end)) => t[end + 1..].trim_start(),
+        _ => t,
+    }
+}
+
+/// A mention's command line as the grammar reads it: `<#1>` → `#name`, `<@2>` → `@name`.
+async fn mention_text(
+    svc: &Service,
+    d: &Discord,
+    member: i64,
+    m: &Message,
+    line: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let ws = workspace_of_member(svc, member).await?;
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else { break };
+        out.push_str(&rest[..start]);
+        let inner = &rest[start + 1..start + len];
+        if let Some(id) = inner.strip_prefix('#').and_then(|s| s.parse::<u64>().ok()) {
+            let name = match d.http.get_channel(ChannelId::new(id)).await {
+                Ok(serenity::all::Channel::Guild(g)) => Some(g.name),
+                _ => None,
+            };
+            out.push('#');
+            out.push_str(&channel_name(svc, member, id, name.as_deref()).await?);
+        } else if let Some(id) =
+            inner.trim_start_matches('@').trim_start_matches('!').parse::<u64>().ok().filter(|_| inner.starts_with('@'))
+        {
+            match m.mentions.iter().find(|u| u.id.get() == id) {
+                Some(u) => {
+                    out.push('@');
+                    out.push_str(&member_name(svc, &ws, u, now).await?);
+                }
+                None => out.push_str(&rest[start..start + len + 1]),
+            }
+        } else {
+            out.push_str(&rest[start..start + len + 1]);
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mention_of_the_bot_is_not_part_of_the_command() {
+        assert_eq!(strip_leading_mention("<@1300000000000000001> standup list"), "standup list");
+        assert_eq!(strip_leading_mention("standup list"), "standup list");
+    }
+}

@@ -1,0 +1,179 @@
+//! A message as Discord shows it: Markdown content (reports as an embed), buttons in
+//! action rows, and the answer form as a modal.
+
+use crate::core::command::action::form_opener;
+use crate::core::{Form, Message};
+use crate::render::Renderer;
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateInputText,
+    CreateInteractionResponseFollowup, CreateMessage, CreateModal, EditInteractionResponse, EditMessage,
+    InputTextStyle,
+};
+
+/// Discord's limits: message content, embed description, button label, buttons per row,
+/// rows per message, modal title, text-input label, text inputs in a modal.
+const CONTENT_CHARS: usize = 2000;
+const EMBED_CHARS: usize = 4096;
+const BUTTON_CHARS: usize = 80;
+const ROW_BUTTONS: usize = 5;
+const ROWS: usize = 5;
+const TITLE_CHARS: usize = 45;
+const INPUT_LABEL_CHARS: usize = 45;
+pub const MODAL_FIELDS: usize = 5;
+/// Tandem's colour on report embeds.
+const EMBED_COLOUR: u32 = 0x3b82f6;
+
+/// Templates shown as an embed: stand-up reports, which are edited in place.
+const EMBEDDED: &[&str] = &["standup_report", "standup_report_header"];
+
+/// A message ready for any of Discord's message builders.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub content: String,
+    pub embed: Option<CreateEmbed>,
+    pub rows: Vec<CreateActionRow>,
+}
+
+impl Rendered {
+    pub fn create(&self) -> CreateMessage {
+        let m = CreateMessage::new().allowed_mentions(CreateAllowedMentions::new()).components(self.rows.clone());
+        match &self.embed {
+            Some(e) => m.embeds(vec![e.clone()]),
+            None => m.content(self.content.clone()),
+        }
+    }
+
+    pub fn edit(&self) -> EditMessage {
+        let m = EditMessage::new().allowed_mentions(CreateAllowedMentions::new()).components(self.rows.clone());
+        match &self.embed {
+            Some(e) => m.content("").embeds(vec![e.clone()]),
+            None => m.content(self.content.clone()).embeds(Vec::new()),
+        }
+    }
+
+    /// The answer to an interaction, replacing its "thinking…" placeholder.
+    pub fn edit_original(&self) -> EditInteractionResponse {
+        let m =
+            EditInteractionResponse::new().allowed_mentions(CreateAllowedMentions::new()).components(self.rows.clone());
+        match &self.embed {
+            Some(e) => m.embeds(vec![e.clone()]),
+            None => m.content(self.content.clone()),
+        }
+    }
+
+    /// A further private answer to an interaction.
+    pub fn followup(&self) -> CreateInteractionResponseFollowup {
+        let m = CreateInteractionResponseFollowup::new()
+            .ephemeral(true)
+            .allowed_mentions(CreateAllowedMentions::new())
+            .components(self.rows.clone());
+        match &self.embed {
+            Some(e) => m.embeds(vec![e.clone()]),
+            None => m.content(self.content.clone()),
+        }
+    }
+}
+
+/// Tandem's templates write bold as `*text*` (Slack and the web chat); Discord's
+/// Markdown reads that as italics and wants `**text**`.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let doubled = (i > 0 && chars[i - 1] == '*') || chars.get(i + 1) == Some(&'*');
+        if *c == '*' && !doubled {
+            out.push_str("**");
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max - 1).collect();
+    s.push('…');
+    s
+}
+
+pub fn message(r: &Renderer, m: &Message) -> anyhow::Result<Rendered> {
+    let mut text = markdown(&r.message(m)?);
+    let mut buttons: Vec<(String, String)> =
+        m.buttons.iter().map(|b| (r.label(m.locale, &b.label), b.action.clone())).collect();
+    if let Some(form) = &m.form {
+        // A form that reached the outbox (no interaction to open a modal from): show what
+        // it holds, and a button that opens it.
+        for f in &form.fields {
+            let value = if f.value.is_empty() { "—".to_string() } else { f.value.clone() };
+            text.push_str(&format!("\n**{}**\n{}", f.label, value));
+        }
+        if let Some(open) = form_opener(&form.submit) {
+            buttons.push((r.label(m.locale, "button_answer_form"), open));
+        }
+    }
+    let rows = buttons
+        .chunks(ROW_BUTTONS)
+        .take(ROWS)
+        .map(|chunk| {
+            CreateActionRow::Buttons(
+                chunk
+                    .iter()
+                    .map(|(label, action)| {
+                        let style =
+                            if action.starts_with("form:") { ButtonStyle::Primary } else { ButtonStyle::Secondary };
+                        CreateButton::new(action.clone()).label(truncate(label, BUTTON_CHARS)).style(style)
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let embed = EMBEDDED
+        .contains(&m.template.as_str())
+        .then(|| CreateEmbed::new().description(truncate(&text, EMBED_CHARS)).color(EMBED_COLOUR));
+    Ok(Rendered { content: truncate(&text, CONTENT_CHARS), embed, rows })
+}
+
+/// The answer form as a modal: one paragraph input per question (`q0`, `q1`…); `None`
+/// when it has more questions than a modal holds (they are asked one by one in the DM).
+pub fn modal(r: &Renderer, m: &Message, form: &Form) -> Option<CreateModal> {
+    if form.fields.is_empty() || form.fields.len() > MODAL_FIELDS {
+        return None;
+    }
+    let rows = form
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut input =
+                CreateInputText::new(InputTextStyle::Paragraph, truncate(&f.label, INPUT_LABEL_CHARS), format!("q{i}"))
+                    .required(false)
+                    .max_length(4000);
+            if !f.value.is_empty() {
+                input = input.value(f.value.clone());
+            }
+            CreateActionRow::InputText(input)
+        })
+        .collect();
+    let title = truncate(&r.label(m.locale, "form_title"), TITLE_CHARS);
+    Some(CreateModal::new(form.submit.clone(), title).components(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_star_bold_becomes_discord_bold() {
+        assert_eq!(markdown("📋 *daily* — *Ana* (late)"), "📋 **daily** — **Ana** (late)");
+        assert_eq!(markdown("already **bold**"), "already **bold**");
+    }
+
+    #[test]
+    fn long_text_is_cut_with_an_ellipsis() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+}
