@@ -195,8 +195,7 @@ pub fn flatten(options: &[CommandDataOption]) -> (Vec<String>, Vec<(String, Valu
     let mut words = Vec::new();
     let mut values = Vec::new();
     let mut level = options;
-    loop {
-        let Some(first) = level.first() else { break };
+    while let Some(first) = level.first() {
         match &first.value {
             CommandDataOptionValue::SubCommandGroup(inner) | CommandDataOptionValue::SubCommand(inner) => {
                 words.push(first.name.clone());

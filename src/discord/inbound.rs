@@ -38,6 +38,18 @@ pub fn defers_with_source(i: &Interaction) -> bool {
     }
 }
 
+impl DiscordEvent {
+    /// The event as stored in the inbox. Serenity 0.12 writes an interaction without its
+    /// `type`, which it needs to read it back: it is put back here.
+    pub fn payload(&self) -> serde_json::Result<String> {
+        let mut v = serde_json::to_value(self)?;
+        if let DiscordEvent::Interaction(i) = self {
+            v["event"]["type"] = serde_json::json!(u8::from(i.kind()));
+        }
+        serde_json::to_string(&v)
+    }
+}
+
 fn acknowledgement(i: &Interaction) -> CreateInteractionResponse {
     if defers_with_source(i) {
         CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true))
@@ -97,7 +109,7 @@ impl Receiver {
     }
 
     async fn store(&self, id: &str, ev: &DiscordEvent, now: DateTime<Utc>) -> anyhow::Result<()> {
-        let payload = serde_json::to_string(ev)?;
+        let payload = ev.payload()?;
         let mut c = self.svc.store.pool.acquire().await?;
         if store::inbox::push(&mut c, PLATFORM, id, &payload, now).await? {
             self.kick.notify_one();
@@ -178,33 +190,39 @@ pub async fn process(svc: &Service, d: &Discord, payload: &str, now: DateTime<Ut
     Ok(())
 }
 
+/// Where an event came from, and who sent it.
+struct Origin<'a> {
+    guild: Option<GuildId>,
+    channel: ChannelId,
+    channel_name: Option<&'a str>,
+    user: &'a User,
+    /// The Discord client's language (interactions carry it, messages do not).
+    locale: Option<&'a str>,
+}
+
 /// Who and where: the member and conversation of an event; `None` for a DM from
 /// someone Tandem has never met in a server.
 async fn place(
     svc: &Service,
     d: &Discord,
-    guild: Option<GuildId>,
-    channel: ChannelId,
-    channel_name: Option<&str>,
-    user: &User,
-    locale: Option<&str>,
+    o: &Origin<'_>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<(i64, Conversation)>> {
-    match guild {
+    match o.guild {
         Some(g) => {
             let ws = identity::team_for(d, svc, g, now).await?;
-            let member = identity::member_for(svc, &ws, user, locale, now).await?;
+            let member = identity::member_for(svc, &ws, o.user, o.locale, now).await?;
             let mut c = svc.store.pool.acquire().await?;
-            let channel_id = identity::channel_for(&mut c, ws.team_id, channel.get(), channel_name).await?;
+            let channel_id = identity::channel_for(&mut c, ws.team_id, o.channel.get(), o.channel_name).await?;
             Ok(Some((member, Conversation::Channel { channel_id })))
         }
         None => {
-            let Some(member) = identity::member_of_dm(svc, user).await? else { return Ok(None) };
-            if let Some(lang) = locale.and_then(Locale::parse) {
-                svc.adopt_client_prefs(member, locale.and_then(identity::zone_for_locale), lang, now).await?;
+            let Some(member) = identity::member_of_dm(svc, o.user).await? else { return Ok(None) };
+            if let Some(lang) = o.locale.and_then(Locale::parse) {
+                svc.adopt_client_prefs(member, o.locale.and_then(identity::zone_for_locale), lang, now).await?;
             }
             let mut c = svc.store.pool.acquire().await?;
-            platform::set_dm_channel(&mut c, PLATFORM, member, &channel.get().to_string()).await?;
+            platform::set_dm_channel(&mut c, PLATFORM, member, &o.channel.get().to_string()).await?;
             Ok(Some((member, Conversation::Dm { member_id: member })))
         }
     }
@@ -231,9 +249,14 @@ async fn translate(
                 Interaction::Modal(m) => (m.guild_id, m.channel_id, m.channel.as_ref(), &m.user, &m.locale),
                 _ => return Ok(None),
             };
-            let name = name.and_then(|c| c.name.as_deref());
-            let Some((member, conversation)) = place(svc, d, guild, channel, name, user, Some(locale), now).await?
-            else {
+            let origin = Origin {
+                guild,
+                channel,
+                channel_name: name.and_then(|c| c.name.as_deref()),
+                user,
+                locale: Some(locale.as_str()),
+            };
+            let Some((member, conversation)) = place(svc, d, &origin, now).await? else {
                 stranger(svc, d, i).await?;
                 return Ok(None);
             };
@@ -264,7 +287,9 @@ async fn translate(
             Ok(Some(inbound(i.id().get().to_string(), member, conversation, kind)))
         }
         DiscordEvent::Message(m) => {
-            let place = place(svc, d, m.guild_id, m.channel_id, None, &m.author, None, now).await?;
+            let origin =
+                Origin { guild: m.guild_id, channel: m.channel_id, channel_name: None, user: &m.author, locale: None };
+            let place = place(svc, d, &origin, now).await?;
             let Some((member, conversation)) = place else {
                 tracing::info!(user = m.author.id.get(), "a DM from someone who has not used /tandem in a server yet");
                 return Ok(None);
@@ -409,6 +434,30 @@ async fn mention_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/../shared/fixtures/discord/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).expect("shared fixture")
+    }
+
+    #[test]
+    fn stored_events_read_back_as_they_came() {
+        for name in [
+            "interaction_application_command.json",
+            "interaction_application_command_dm.json",
+            "interaction_message_component_button.json",
+            "interaction_modal_submit.json",
+        ] {
+            let i: Interaction = serde_json::from_str(&fixture(name)).expect(name);
+            let ev = DiscordEvent::Interaction(i);
+            let back: DiscordEvent = serde_json::from_str(&ev.payload().expect("payload")).expect(name);
+            assert_eq!(format!("{ev:?}"), format!("{back:?}"), "{name}");
+        }
+        let frame: serde_json::Value = serde_json::from_str(&fixture("gateway_message_create_dm.json")).expect("json");
+        let ev = DiscordEvent::Message(serde_json::from_value(frame["d"].clone()).expect("message"));
+        let back: DiscordEvent = serde_json::from_str(&ev.payload().expect("payload")).expect("message");
+        assert_eq!(format!("{ev:?}"), format!("{back:?}"));
+    }
 
     #[test]
     fn a_mention_of_the_bot_is_not_part_of_the_command() {

@@ -188,6 +188,7 @@ impl FakeDiscord {
         lock(&self.state).users.insert(id.to_owned(), person);
     }
 
+    /// Every REST request, in order, failed ones included.
     pub fn calls(&self) -> Vec<Call> {
         lock(&self.state).calls.clone()
     }
@@ -247,7 +248,8 @@ impl FakeDiscord {
         lock(&self.state).violations
     }
 
-    /// At most `per_second` message posts per channel in any rolling second; more are answered 429.
+    /// At most `per_second` message posts per channel in any rolling second (less 50 ms for
+    /// jitter); more are answered 429 and counted in `violations`.
     pub fn set_channel_limit(&self, per_second: u32) {
         lock(&self.state).channel_limit = Some(per_second);
     }
@@ -287,7 +289,8 @@ impl FakeDiscord {
         }
     }
 
-    /// Close every gateway session with code 4000 (the client may resume).
+    /// Close every gateway session with code 4000 (the client may resume). The sessions are
+    /// forgotten at once: a later `dispatch` waits for the client to come back.
     pub fn disconnect_all(&self) {
         let sessions = std::mem::take(&mut lock(&self.state).sessions);
         for session in sessions {
@@ -416,7 +419,8 @@ impl Inner {
             ("GET", ["gateway"]) => Reply::ok(json!({"url": self.ws_url})),
             ("GET", ["gateway", "bot"]) => Reply::ok(json!({
                 "url": self.ws_url, "shards": 1,
-                "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1},
+                "session_start_limit":
+                    {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1},
             })),
             ("GET", ["users", "@me"]) => Reply::ok(bot_self()),
             ("GET", ["users", id]) => match self.users.get(*id) {

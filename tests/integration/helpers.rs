@@ -5,7 +5,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use tandem::app::App;
 use tandem::clock::ManualClock;
-use tandem::config::{Config, SlackConfig};
+use tandem::config::{Config, DiscordConfig, SlackConfig};
 use tandem::core::Locale;
 use tandem::core::model::Role;
 use tandem::secret::Secret;
@@ -57,7 +57,7 @@ pub struct TestApp {
     pub db_url: String,
     pub team_id: i64,
     server: tokio::task::JoinHandle<()>,
-    /// Slack Socket Mode, when the test runs one.
+    /// Slack Socket Mode or the Discord gateway, when the test runs one.
     socket: Option<tokio::task::JoinHandle<()>>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -80,6 +80,18 @@ pub enum SlackVia {
 
 /// The signing secret the Slack tests share with Tandem.
 pub const SLACK_SECRET: &str = "test-signing-secret";
+
+/// The Discord settings the tests use: the fake's URL, the shared test key.
+pub fn discord_config(api_url: &str) -> DiscordConfig {
+    DiscordConfig {
+        token: Some(Secret::new("discord-test-token")),
+        application_id: Some(crate::fake_discord::APP_ID.parse().expect("id")),
+        public_key: Some(crate::fake_discord::TEST_PUBLIC_KEY_HEX.into()),
+        api_url: Some(api_url.to_string()),
+        messages_per_minute: 60_000,
+        ..DiscordConfig::default()
+    }
+}
 
 /// The demo-like team every scenario uses.
 pub const PEOPLE: [(&str, &str, Role, &str, Locale); 5] = [
@@ -130,7 +142,7 @@ impl TestApp {
             messages_per_minute: 6_000,
             ..SlackConfig::default()
         };
-        let app = Self::start_with(&url, clock.clone(), slack.clone()).await;
+        let app = Self::start_with(&url, clock.clone(), slack.clone(), DiscordConfig::default()).await;
         let mut t = Self::serve(app, clock, url).await;
         t._dir = dir;
         if let (Some(rx), Some(token)) = (t.app.slack_receiver(Arc::new(tokio::sync::Notify::new())), slack.app_token) {
@@ -140,16 +152,31 @@ impl TestApp {
         t
     }
 
-    async fn start(url: &str, clock: ManualClock) -> App {
-        Self::start_with(url, clock, SlackConfig::default()).await
+    /// Tandem on a fresh, empty database with Discord through the fake at `api_url`
+    /// (the interactions endpoint verifies with the shared test key), its gateway running.
+    pub async fn spawn_discord(db: Db, api_url: &str) -> TestApp {
+        let (url, dir) = fresh_database(db).await;
+        let clock = ManualClock::new(monday_morning());
+        let app = Self::start_with(&url, clock.clone(), SlackConfig::default(), discord_config(api_url)).await;
+        let mut t = Self::serve(app, clock, url).await;
+        t._dir = dir;
+        if let Some(rx) = t.app.discord_receiver(Arc::new(tokio::sync::Notify::new())) {
+            t.socket = Some(tokio::spawn(tandem::discord::gateway::run(rx, std::future::pending())));
+        }
+        t
     }
 
-    async fn start_with(url: &str, clock: ManualClock, slack: SlackConfig) -> App {
+    async fn start(url: &str, clock: ManualClock) -> App {
+        Self::start_with(url, clock, SlackConfig::default(), DiscordConfig::default()).await
+    }
+
+    async fn start_with(url: &str, clock: ManualClock, slack: SlackConfig, discord: DiscordConfig) -> App {
         let config = Config {
             database_url: Secret::new(url),
             demo: false,
             base_url: "http://tandem.test".into(),
             slack,
+            discord,
             ..Config::default()
         };
         App::build(&config, Arc::new(clock)).await.expect("Tandem starts")

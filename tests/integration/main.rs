@@ -19,6 +19,9 @@ macro_rules! on_both_databases {
     };
 }
 
+mod discord_driver;
+mod discord_flow;
+mod fake_discord;
 mod fake_slack;
 mod helpers;
 mod slack_delivery;
