@@ -16,7 +16,7 @@ pub struct DiscordConfig {
     /// REST base through a proxy (or a test fake), e.g. `http://127.0.0.1:3000`. Requests
     /// then skip serenity's rate limiter: the proxy is in charge of Discord's limits.
     pub api_url: Option<String>,
-    /// The gateway shards this replica runs, `i/N` or `a-b/N`; all of them when unset.
+    /// The gateway shards this replica runs, `i/N` or `a-b/N`; one shard (0 of 1) when unset.
     pub shards: Option<String>,
     /// Messages per minute from the bot, all channels together (Discord allows 50 requests
     /// a second); each channel also gets at most one per second.

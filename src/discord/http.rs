@@ -43,7 +43,17 @@ async fn interactions(State(rx): State<Receiver>, headers: HeaderMap, body: Byte
         }
     };
     match rx.interaction(interaction).await {
-        Ok(answer) => axum::Json(answer).into_response(),
+        Ok(answer) => {
+            // Serenity writes `"data": null` for a PONG or a silent acknowledgement;
+            // Discord documents them as `{"type": N}`.
+            let mut body = serde_json::to_value(&answer).unwrap_or_default();
+            if let Some(fields) = body.as_object_mut()
+                && fields.get("data").is_some_and(serde_json::Value::is_null)
+            {
+                fields.remove("data");
+            }
+            axum::Json(body).into_response()
+        }
         Err(e) => {
             // Not stored: the person sees that it failed and can try again.
             tracing::error!(error = format!("{e:#}"), "could not store a Discord interaction");

@@ -46,6 +46,23 @@ pub fn text(name: &str, value: &str) -> Value {
     json!({ "name": name, "type": 3, "value": value })
 }
 
+/// `/tandem standup create` as Discord sends it: a channel option with its resolved name.
+pub fn create_options() -> (serde_json::Value, serde_json::Value) {
+    let options = sub(
+        &["standup", "create"],
+        json!([
+            text("name", "daily"),
+            { "name": "channel", "type": 7, "value": STANDUP.0 },
+            text("schedule", "0 9 * * MON-FRI"),
+            text("tz", "Europe/Paris"),
+        ]),
+    );
+    let resolved = json!({ "channels": { STANDUP.0: {
+        "id": STANDUP.0, "name": STANDUP.1, "type": 0, "permissions": "2248473465835073", "flags": 0,
+        "parent_id": null, "guild_id": crate::fake_discord::GUILD } } });
+    (options, resolved)
+}
+
 impl DiscordWorld {
     /// Tandem with its gateway connected to a fresh fake Discord.
     pub async fn start(db: Db, via: DiscordVia) -> DiscordWorld {
@@ -123,6 +140,18 @@ impl DiscordWorld {
     /// replacement), as plain text.
     pub fn private_answer(&self, token: &str) -> String {
         self.fake.original_response(token).map(|m| body_text(&m)).unwrap_or_default()
+    }
+
+    /// The three people, and the `daily` stand-up Paula created in #standup (09:00 Paris,
+    /// not fired yet); Ana and Léa met Tandem with `/tandem me`.
+    pub async fn with_standup(db: Db, via: DiscordVia) -> DiscordWorld {
+        let w = DiscordWorld::start(db, via).await;
+        let (options, resolved) = create_options();
+        let (token, _) = w.command(PAULA, Some(STANDUP), options, resolved).await;
+        assert!(w.private_answer(&token).contains("Stand-up created"), "{}", w.private_answer(&token));
+        w.command(ANA, Some(STANDUP), sub(&["me"], json!([])), json!(null)).await;
+        w.command(LEA, Some(STANDUP), sub(&["me"], json!([])), json!(null)).await;
+        w
     }
 
     /// `who` writes `text` in their DM with the bot, and waits until it is stored.

@@ -2,7 +2,8 @@
 //! clock, answered in the DM and in a modal, reported in the channel as an embed and
 //! edited in place for a late answer — once over the gateway, once over HTTP.
 
-use crate::discord_driver::{ANA, DiscordVia, DiscordWorld, LEA, PAULA, STANDUP, sub, text};
+use crate::discord_driver::text;
+use crate::discord_driver::{ANA, DiscordVia, DiscordWorld, LEA, PAULA, STANDUP, create_options, sub};
 use crate::fake_discord::dm_channel_for;
 use crate::helpers::Db;
 use chrono::{DateTime, Utc};
@@ -10,23 +11,6 @@ use serde_json::json;
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().expect("instant")
-}
-
-/// `/tandem standup create` as Discord sends it: a channel option with its resolved name.
-fn create_options() -> (serde_json::Value, serde_json::Value) {
-    let options = sub(
-        &["standup", "create"],
-        json!([
-            text("name", "daily"),
-            { "name": "channel", "type": 7, "value": STANDUP.0 },
-            text("schedule", "0 9 * * MON-FRI"),
-            text("tz", "Europe/Paris"),
-        ]),
-    );
-    let resolved = json!({ "channels": { STANDUP.0: {
-        "id": STANDUP.0, "name": STANDUP.1, "type": 0, "permissions": "2248473465835073", "flags": 0,
-        "parent_id": null, "guild_id": crate::fake_discord::GUILD } } });
-    (options, resolved)
 }
 
 async fn a_whole_stand_up_runs_on_discord(db: Db, via: DiscordVia) {

@@ -20,6 +20,7 @@ macro_rules! on_both_databases {
 }
 
 mod discord_driver;
+mod discord_edges;
 mod discord_flow;
 mod fake_discord;
 mod fake_slack;
