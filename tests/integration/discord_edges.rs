@@ -153,6 +153,26 @@ on_both_databases!(
     discord_gateway_down_postgres
 );
 
+async fn a_replica_runs_its_share_of_the_shards(db: Db) {
+    let fake = FakeDiscord::start().await;
+    let config = tandem::config::DiscordConfig { shards: Some("1/2".into()), ..discord_config(&fake.api_url()) };
+    let _t = TestApp::spawn_discord_with(db, config).await;
+    let identify = fake.wait_identified(Duration::from_secs(20)).await.expect("identified");
+    assert_eq!(identify["shard"], json!([1, 2]), "shard 1 of 2: {identify:#}");
+    assert_eq!(identify["intents"], 1 | 512 | 4096);
+    // The session lives on: heartbeats are sent and acknowledged.
+    for _ in 0..100 {
+        if fake.heartbeats() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(fake.heartbeats() >= 2, "heartbeats: {}", fake.heartbeats());
+    assert_eq!(fake.identifies().len(), 1, "only its own shard, one session");
+}
+
+on_both_databases!(a_replica_runs_its_share_of_the_shards, discord_shards_sqlite, discord_shards_postgres);
+
 async fn a_429_is_waited_out_and_a_lost_answer_is_not_posted_twice(db: Db) {
     let w = DiscordWorld::with_standup(db, DiscordVia::Gateway).await;
     let ana_dm = dm_channel_for(ANA.0);

@@ -155,9 +155,14 @@ impl TestApp {
     /// Tandem on a fresh, empty database with Discord through the fake at `api_url`
     /// (the interactions endpoint verifies with the shared test key), its gateway running.
     pub async fn spawn_discord(db: Db, api_url: &str) -> TestApp {
+        Self::spawn_discord_with(db, discord_config(api_url)).await
+    }
+
+    /// The same with other Discord settings.
+    pub async fn spawn_discord_with(db: Db, discord: DiscordConfig) -> TestApp {
         let (url, dir) = fresh_database(db).await;
         let clock = ManualClock::new(monday_morning());
-        let app = Self::start_with(&url, clock.clone(), SlackConfig::default(), discord_config(api_url)).await;
+        let app = Self::start_with(&url, clock.clone(), SlackConfig::default(), discord).await;
         let mut t = Self::serve(app, clock, url).await;
         t._dir = dir;
         if let Some(rx) = t.app.discord_receiver(Arc::new(tokio::sync::Notify::new())) {
