@@ -95,10 +95,16 @@ pub(super) async fn execute(ctx: &mut Ctx<'_>, cmd: Command) -> Outcome<()> {
                 return Err(UserError::new("error_member_exists", json!({ "name": name })).into());
             }
             let display = display_name.unwrap_or_else(|| name.clone());
+            // A zone or language given here is a choice: a chat client's locale does not
+            // override it later.
+            let chosen = tz.is_some() || locale.is_some();
             let tz = tz.unwrap_or_else(|| ctx.team.tz.name().to_string());
             let locale = locale.unwrap_or(ctx.team.locale);
             let new = store::teams::NewMember { name: &name, display_name: &display, role, tz: &tz, locale };
-            store::teams::add_member(ctx.c, ctx.team.id, &new, ctx.now).await?;
+            let id = store::teams::add_member(ctx.c, ctx.team.id, &new, ctx.now).await?;
+            if chosen {
+                store::teams::mark_prefs_chosen(ctx.c, id).await?;
+            }
             // Stand-ups that fire in each member's zone get a job for the newcomer.
             for s in store::standups::list(ctx.c, ctx.team.id).await? {
                 if s.settings.member_local_time {

@@ -157,6 +157,12 @@ pub async fn update_member_prefs(c: &mut Conn, m: &Member) -> anyhow::Result<()>
     Ok(())
 }
 
+/// The member's zone and language were chosen (by them, or for them by a manager).
+pub async fn mark_prefs_chosen(c: &mut Conn, member_id: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE members SET prefs_chosen = 1 WHERE id = $1").bind(member_id).execute(&mut *c).await?;
+    Ok(())
+}
+
 /// A zone and language from the member's chat client, taken unless they chose their
 /// own (`/tandem me`); true when something changed.
 pub async fn adopt_client_prefs(

@@ -2,7 +2,7 @@
 //! gateway down at start-up, a 429 and a lost answer from REST, autocomplete and
 //! registering `/tandem`.
 
-use crate::discord_driver::{ANA, DiscordVia, DiscordWorld, LEA, STANDUP, sub, unique_id};
+use crate::discord_driver::{ANA, DiscordVia, DiscordWorld, LEA, STANDUP, sub, text, unique_id};
 use crate::fake_discord::{self, Failure, FakeDiscord, GUILD, dm_channel_for};
 use crate::helpers::{Db, TestApp, discord_config};
 use chrono::{DateTime, TimeZone, Utc};
@@ -63,7 +63,7 @@ on_both_databases!(
 async fn an_interaction_sent_twice_is_handled_once(db: Db, via: DiscordVia) {
     let w = DiscordWorld::with_standup(db, via).await;
     let id = unique_id();
-    let options = sub(&["standup", "pause"], json!([crate::discord_driver::text("name", "daily")]));
+    let options = sub(&["standup", "pause"], json!([text("name", "daily")]));
     let payload = fake_discord::command_interaction(
         &id,
         "1300000000000000300",
@@ -151,6 +151,26 @@ on_both_databases!(
     the_gateway_down_at_start_up_leaves_http_and_the_web_chat_working,
     discord_gateway_down_sqlite,
     discord_gateway_down_postgres
+);
+
+async fn a_members_own_choice_outlasts_their_clients_locale(db: Db) {
+    let w = DiscordWorld::with_standup(db, DiscordVia::Http).await;
+    // Léa's Discord client is French: she started in French, in Paris's zone. She
+    // chooses New York and English.
+    let choose = sub(&["me"], json!([text("tz", "America/New_York"), text("locale", "en")]));
+    let (token, _) = w.command(LEA, Some(STANDUP), choose, json!(null)).await;
+    assert!(w.private_answer(&token).contains("America/New_York"), "{}", w.private_answer(&token));
+    // Her next command still comes from a French client: her choice stays.
+    let (token, _) = w.command(LEA, Some(STANDUP), sub(&["me"], json!([])), json!(null)).await;
+    let settings = w.private_answer(&token);
+    assert!(settings.contains("America/New_York") && !settings.contains("Europe/Paris"), "{settings}");
+    assert!(settings.starts_with("Your settings:"), "in English: {settings}");
+}
+
+on_both_databases!(
+    a_members_own_choice_outlasts_their_clients_locale,
+    discord_own_prefs_sqlite,
+    discord_own_prefs_postgres
 );
 
 async fn a_replica_runs_its_share_of_the_shards(db: Db) {
