@@ -53,6 +53,7 @@ pub async fn deliver(o: &Outbox, d: &Discord, ws: &Workspace, item: &Item, now: 
                 Where::Channel(id) => *id,
                 Where::Named(name) => find_channel(d, ws, name).await?,
                 Where::User(user) => {
+                    d.pacer.wait_turn("bot", None).await;
                     let dm = call(d, || UserId::new(*user).create_dm_channel(d.http.as_ref())).await?;
                     dm.id.get()
                 }

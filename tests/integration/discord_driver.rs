@@ -68,6 +68,11 @@ impl DiscordWorld {
     pub async fn start(db: Db, via: DiscordVia) -> DiscordWorld {
         let fake = FakeDiscord::start().await;
         let t = TestApp::spawn_discord(db, &fake.api_url()).await;
+        Self::connected(t, fake, via).await
+    }
+
+    /// Tandem `t`, once its gateway has identified with `fake`.
+    pub async fn connected(t: TestApp, fake: FakeDiscord, via: DiscordVia) -> DiscordWorld {
         let identify = fake.wait_identified(Duration::from_secs(20)).await.expect("the gateway identified");
         assert_eq!(identify["intents"], 1 | 512 | 4096, "guilds, guild messages, DMs; no message content");
         DiscordWorld { t, fake, via, http: reqwest::Client::new() }

@@ -110,6 +110,10 @@ struct Inner {
     /// When each POST to a channel's messages was answered 2xx (or its answer lost).
     posts: HashMap<String, Vec<Instant>>,
     channel_limit: Option<u32>,
+    /// Discord's global limit: requests per rolling second from the bot, all routes.
+    global_limit: Option<u32>,
+    /// When each request was answered, for `global_limit`.
+    recent: Vec<Instant>,
     violations: usize,
     users: HashMap<String, Value>,
     /// User id → DM channel id.
@@ -243,7 +247,13 @@ impl FakeDiscord {
         lock(&self.state).failures.push((method.to_owned(), path_prefix.to_owned(), failure));
     }
 
-    /// How many posts went over `set_channel_limit` (each answered 429).
+    /// At most `per_second` requests of any kind in a rolling second (Discord allows a bot
+    /// 50); more are answered 429 and counted in `violations`.
+    pub fn set_global_limit(&self, per_second: u32) {
+        lock(&self.state).global_limit = Some(per_second);
+    }
+
+    /// How many requests went over `set_channel_limit` or `set_global_limit` (each answered 429).
     pub fn violations(&self) -> usize {
         lock(&self.state).violations
     }
@@ -404,10 +414,26 @@ impl Inner {
                 self.route(method, path, query, &body);
                 Reply::empty(StatusCode::BAD_GATEWAY)
             }
-            None => self.route(method, path, query, &body),
+            None => match self.over_global_limit() {
+                Some(wait) => Reply::rate_limited(wait),
+                None => self.route(method, path, query, &body),
+            },
         };
         self.calls.push(Call { method: method.to_owned(), path: path.to_owned(), body, auth });
         reply
+    }
+
+    /// With a global limit set: the wait, when this request is one too many (counted).
+    fn over_global_limit(&mut self) -> Option<Duration> {
+        let limit = self.global_limit? as usize;
+        let now = Instant::now();
+        self.recent.retain(|at| now.duration_since(*at) < WINDOW);
+        if self.recent.len() >= limit {
+            self.violations += 1;
+            return Some(self.recent.first().map_or(WINDOW, |first| WINDOW.saturating_sub(now.duration_since(*first))));
+        }
+        self.recent.push(now);
+        None
     }
 
     fn route(&mut self, method: &str, path: &str, query: &str, body: &Value) -> Reply {

@@ -19,6 +19,7 @@ macro_rules! on_both_databases {
     };
 }
 
+mod discord_delivery;
 mod discord_driver;
 mod discord_edges;
 mod discord_flow;
