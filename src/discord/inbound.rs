@@ -257,7 +257,7 @@ async fn translate(
                 locale: Some(locale.as_str()),
             };
             let Some((member, conversation)) = place(svc, d, &origin, now).await? else {
-                stranger(svc, d, i).await?;
+                stranger(svc, d, i, locale).await?;
                 return Ok(None);
             };
             let kind = match i {
@@ -308,14 +308,8 @@ async fn translate(
 }
 
 /// A DM interaction from someone Tandem cannot place: say so in their language.
-async fn stranger(svc: &Service, d: &Discord, i: &Interaction) -> anyhow::Result<()> {
-    let locale = match i {
-        Interaction::Command(c) => Locale::parse(&c.locale),
-        Interaction::Component(c) => Locale::parse(&c.locale),
-        Interaction::Modal(m) => Locale::parse(&m.locale),
-        _ => None,
-    }
-    .unwrap_or(Locale::En);
+async fn stranger(svc: &Service, d: &Discord, i: &Interaction, locale: &str) -> anyhow::Result<()> {
+    let locale = Locale::parse(locale).unwrap_or(Locale::En);
     let text = svc.renderer.render(locale, "discord_unknown_dm", &serde_json::json!({}))?;
     if defers_with_source(i) {
         d.http
@@ -334,18 +328,27 @@ async fn command_text(
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     let (words, values) = commands::flatten(&c.data.options);
-    let ws = workspace_of_member(svc, member).await?;
+    // Most commands have text options only: the server is looked up when one names a
+    // channel or a person.
+    let ws = if values.iter().any(|(_, v)| !matches!(v, Value::Text(_))) {
+        Some(workspace_of_member(svc, member).await?)
+    } else {
+        None
+    };
     let mut written = Vec::with_capacity(values.len());
     for (name, value) in values {
         let text = match value {
             Value::Text(t) => t,
-            Value::Channel(id) => {
-                let resolved = c.data.resolved.channels.get(&ChannelId::new(id)).and_then(|ch| ch.name.clone());
-                format!("#{}", channel_name(svc, member, id, resolved.as_deref()).await?)
-            }
-            Value::User(id) => match c.data.resolved.users.get(&serenity::all::UserId::new(id)) {
-                Some(u) => format!("@{}", member_name(svc, &ws, u, now).await?),
+            Value::Channel(id) => match &ws {
+                Some(ws) => {
+                    let resolved = c.data.resolved.channels.get(&ChannelId::new(id)).and_then(|ch| ch.name.clone());
+                    format!("#{}", channel_name(svc, ws.team_id, id, resolved.as_deref()).await?)
+                }
                 None => id.to_string(),
+            },
+            Value::User(id) => match (c.data.resolved.users.get(&serenity::all::UserId::new(id)), &ws) {
+                (Some(u), Some(ws)) => format!("@{}", member_name(svc, ws, u, now).await?),
+                _ => id.to_string(),
             },
         };
         written.push((name, text));
@@ -362,10 +365,9 @@ async fn workspace_of_member(svc: &Service, member: i64) -> anyhow::Result<platf
         .ok_or_else(|| anyhow::anyhow!("team {} is not bound to Discord", me.team_id))
 }
 
-async fn channel_name(svc: &Service, member: i64, channel: u64, name: Option<&str>) -> anyhow::Result<String> {
+async fn channel_name(svc: &Service, team_id: i64, channel: u64, name: Option<&str>) -> anyhow::Result<String> {
     let mut c = svc.store.pool.acquire().await?;
-    let me = store::teams::member(&mut c, member).await?;
-    let id = identity::channel_for(&mut c, me.team_id, channel, name).await?;
+    let id = identity::channel_for(&mut c, team_id, channel, name).await?;
     Ok(store::teams::channel_name(&mut c, id).await?.unwrap_or_else(|| channel.to_string()))
 }
 
@@ -411,7 +413,7 @@ async fn mention_text(
                 _ => None,
             };
             out.push('#');
-            out.push_str(&channel_name(svc, member, id, name.as_deref()).await?);
+            out.push_str(&channel_name(svc, ws.team_id, id, name.as_deref()).await?);
         } else if let Some(id) =
             inner.trim_start_matches('@').trim_start_matches('!').parse::<u64>().ok().filter(|_| inner.starts_with('@'))
         {

@@ -71,11 +71,6 @@ impl Discord {
             pacer: Arc::new(Pacer::new(config.messages_per_minute)),
         })
     }
-
-    /// Whether 429s reach us: true through a proxy, where serenity's limiter is off.
-    pub fn proxied(&self) -> bool {
-        self.config.api_url.is_some()
-    }
 }
 
 /// A REST client. Straight to Discord it goes through serenity's rate limiter; through

@@ -26,6 +26,8 @@ const RATE_LIMIT_RETRIES: usize = 3;
 const RATE_LIMIT_WAIT: Duration = Duration::from_secs(1);
 /// A call that takes longer than this has failed (the nonce makes the retry safe).
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// The pacer's key: Discord's global limit is the bot's, across servers.
+const BOT: &str = "bot";
 /// How long Discord accepts answers through an interaction's token.
 const TOKEN_LIFETIME_MINUTES: i64 = 15;
 
@@ -53,7 +55,7 @@ pub async fn deliver(o: &Outbox, d: &Discord, ws: &Workspace, item: &Item, now: 
                 Where::Channel(id) => *id,
                 Where::Named(name) => find_channel(d, ws, name).await?,
                 Where::User(user) => {
-                    d.pacer.wait_turn("bot", None).await;
+                    d.pacer.wait_turn(BOT, None).await;
                     let dm = call(d, || UserId::new(*user).create_dm_channel(d.http.as_ref())).await?;
                     dm.id.get()
                 }
@@ -74,7 +76,7 @@ pub async fn deliver(o: &Outbox, d: &Discord, ws: &Workspace, item: &Item, now: 
                     MessageId::new(parent),
                 )));
             }
-            d.pacer.wait_turn("bot", Some(&channel.to_string())).await;
+            d.pacer.wait_turn(BOT, Some(&channel.to_string())).await;
             let posted = call(d, || d.http.send_message(ChannelId::new(channel), vec![], &create)).await?;
             let record = Record { key: key.clone(), channel, message: posted.id.get(), dest };
             finish(o, item, now, Some(record)).await
@@ -82,7 +84,7 @@ pub async fn deliver(o: &Outbox, d: &Discord, ws: &Workspace, item: &Item, now: 
         Effect::Update { key, message } => {
             let (channel, id) = parent(o, key).await?;
             let edit = render::message(&o.renderer, message)?.edit();
-            d.pacer.wait_turn("bot", None).await;
+            d.pacer.wait_turn(BOT, None).await;
             call(d, || d.http.edit_message(ChannelId::new(channel), MessageId::new(id), &edit, vec![])).await?;
             finish(o, item, now, None).await
         }
@@ -211,9 +213,9 @@ where
         match result {
             Ok(v) => return Ok(v),
             Err(e) if rate_limited(&e) && waited < RATE_LIMIT_RETRIES => {
-                d.pacer.pause("bot", RATE_LIMIT_WAIT);
+                d.pacer.pause(BOT, RATE_LIMIT_WAIT);
                 tracing::info!(wait_ms = RATE_LIMIT_WAIT.as_millis() as u64, "Discord rate limit: waiting");
-                d.pacer.wait_turn("bot", None).await;
+                d.pacer.wait_turn(BOT, None).await;
                 waited += 1;
             }
             Err(e) => return Err(anyhow::anyhow!("Discord: {e}")),

@@ -3,8 +3,7 @@
 
 use super::{PLATFORM, Slack};
 use crate::core::Locale;
-use crate::service::identity;
-pub use crate::service::identity::Profile;
+use crate::service::identity::{self, Profile};
 use crate::store::platform::Workspace;
 use crate::store::{Conn, Store};
 use chrono::{DateTime, Utc};

@@ -255,3 +255,18 @@ on_both_databases!(
     discord_autocomplete_and_register_sqlite,
     discord_autocomplete_and_register_postgres
 );
+
+async fn a_stranger_in_a_dm_is_told_where_to_start(db: Db) {
+    let w = DiscordWorld::start(db, DiscordVia::Http).await;
+    // Zoé has never used /tandem in a server: her DM command has no team to go to.
+    let zoe = ("1300000000000000399", "zoe", "fr");
+    let (token, ack) = w.command(zoe, None, sub(&["blockers"], json!([])), json!(null)).await;
+    assert_eq!(ack["type"], 5, "{ack:#}");
+    let note = w.private_answer(&token);
+    assert!(note.starts_with("Utilisez d'abord `/tandem` dans le serveur"), "{note}");
+    let mut c = w.t.app.svc.store.pool.acquire().await.expect("conn");
+    let r = sqlx::query("SELECT COUNT(*) FROM members").fetch_one(&mut *c).await.expect("q");
+    assert_eq!(sqlx::Row::try_get::<i64, _>(&r, 0).expect("n"), 0, "nobody was made a member");
+}
+
+on_both_databases!(a_stranger_in_a_dm_is_told_where_to_start, discord_stranger_dm_sqlite, discord_stranger_dm_postgres);
