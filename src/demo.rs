@@ -60,8 +60,8 @@ pub async fn seed_load_team(
     due: DateTime<Utc>,
     local: bool,
 ) -> anyhow::Result<i64> {
-    use crate::core::command::StandupOptions;
     use crate::core::model::Question;
+    use crate::core::standup::StandupOptions;
     let mut tx = store.begin().await?;
     let team = store::teams::create_team(&mut tx, name, Locale::En, "UTC", due).await?;
     let mut member_ids = Vec::new();
@@ -98,7 +98,7 @@ pub async fn seed_load_team(
     // replicas meet on the same round.
     for member in if local { member_ids } else { vec![0] } {
         for id in &ids {
-            store::jobs::schedule(&mut tx, store::jobs::JobKind::StandupOpen, *id, member, due).await?;
+            crate::service::standup::plan_fire(&mut tx, *id, member, due).await?;
         }
     }
     tx.commit().await?;

@@ -6,8 +6,8 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::sync::Arc;
 use tandem::core::Locale;
-use tandem::core::command::options::schedule_error;
 use tandem::core::schedule::Schedule;
+use tandem::core::standup::options::schedule_error;
 
 #[derive(Debug, Parser)]
 #[command(name = "tandem", version, about = "Agile rituals in your team chat.")]

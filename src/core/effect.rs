@@ -34,11 +34,24 @@ impl Conversation {
 }
 
 /// A button under a message. `label` names a label in `prompts/<locale>/labels.toml`;
-/// `action` is what comes back when it is clicked (see `command::action`).
+/// `action` is what comes back when it is clicked: `PREFIX:…`, the prefix naming the
+/// capability's button in the registry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
     pub label: String,
     pub action: String,
+    #[serde(default)]
+    pub style: ButtonStyle,
+}
+
+/// How a button stands out: the main thing to do, a destructive one, or neither.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ButtonStyle {
+    #[default]
+    Default,
+    Primary,
+    Danger,
 }
 
 /// A message: a template, its data and the language to render it in.
@@ -55,6 +68,9 @@ pub struct Message {
     /// A form to fill in (a modal on Slack and Discord, an HTML form on the web chat).
     #[serde(default)]
     pub form: Option<Form>,
+    /// Shown as a card (a Discord embed): a report, a board.
+    #[serde(default)]
+    pub card: bool,
 }
 
 /// A form: fields with their current values; `submit` comes back with the values.
@@ -62,6 +78,10 @@ pub struct Message {
 pub struct Form {
     pub submit: String,
     pub fields: Vec<FormField>,
+    /// The button that opens this form again, where it cannot be shown at once (a form
+    /// that reaches a Slack or Discord DM without a modal).
+    #[serde(default)]
+    pub opener: Option<Button>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,19 +91,45 @@ pub struct FormField {
     pub value: String,
 }
 
+impl FormField {
+    pub fn text(label: impl Into<String>, value: impl Into<String>) -> Self {
+        FormField { label: label.into(), value: value.into() }
+    }
+}
+
 impl Message {
     pub fn new(template: &str, data: Value, locale: Locale) -> Self {
-        Message { template: template.to_string(), data, locale, buttons: Vec::new(), thread_of: None, form: None }
+        Message {
+            template: template.to_string(),
+            data,
+            locale,
+            buttons: Vec::new(),
+            thread_of: None,
+            form: None,
+            card: false,
+        }
     }
 
-    pub fn with_button(mut self, label: &str, action: impl Into<String>) -> Self {
-        self.buttons.push(Button { label: label.to_string(), action: action.into() });
+    pub fn with_button(self, label: &str, action: impl Into<String>) -> Self {
+        self.with_styled_button(label, action, ButtonStyle::Default)
+    }
+
+    pub fn with_styled_button(mut self, label: &str, action: impl Into<String>, style: ButtonStyle) -> Self {
+        self.buttons.push(Button { label: label.to_string(), action: action.into(), style });
+        self
+    }
+
+    /// Shown as a card (a Discord embed).
+    pub fn as_card(mut self) -> Self {
+        self.card = true;
         self
     }
 }
 
 /// One thing to deliver. `key` names a message so that it can later be updated in place
 /// (`Update` with the same key edits the platform message instead of posting again).
+/// Several `Update`s of one key still waiting in the outbox are delivered as one edit, the
+/// latest: a live board receiving 50 changes in a minute is edited a few times, not 50.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Effect {

@@ -1,4 +1,5 @@
-//! The domain: teams, stand-ups, schedules and the command grammar — pure, no I/O.
+//! The domain: one folder per capability (`team/`, `standup/`), the command grammar,
+//! schedules and the permission policy — pure, no I/O.
 //!
 //! Architecture invariant: nothing here imports a chat platform crate, `sqlx`, `axum` or
 //! `tera`, reads the clock or the environment, or spawns. Time and ids are arguments.
@@ -10,11 +11,13 @@ pub mod error;
 pub mod inbound;
 pub mod locale;
 pub mod model;
+pub mod policy;
 pub mod schedule;
 pub mod standup;
+pub mod team;
 pub mod text;
 
-pub use effect::{Button, Conversation, Effect, Form, FormField, Message, Target};
+pub use effect::{Button, ButtonStyle, Conversation, Effect, Form, FormField, Message, Target};
 pub use error::UserError;
 pub use inbound::{Inbound, InboundKind};
 pub use locale::Locale;

@@ -1,112 +1,17 @@
-//! `/tandem` as a Discord application command: the web chat's grammar as subcommands
-//! (and groups) with typed options, and the way back from the options Discord sends to
-//! the command line that grammar reads.
+//! `/tandem` as a Discord application command: every command of the registry as a
+//! subcommand (grouped by its first word) with options typed from its parameters, and
+//! the way back from the options Discord sends to the command line the grammar reads.
 
 use crate::core::Locale;
-use crate::core::command::REGISTRY;
+use crate::core::command::{Kind, Param};
 use crate::render::Renderer;
+use crate::service::registry;
 use serenity::all::{
     ChannelType, CommandDataOption, CommandDataOptionValue, CommandOptionType, CreateCommand, CreateCommandOption,
 };
 
 /// The application command's name.
 pub const NAME: &str = "tandem";
-
-/// How an option is typed on Discord and written on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Free text, written as it is (quoted when needed).
-    Text,
-    /// A stand-up name, with autocomplete.
-    Standup,
-    /// A whole number in a range.
-    Integer(i64, i64),
-    /// yes or no.
-    Boolean,
-    /// A text channel, written `#name`.
-    Channel,
-    /// A server member, written `@name`.
-    User,
-    /// One of a few words.
-    Choice(&'static [&'static str]),
-}
-
-/// One option of a subcommand. A positional one is written bare, the others `name=value`.
-#[derive(Debug)]
-pub struct Opt {
-    pub name: &'static str,
-    pub kind: Kind,
-    pub required: bool,
-    pub positional: bool,
-}
-
-const fn opt(name: &'static str, kind: Kind) -> Opt {
-    Opt { name, kind, required: false, positional: false }
-}
-const fn arg(name: &'static str, kind: Kind) -> Opt {
-    Opt { name, kind, required: true, positional: true }
-}
-const fn need(name: &'static str, kind: Kind) -> Opt {
-    Opt { name, kind, required: true, positional: false }
-}
-
-const STANDUP_SETTINGS: [Opt; 10] = [
-    opt("tz", Kind::Text),
-    opt("local", Kind::Boolean),
-    opt("questions", Kind::Text),
-    opt("window", Kind::Text),
-    opt("format", Kind::Choice(&["summary", "thread"])),
-    opt("reminders", Kind::Integer(0, 5)),
-    opt("remind_after", Kind::Text),
-    opt("escalate_days", Kind::Integer(1, 30)),
-    opt("members", Kind::Text),
-    opt("schedule", Kind::Text),
-];
-
-/// The options of each command, by the command's words (as in `REGISTRY`).
-pub fn options_of(words: &[&str]) -> Vec<Opt> {
-    let standup = || vec![arg("name", Kind::Standup)];
-    let period = || vec![opt("from", Kind::Text), opt("to", Kind::Text)];
-    match words {
-        ["standup", "create"] => {
-            let mut v = vec![arg("name", Kind::Text), need("channel", Kind::Channel), need("schedule", Kind::Text)];
-            v.extend(STANDUP_SETTINGS.into_iter().filter(|o| o.name != "schedule"));
-            v
-        }
-        ["standup", "edit"] => {
-            let mut v = vec![arg("name", Kind::Standup), opt("channel", Kind::Channel)];
-            v.extend(STANDUP_SETTINGS);
-            v
-        }
-        ["standup", "show" | "pause" | "resume" | "delete" | "run"] => standup(),
-        ["skip"] => vec![Opt { required: false, ..arg("standup", Kind::Standup) }],
-        ["away"] => vec![arg("dates", Kind::Text)],
-        ["holiday", "add"] => vec![arg("dates", Kind::Text)],
-        ["holiday", "remove"] => vec![arg("day", Kind::Text)],
-        ["resolve"] => vec![arg("blocker", Kind::Integer(1, i64::from(i32::MAX)))],
-        ["history"] => {
-            let mut v = vec![Opt { required: false, ..arg("member", Kind::User) }, opt("team", Kind::Boolean)];
-            v.extend(period());
-            v
-        }
-        ["stats"] => period(),
-        ["rollup"] => vec![opt("week", Kind::Text)],
-        ["export"] => {
-            let mut v = vec![arg("format", Kind::Choice(&["csv", "json"]))];
-            v.extend(period());
-            v
-        }
-        ["me"] => vec![opt("tz", Kind::Text), opt("locale", Kind::Choice(&["en", "fr"])), opt("quiet", Kind::Text)],
-        ["member", "add"] => vec![
-            arg("name", Kind::Text),
-            opt("role", Kind::Choice(&["developer", "pm", "po", "sm", "stakeholder"])),
-            opt("display", Kind::Text),
-            opt("tz", Kind::Text),
-            opt("locale", Kind::Choice(&["en", "fr"])),
-        ],
-        _ => Vec::new(),
-    }
-}
 
 /// Discord's longest description.
 const DESCRIPTION_CHARS: usize = 100;
@@ -127,14 +32,16 @@ pub fn definition(r: &Renderer) -> CreateCommand {
     let (en, fr) = describe("cmd_discord");
     let mut command = CreateCommand::new(NAME).description(en).description_localized("fr", fr);
     let mut groups: Vec<(&str, CreateCommandOption)> = Vec::new();
-    for spec in REGISTRY {
-        let (en, fr) = describe(&spec.label_key());
-        let leaf = *spec.words.last().unwrap_or(&"help");
+    for (_, meta) in registry::commands() {
+        let (en, fr) = describe(&meta.label_key());
+        let leaf = meta.words.last().copied().unwrap_or_default();
         let mut sub = CreateCommandOption::new(CommandOptionType::SubCommand, leaf, en).description_localized("fr", fr);
-        for o in options_of(spec.words) {
-            sub = sub.add_sub_option(option(r, &o));
+        // Discord wants required options before optional ones.
+        let (required, optional): (Vec<&Param>, Vec<&Param>) = meta.params.iter().partition(|p| p.required);
+        for p in required.into_iter().chain(optional) {
+            sub = sub.add_sub_option(option(r, p));
         }
-        match spec.words {
+        match meta.words {
             [group, _] => match groups.iter_mut().find(|(g, _)| g == group) {
                 Some((_, g)) => *g = g.clone().add_sub_option(sub),
                 None => {
@@ -154,22 +61,19 @@ pub fn definition(r: &Renderer) -> CreateCommand {
     command
 }
 
-fn option(r: &Renderer, o: &Opt) -> CreateCommandOption {
-    let key = match o.kind {
-        Kind::Choice(words) if words.contains(&"csv") => "opt_format_export".to_string(),
-        _ => format!("opt_{}", o.name),
-    };
+fn option(r: &Renderer, o: &Param) -> CreateCommandOption {
+    let key = o.label_key();
     let (en, fr) = (short(&r.label(Locale::En, &key)), short(&r.label(Locale::Fr, &key)));
     let kind = match o.kind {
-        Kind::Text | Kind::Standup | Kind::Choice(_) => CommandOptionType::String,
+        Kind::Text | Kind::Name | Kind::Choice(_) => CommandOptionType::String,
         Kind::Integer(..) => CommandOptionType::Integer,
         Kind::Boolean => CommandOptionType::Boolean,
         Kind::Channel => CommandOptionType::Channel,
-        Kind::User => CommandOptionType::User,
+        Kind::Member => CommandOptionType::User,
     };
     let mut c = CreateCommandOption::new(kind, o.name, en).description_localized("fr", fr).required(o.required);
     match o.kind {
-        Kind::Standup => c = c.set_autocomplete(true),
+        Kind::Name => c = c.set_autocomplete(true),
         Kind::Integer(min, max) => c = c.min_int_value(min as u64).max_int_value(max as u64),
         Kind::Channel => c = c.channel_types(vec![ChannelType::Text]),
         Kind::Choice(words) => {
@@ -177,7 +81,7 @@ fn option(r: &Renderer, o: &Opt) -> CreateCommandOption {
                 c = c.add_string_choice(*w, *w);
             }
         }
-        Kind::Text | Kind::Boolean | Kind::User => {}
+        Kind::Text | Kind::Boolean | Kind::Member => {}
     }
     c
 }
@@ -224,27 +128,16 @@ pub fn flatten(options: &[CommandDataOption]) -> (Vec<String>, Vec<(String, Valu
 
 /// The command line for `words` with `values` already written as text (`#name`, `@name`).
 pub fn command_line(words: &[String], values: &[(String, String)]) -> String {
-    let spec_options = options_of(&words.iter().map(String::as_str).collect::<Vec<_>>());
+    let meta = registry::find_command(words).map(|(_, m)| m);
     let mut line = words.join(" ");
     for (name, value) in values {
-        let positional = spec_options.iter().find(|o| o.name == name).is_some_and(|o| o.positional);
+        let positional = meta.and_then(|m| m.param(name)).is_some_and(|p| p.positional);
         line.push(' ');
-        match (positional, name.as_str()) {
-            // `history team`: the whole team, a word of its own.
-            (false, "team") if words == ["history"] => {
-                if value == "yes" {
-                    line.push_str("team");
-                } else {
-                    line.pop();
-                }
-            }
-            (true, _) => line.push_str(&quote(value)),
-            (false, _) => {
-                line.push_str(name);
-                line.push('=');
-                line.push_str(&quote(value));
-            }
+        if !positional {
+            line.push_str(name);
+            line.push('=');
         }
+        line.push_str(&quote(value));
     }
     line
 }
@@ -281,7 +174,6 @@ pub fn focused(options: &[CommandDataOption]) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::command::parse;
 
     #[test]
     fn every_grammar_command_has_a_subcommand_and_its_options_parse() {
@@ -289,15 +181,15 @@ mod tests {
         let def = serde_json::to_value(definition(&r)).expect("json");
         let top = def["options"].as_array().expect("options");
         assert!(top.len() <= 25, "Discord allows 25 subcommands and groups, got {}", top.len());
-        for spec in REGISTRY {
-            let found = match spec.words {
+        for (_, meta) in registry::commands() {
+            let found = match meta.words {
                 [w] => top.iter().any(|o| o["name"] == *w && o["type"] == 1),
                 [g, w] => top.iter().any(|o| {
                     o["name"] == *g && o["options"].as_array().is_some_and(|s| s.iter().any(|s| s["name"] == *w))
                 }),
                 _ => false,
             };
-            assert!(found, "{:?} is not in /tandem", spec.words);
+            assert!(found, "{:?} is not in /tandem", meta.words);
         }
         let text = def.to_string();
         assert!(!text.contains("\"opt_") && !text.contains("\"cmd_"), "a label is missing: {text}");
@@ -322,9 +214,11 @@ mod tests {
             line,
             "standup create daily channel=#standup schedule=\"30 9 * * MON-FRI\" questions=“What's new?|blocker:Stuck on \"x\"?” local=yes"
         );
-        assert!(parse(&line).is_ok(), "{line}");
+        let standup = crate::core::standup::COMMANDS;
+        assert!(crate::core::command::parse(standup, &line).is_ok(), "{line}");
         let history = command_line(&["history".into()], &[("team".into(), "yes".into())]);
-        assert_eq!(history, "history team");
-        assert!(parse(&history).is_ok());
+        assert_eq!(history, "history team=yes");
+        let parsed = crate::core::command::parse(standup, &history);
+        assert!(matches!(parsed, Ok(crate::core::standup::StandupCommand::History { team: true, .. })), "{parsed:?}");
     }
 }

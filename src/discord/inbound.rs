@@ -5,9 +5,9 @@
 use super::commands::{self, Value};
 use super::{Discord, PLATFORM, identity, render};
 use crate::clock::Clock;
-use crate::core::command::action::Action;
 use crate::core::{Conversation, Inbound, InboundKind, Locale};
 use crate::service::Service;
+use crate::service::registry;
 use crate::store::{self, platform};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -127,23 +127,24 @@ impl Receiver {
         i: &Interaction,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<CreateInteractionResponse>> {
-        let (user, guild, round) = match i {
+        let (user, guild, asked) = match i {
             Interaction::Command(c) => {
                 let (words, _) = commands::flatten(&c.data.options);
-                if words != ["answer"] {
+                let line = words.join(" ");
+                if !registry::command_opens_form(&line) {
                     return Ok(None);
                 }
-                (&c.user, c.guild_id, None)
+                (&c.user, c.guild_id, InboundKind::Command(line))
             }
-            Interaction::Component(c) => match Action::decode(&c.data.custom_id) {
-                Some(Action::OpenForm { round_id }) => (&c.user, c.guild_id, Some(round_id)),
-                _ => return Ok(None),
-            },
+            Interaction::Component(c) if registry::button_opens_form(&c.data.custom_id) => {
+                (&c.user, c.guild_id, InboundKind::Click(c.data.custom_id.clone()))
+            }
             _ => return Ok(None),
         };
         let Some(member) = self.known_member(guild, user).await? else { return Ok(None) };
-        let message = match self.svc.answer_form(member, round, now).await? {
-            Ok(m) => m,
+        let message = match self.svc.form_for(member, &asked, now).await? {
+            Ok(Some(m)) => m,
+            Ok(None) => return Ok(None),
             Err(refusal) => {
                 let text = render::message(&self.svc.renderer, &refusal)?.content;
                 let answer = CreateInteractionResponseMessage::new().content(text).ephemeral(true);
@@ -161,14 +162,16 @@ impl Receiver {
         platform::member_by_external(&mut c, PLATFORM, ws.team_id, &user.id.get().to_string()).await
     }
 
-    /// Stand-up names starting with (or containing) what was typed, at most 25.
+    /// The names the command's capability offers (stand-ups…) starting with (or
+    /// containing) what was typed, at most 25.
     async fn autocomplete(&self, c: &CommandInteraction) -> anyhow::Result<CreateInteractionResponse> {
         let typed = commands::focused(&c.data.options).map(|(_, v)| v.to_lowercase()).unwrap_or_default();
         let mut names = Vec::new();
         if let Some(member) = self.known_member(c.guild_id, &c.user).await? {
             let mut conn = self.svc.store.pool.acquire().await?;
             let me = store::teams::member(&mut conn, member).await?;
-            names = store::standups::list(&mut conn, me.team_id).await?.into_iter().map(|s| s.settings.name).collect();
+            let (words, _) = commands::flatten(&c.data.options);
+            names = registry::names_for(&mut conn, me.team_id, &words).await?;
         }
         names.sort_by_key(|n| (!n.starts_with(&typed), n.clone()));
         let choices = names
@@ -438,8 +441,8 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> String {
-        let path = format!("{}/../shared/fixtures/discord/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read_to_string(path).expect("shared fixture")
+        let path = format!("{}/tests/fixtures/discord/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).expect("test fixture")
     }
 
     #[test]

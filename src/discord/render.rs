@@ -1,8 +1,7 @@
-//! A message as Discord shows it: Markdown content (reports as an embed), buttons in
+//! A message as Discord shows it: Markdown content (cards as an embed), buttons in
 //! action rows, and the answer form as a modal.
 
-use crate::core::command::action::form_opener;
-use crate::core::{Form, Message};
+use crate::core::{self, Button, Form, Message};
 use crate::render::Renderer;
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateInputText,
@@ -20,11 +19,8 @@ const ROWS: usize = 5;
 const TITLE_CHARS: usize = 45;
 const INPUT_LABEL_CHARS: usize = 45;
 pub const MODAL_FIELDS: usize = 5;
-/// Tandem's colour on report embeds.
+/// Tandem's colour on card embeds.
 const EMBED_COLOUR: u32 = 0x3b82f6;
-
-/// Templates shown as an embed: stand-up reports, which are edited in place.
-const EMBEDDED: &[&str] = &["standup_report", "standup_report_header"];
 
 /// A message ready for any of Discord's message builders.
 #[derive(Debug, Clone)]
@@ -101,8 +97,7 @@ pub fn truncate(text: &str, max: usize) -> String {
 
 pub fn message(r: &Renderer, m: &Message) -> anyhow::Result<Rendered> {
     let mut text = markdown(&r.message(m)?);
-    let mut buttons: Vec<(String, String)> =
-        m.buttons.iter().map(|b| (r.label(m.locale, &b.label), b.action.clone())).collect();
+    let mut buttons: Vec<(String, &Button)> = m.buttons.iter().map(|b| (r.label(m.locale, &b.label), b)).collect();
     if let Some(form) = &m.form {
         // A form that reached the outbox (no interaction to open a modal from): show what
         // it holds, and a button that opens it.
@@ -110,8 +105,8 @@ pub fn message(r: &Renderer, m: &Message) -> anyhow::Result<Rendered> {
             let value = if f.value.is_empty() { "—".to_string() } else { f.value.clone() };
             text.push_str(&format!("\n**{}**\n{}", f.label, value));
         }
-        if let Some(open) = form_opener(&form.submit) {
-            buttons.push((r.label(m.locale, "button_answer_form"), open));
+        if let Some(open) = &form.opener {
+            buttons.push((r.label(m.locale, &open.label), open));
         }
     }
     let rows = buttons
@@ -121,18 +116,19 @@ pub fn message(r: &Renderer, m: &Message) -> anyhow::Result<Rendered> {
             CreateActionRow::Buttons(
                 chunk
                     .iter()
-                    .map(|(label, action)| {
-                        let style =
-                            if action.starts_with("form:") { ButtonStyle::Primary } else { ButtonStyle::Secondary };
-                        CreateButton::new(action.clone()).label(truncate(label, BUTTON_CHARS)).style(style)
+                    .map(|(label, b)| {
+                        let style = match b.style {
+                            core::ButtonStyle::Primary => ButtonStyle::Primary,
+                            core::ButtonStyle::Danger => ButtonStyle::Danger,
+                            core::ButtonStyle::Default => ButtonStyle::Secondary,
+                        };
+                        CreateButton::new(b.action.clone()).label(truncate(label, BUTTON_CHARS)).style(style)
                     })
                     .collect(),
             )
         })
         .collect();
-    let embed = EMBEDDED
-        .contains(&m.template.as_str())
-        .then(|| CreateEmbed::new().description(truncate(&text, EMBED_CHARS)).color(EMBED_COLOUR));
+    let embed = m.card.then(|| CreateEmbed::new().description(truncate(&text, EMBED_CHARS)).color(EMBED_COLOUR));
     Ok(Rendered { content: truncate(&text, CONTENT_CHARS), embed, rows })
 }
 

@@ -52,8 +52,8 @@ mod tests {
     use serde_json::Value;
 
     fn vectors() -> Value {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/discord/ed25519_vectors.json");
-        serde_json::from_str(&std::fs::read_to_string(path).expect("shared fixtures")).expect("json")
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/discord/ed25519_vectors.json");
+        serde_json::from_str(&std::fs::read_to_string(path).expect("test fixtures")).expect("json")
     }
 
     #[test]

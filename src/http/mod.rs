@@ -1,7 +1,7 @@
 //! The HTTP router: health, exports, and each platform's endpoints.
 
 use crate::app::App;
-use crate::core::command::ExportFormat;
+use crate::core::standup::ExportFormat;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -53,6 +53,7 @@ async fn metrics(State(app): State<App>) -> Response {
         ("tandem_outbox_retrying", "Undelivered messages that failed at least once.", g.outbox_retrying),
         ("tandem_jobs_due", "Scheduled jobs due now or overdue.", g.jobs_due),
         ("tandem_jobs_scheduled", "Scheduled jobs in total.", g.jobs_scheduled),
+        ("tandem_jobs_dead", "Jobs set aside after too many failures.", g.jobs_dead),
         ("tandem_rounds_open", "Stand-up rounds whose report is not posted yet.", g.rounds_open),
         ("tandem_blockers_open", "Blockers not resolved yet.", g.blockers_open),
     ];

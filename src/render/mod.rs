@@ -1,8 +1,11 @@
 //! Templates → text. Every text a person reads comes from `prompts/<locale>/`, embedded
 //! in the binary so that nothing depends on the working directory.
 //!
-//! A message template is `prompts/<locale>/<name>.txt` (Tera). Short labels (buttons,
-//! command descriptions, default questions, web chat chrome) are `labels.toml`.
+//! A message template is `prompts/<locale>/<capability>/<name>.txt` (Tera), or
+//! `prompts/<locale>/<name>.txt` for the few every capability shares (the grammar's
+//! refusals, the apology); it is named by its file name alone, which is unique. Short
+//! labels (buttons, command descriptions, default questions, web chat chrome) are
+//! `labels.toml`.
 
 use crate::core::{Locale, Message};
 use anyhow::{Context, anyhow};
@@ -26,14 +29,18 @@ impl Renderer {
             let dir = PROMPTS.get_dir(locale.code()).ok_or_else(|| anyhow!("prompts/{locale} is missing"))?;
             let mut t = tera::Tera::default();
             t.autoescape_on(vec![]);
-            let mut raw = Vec::new();
-            for f in dir.files() {
+            let mut raw: Vec<(String, String)> = Vec::new();
+            let folders = std::iter::once(dir).chain(dir.dirs());
+            for f in folders.flat_map(|d| d.files()) {
                 let path = f.path();
                 if path.extension().and_then(|e| e.to_str()) != Some("txt") {
                     continue;
                 }
                 let name =
                     path.file_stem().and_then(|s| s.to_str()).ok_or_else(|| anyhow!("bad template name {path:?}"))?;
+                if raw.iter().any(|(n, _)| n == name) {
+                    return Err(anyhow!("two templates are named {name} in prompts/{locale}"));
+                }
                 let body = f.contents_utf8().ok_or_else(|| anyhow!("{path:?} is not UTF-8"))?;
                 raw.push((name.to_string(), body.to_string()));
             }

@@ -3,17 +3,12 @@
 //!
 //! Every entry point takes `now`; nothing here reads the clock.
 
-mod answers;
-mod blockers;
-mod commands;
-mod history;
-mod home;
 pub mod identity;
 mod jobs;
-mod report;
-mod rounds;
+pub mod registry;
+pub(crate) mod standup;
+mod team;
 
-use crate::core::command::action::Action;
 use crate::core::{Conversation, Effect, Inbound, InboundKind, Message, Target, UserError};
 use crate::render::Renderer;
 use crate::store::teams::Team;
@@ -23,6 +18,7 @@ use serde_json::json;
 use std::sync::Arc;
 
 pub use jobs::TickReport;
+pub use team::help_data;
 
 /// What went wrong while handling an event.
 #[derive(Debug)]
@@ -92,7 +88,7 @@ pub enum Handled {
 }
 
 /// The state of one event being handled: the transaction, who, where, and what to send.
-pub(crate) struct Ctx<'a> {
+pub struct Ctx<'a> {
     pub c: &'a mut Conn,
     pub now: DateTime<Utc>,
     pub team: Team,
@@ -126,16 +122,10 @@ impl Service {
         let team = store::teams::team(&mut tx, me.team_id).await?;
         let mut ctx = Ctx { c: &mut tx, now, team, me, conversation: ev.conversation, out: Vec::new(), svc: self };
         let result = match &ev.kind {
-            InboundKind::Command(line) => match crate::core::command::parse(line) {
-                Ok(cmd) => commands::execute(&mut ctx, cmd).await,
-                Err(e) => Err(Fail::User(e)),
-            },
-            InboundKind::Text(text) => answers::take_text(&mut ctx, text).await,
-            InboundKind::Click(action) => match Action::decode(action) {
-                Some(a) => answers::click(&mut ctx, a).await,
-                None => Err(Fail::User(UserError::plain("error_stale_button"))),
-            },
-            InboundKind::Form { submit, values } => answers::take_form(&mut ctx, submit, values).await,
+            InboundKind::Command(line) => registry::run_command(&mut ctx, line).await,
+            InboundKind::Text(text) => registry::text(&mut ctx, text).await,
+            InboundKind::Click(action) => registry::click(&mut ctx, action).await,
+            InboundKind::Form { submit, values } => registry::form(&mut ctx, submit, values).await,
         };
         let (team_id, me, conversation, out) =
             (ctx.team.id, ctx.me.clone(), ctx.conversation, std::mem::take(&mut ctx.out));
@@ -175,35 +165,34 @@ impl Service {
         }
     }
 
-    /// The answer form a member asks for (a button, or `/tandem answer` without a round),
-    /// changing nothing: platforms that open forms themselves (Slack modals) show it at
-    /// once. `Ok(Err(message))` is the refusal to show instead, in the member's language.
-    pub async fn answer_form(
+    /// The form a click or a command answers with, changing nothing: platforms that open
+    /// forms themselves (Slack and Discord modals) show it at once, before the
+    /// acknowledgement. `Ok(Err(message))` is the refusal to show instead, in the
+    /// member's language; `Ok(Ok(None))` when the answer holds no form.
+    pub async fn form_for(
         &self,
         member_id: i64,
-        round_id: Option<i64>,
+        asked: &InboundKind,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<Result<Message, Message>> {
+    ) -> anyhow::Result<Result<Option<Message>, Message>> {
         let mut tx = self.store.begin().await?;
         let me = store::teams::member(&mut tx, member_id).await?;
         let team = store::teams::team(&mut tx, me.team_id).await?;
         let conversation = Conversation::Dm { member_id };
         let locale = me.locale;
         let mut ctx = Ctx { c: &mut tx, now, team, me, conversation, out: Vec::new(), svc: self };
-        let result = match round_id {
-            Some(id) => answers::open_form(&mut ctx, id).await,
-            None => answers::open_form_for_latest(&mut ctx).await,
+        let result = match asked {
+            InboundKind::Click(action) => registry::click(&mut ctx, action).await,
+            InboundKind::Command(line) => registry::run_command(&mut ctx, line).await,
+            _ => Ok(()),
         };
         let out = std::mem::take(&mut ctx.out);
         tx.rollback().await?;
         match result {
-            Ok(()) => out
-                .into_iter()
-                .find_map(|e| match e {
-                    Effect::Post { message, .. } if message.form.is_some() => Some(Ok(message)),
-                    _ => None,
-                })
-                .ok_or_else(|| anyhow::anyhow!("the answer form produced no form")),
+            Ok(()) => Ok(Ok(out.into_iter().find_map(|e| match e {
+                Effect::Post { message, .. } if message.form.is_some() => Some(message),
+                _ => None,
+            }))),
             Err(Fail::User(e)) => Ok(Err(self.user_error_message(&e, locale))),
             Err(Fail::Internal(e)) => Err(e),
         }
@@ -232,11 +221,7 @@ impl Service {
         let mut tx = self.store.begin().await?;
         if store::teams::adopt_client_prefs(&mut tx, member_id, tz, locale).await? && tz.is_some() {
             let me = store::teams::member(&mut tx, member_id).await?;
-            for s in store::standups::list(&mut tx, me.team_id).await? {
-                if s.settings.member_local_time {
-                    rounds::sync_jobs(&mut tx, &s, now, true).await?;
-                }
-            }
+            registry::replan(&mut tx, me.team_id, now, true).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -245,9 +230,7 @@ impl Service {
     /// An unknown command answers with the help; other errors with their own template.
     fn user_error_message(&self, e: &UserError, locale: crate::core::Locale) -> Message {
         if e.template == "error_unknown_command" {
-            let mut data = commands::help_data(&self.renderer, locale);
-            data["unknown"] = e.data["command"].clone();
-            return Message::new("help", data, locale);
+            return team::help_message(&self.renderer, locale, e.data["command"].clone());
         }
         Message::new(e.template, e.data.clone(), locale)
     }
@@ -257,24 +240,15 @@ impl Service {
         jobs::run_due(self, now).await
     }
 
-    /// Re-plan the fires of every stand-up (at start-up, and after a member's zone changes).
+    /// Plan every capability's scheduled work at start-up: what is missing is added, an
+    /// overdue fire is kept so it runs late.
     pub async fn sync_all_schedules(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
         let mut tx = self.store.begin().await?;
         for team in store::teams::teams(&mut tx).await? {
-            for s in store::standups::list(&mut tx, team.id).await? {
-                rounds::sync_jobs(&mut tx, &s, now, false).await?;
-            }
+            registry::replan(&mut tx, team.id, now, false).await?;
         }
         tx.commit().await?;
         Ok(())
-    }
-}
-
-/// A question in `locale`: default questions follow each reader's language.
-pub(crate) fn question_text(r: &Renderer, q: &crate::core::model::Question, locale: crate::core::Locale) -> String {
-    match &q.key {
-        Some(key) => r.label(locale, key),
-        None => q.text.clone(),
     }
 }
 

@@ -1,6 +1,5 @@
 //! Block Kit: a rendered message as sections and buttons, a form as a modal.
 
-use crate::core::command::action::form_opener;
 use crate::core::{Form, Message};
 use crate::render::Renderer;
 use slack_morphism::prelude::*;
@@ -33,8 +32,8 @@ pub fn message(r: &Renderer, m: &Message) -> anyhow::Result<(String, Vec<SlackBl
             let value = if f.value.is_empty() { "—".to_string() } else { escape(&f.value) };
             blocks.push(SlackSectionBlock::new().with_text(md!(format!("*{}*\n{}", escape(&f.label), value))).into());
         }
-        if let Some(open) = form_opener(&form.submit) {
-            buttons.push((r.label(m.locale, "button_answer_form"), open));
+        if let Some(open) = &form.opener {
+            buttons.push((r.label(m.locale, &open.label), open.action.clone()));
         }
     }
     blocks.truncate(MAX_BLOCKS - 1);

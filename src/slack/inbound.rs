@@ -2,9 +2,9 @@
 
 use super::{PLATFORM, Slack, blocks, identity};
 use crate::clock::Clock;
-use crate::core::command::action::Action;
 use crate::core::{Conversation, Inbound, InboundKind};
 use crate::service::Service;
+use crate::service::registry;
 use crate::store::{self, platform};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -103,16 +103,16 @@ impl Receiver {
     /// trigger is valid. False when this is not such an event, or the person is new to
     /// Tandem, or Slack refused (then the usual path shows the form in the DM).
     async fn open_form(&self, ev: &SlackEvent, now: DateTime<Utc>) -> anyhow::Result<bool> {
-        let (workspace, user, trigger, round) = match ev {
+        let (workspace, user, trigger, asked) = match ev {
             SlackEvent::Interaction(SlackInteractionEvent::BlockActions(b)) => {
-                let Some(Action::OpenForm { round_id }) = first_action(b).and_then(|a| Action::decode(&a)) else {
+                let Some(action) = first_action(b).filter(|a| registry::button_opens_form(a)) else {
                     return Ok(false);
                 };
                 let Some(user) = &b.user else { return Ok(false) };
-                (&b.team.id.0, &user.id.0, &b.trigger_id.0, Some(round_id))
+                (&b.team.id.0, &user.id.0, &b.trigger_id.0, InboundKind::Click(action))
             }
-            SlackEvent::Command(c) if c.text.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case("answer")) => {
-                (&c.team_id.0, &c.user_id.0, &c.trigger_id.0, None)
+            SlackEvent::Command(c) if c.text.as_deref().is_some_and(registry::command_opens_form) => {
+                (&c.team_id.0, &c.user_id.0, &c.trigger_id.0, InboundKind::Command(c.text.clone().unwrap_or_default()))
             }
             _ => return Ok(false),
         };
@@ -124,8 +124,9 @@ impl Receiver {
             };
             (ws, member)
         };
-        let message = match self.svc.answer_form(member, round, now).await? {
-            Ok(m) => m,
+        let message = match self.svc.form_for(member, &asked, now).await? {
+            Ok(Some(m)) => m,
+            Ok(None) => return Ok(false),
             Err(refusal) => {
                 self.svc.tell(member, refusal, now).await?;
                 self.kick.notify_one();

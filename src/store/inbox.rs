@@ -56,7 +56,7 @@ pub async fn claim(
 ) -> anyhow::Result<Vec<Entry>> {
     let what = Claimable {
         table: "inbox",
-        due: "done_at IS NULL AND next_attempt_at <= $3",
+        due: "done_at IS NULL AND next_attempt_at <= $3".into(),
         order: "id",
         returning: "id, platform, event_id, payload, attempts",
     };

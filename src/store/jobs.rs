@@ -9,57 +9,36 @@ use super::{Claimable, Conn, Store, claim_rows, from_ms, ms};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobKind {
-    /// Open a stand-up round (`member_id` set when it fires in that member's zone).
-    StandupOpen,
-    /// Remind one member of one round.
-    StandupRemind,
-    /// Post a round's report at its deadline.
-    StandupDeadline,
-    /// Escalate a blocker left open too long.
-    BlockerEscalate,
-}
-
-impl JobKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            JobKind::StandupOpen => "standup_open",
-            JobKind::StandupRemind => "standup_remind",
-            JobKind::StandupDeadline => "standup_deadline",
-            JobKind::BlockerEscalate => "blocker_escalate",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<JobKind> {
-        [JobKind::StandupOpen, JobKind::StandupRemind, JobKind::StandupDeadline, JobKind::BlockerEscalate]
-            .into_iter()
-            .find(|k| k.code() == s)
-    }
-}
+/// How many failures set a job aside as dead.
+pub const MAX_ATTEMPTS: i64 = 5;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub id: i64,
-    pub kind: JobKind,
+    /// Its kind's name, as registered (`standup_open`).
+    pub kind: String,
     pub subject_id: i64,
     pub member_id: i64,
     pub due_at: DateTime<Utc>,
+    /// Failures so far.
+    pub attempts: i64,
 }
 
-/// Create or move the job for (kind, subject, member) to `due`, dropping any lease.
+/// Create or move the job for (kind, subject, member) to `due`, dropping any lease; a
+/// dead job scheduled again lives again.
 pub async fn schedule(
     c: &mut Conn,
-    kind: JobKind,
+    kind: &str,
     subject_id: i64,
     member_id: i64,
     due: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO jobs (kind, subject_id, member_id, due_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (kind, subject_id, member_id) DO UPDATE SET due_at = excluded.due_at, lease_owner = NULL, lease_until = NULL",
+         ON CONFLICT (kind, subject_id, member_id) DO UPDATE SET due_at = excluded.due_at, lease_owner = NULL, lease_until = NULL, \
+         attempts = 0, last_error = NULL, dead = 0",
     )
-    .bind(kind.code())
+    .bind(kind)
     .bind(subject_id)
     .bind(member_id)
     .bind(ms(due))
@@ -68,9 +47,9 @@ pub async fn schedule(
     Ok(())
 }
 
-pub async fn cancel(c: &mut Conn, kind: JobKind, subject_id: i64, member_id: Option<i64>) -> anyhow::Result<()> {
+pub async fn cancel(c: &mut Conn, kind: &str, subject_id: i64, member_id: Option<i64>) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM jobs WHERE kind = $1 AND subject_id = $2 AND ($3 < 0 OR member_id = $3)")
-        .bind(kind.code())
+        .bind(kind)
         .bind(subject_id)
         .bind(member_id.unwrap_or(-1))
         .execute(&mut *c)
@@ -78,34 +57,39 @@ pub async fn cancel(c: &mut Conn, kind: JobKind, subject_id: i64, member_id: Opt
     Ok(())
 }
 
-/// Claim up to `limit` due jobs for `owner` until `now + lease`.
+/// Claim up to `limit` due jobs of the `kinds` this process knows, for `owner` until
+/// `now + lease`: a rolling deploy never leases a job an older binary cannot run. Dead
+/// jobs are not claimed.
 pub async fn claim(
     store: &Store,
+    kinds: &[&str],
     owner: &str,
     now: DateTime<Utc>,
     lease: Duration,
     limit: i64,
 ) -> anyhow::Result<Vec<Job>> {
+    // The kinds are registered names (lowercase words), never input; checked anyway.
+    anyhow::ensure!(
+        !kinds.is_empty() && kinds.iter().all(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_')),
+        "job kinds must be lowercase names: {kinds:?}"
+    );
+    let known = kinds.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ");
     let what = Claimable {
         table: "jobs",
-        due: "due_at <= $3",
+        due: format!("due_at <= $3 AND dead = 0 AND kind IN ({known})"),
         order: "due_at, id",
-        returning: "id, kind, subject_id, member_id, due_at",
+        returning: "id, kind, subject_id, member_id, due_at, attempts",
     };
     let rows = claim_rows(store, &what, owner, now, lease, limit).await?;
     let mut jobs = Vec::with_capacity(rows.len());
     for r in rows {
-        let kind: String = r.try_get(1)?;
-        let Some(kind) = JobKind::parse(&kind) else {
-            tracing::warn!(kind, "unknown job kind left in the jobs table");
-            continue;
-        };
         jobs.push(Job {
             id: r.try_get(0)?,
-            kind,
+            kind: r.try_get(1)?,
             subject_id: r.try_get(2)?,
             member_id: r.try_get(3)?,
             due_at: from_ms(r.try_get(4)?),
+            attempts: r.try_get(5)?,
         });
     }
     jobs.sort_by_key(|j| (j.due_at, j.id));
@@ -126,7 +110,7 @@ pub async fn still_ours(c: &mut Conn, job: &Job, owner: &str) -> anyhow::Result<
 
 /// Advance a recurring job to its next occurrence and release it.
 pub async fn advance(c: &mut Conn, id: i64, due: DateTime<Utc>) -> anyhow::Result<()> {
-    sqlx::query("UPDATE jobs SET due_at = $1, lease_owner = NULL, lease_until = NULL WHERE id = $2")
+    sqlx::query("UPDATE jobs SET due_at = $1, lease_owner = NULL, lease_until = NULL, attempts = 0 WHERE id = $2")
         .bind(ms(due))
         .bind(id)
         .execute(&mut *c)
@@ -139,15 +123,40 @@ pub async fn finish(c: &mut Conn, id: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A run failed: try again at `retry_at`, or set the job aside as dead after
+/// `MAX_ATTEMPTS` failures. False when `owner` no longer held it.
+pub async fn failed(
+    c: &mut Conn,
+    job: &Job,
+    owner: &str,
+    error: &str,
+    retry_at: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let dead = i64::from(job.attempts + 1 >= MAX_ATTEMPTS);
+    let r = sqlx::query(
+        "UPDATE jobs SET attempts = attempts + 1, last_error = $1, due_at = $2, dead = $3, \
+         lease_owner = NULL, lease_until = NULL WHERE id = $4 AND lease_owner = $5 AND due_at = $6",
+    )
+    .bind(error)
+    .bind(ms(retry_at))
+    .bind(dead)
+    .bind(job.id)
+    .bind(owner)
+    .bind(ms(job.due_at))
+    .execute(&mut *c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
 /// The due time of (kind, subject, member), if scheduled.
 pub async fn due_at(
     c: &mut Conn,
-    kind: JobKind,
+    kind: &str,
     subject_id: i64,
     member_id: i64,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
     let r = sqlx::query("SELECT due_at FROM jobs WHERE kind = $1 AND subject_id = $2 AND member_id = $3")
-        .bind(kind.code())
+        .bind(kind)
         .bind(subject_id)
         .bind(member_id)
         .fetch_optional(&mut *c)

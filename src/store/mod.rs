@@ -110,11 +110,17 @@ pub fn parse_day(s: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("stored day {s:?}"))
 }
 
+/// A stored value read back; one that does not parse (a corrupt or hand-edited row) is an
+/// internal error naming it, never a quiet default: a PO must not become a developer.
+pub fn stored<T>(what: &str, value: String, parse: impl FnOnce(&str) -> Option<T>) -> anyhow::Result<T> {
+    parse(&value).ok_or_else(|| anyhow::anyhow!("the stored {what} {value:?} cannot be read"))
+}
+
 /// A table whose rows are claimed with a lease (jobs, outbox, inbox): which rows are due
 /// (a condition on `$3`, now), in which order, and the columns a claim returns.
 pub(crate) struct Claimable {
     pub table: &'static str,
-    pub due: &'static str,
+    pub due: String,
     pub order: &'static str,
     pub returning: &'static str,
 }

@@ -12,6 +12,8 @@ pub struct Gauges {
     pub outbox_retrying: i64,
     pub jobs_due: i64,
     pub jobs_scheduled: i64,
+    /// Jobs set aside after too many failures.
+    pub jobs_dead: i64,
     pub rounds_open: i64,
     pub blockers_open: i64,
 }
@@ -21,8 +23,9 @@ pub async fn gauges(c: &mut Conn, now: DateTime<Utc>) -> anyhow::Result<Gauges> 
         "SELECT \
            (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL), \
            (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND attempts > 0), \
-           (SELECT COUNT(*) FROM jobs WHERE due_at <= $1), \
-           (SELECT COUNT(*) FROM jobs), \
+           (SELECT COUNT(*) FROM jobs WHERE due_at <= $1 AND dead = 0), \
+           (SELECT COUNT(*) FROM jobs WHERE dead = 0), \
+           (SELECT COUNT(*) FROM jobs WHERE dead = 1), \
            (SELECT COUNT(*) FROM rounds WHERE reported_at IS NULL), \
            (SELECT COUNT(*) FROM blockers WHERE resolved_at IS NULL)",
     )
@@ -34,8 +37,9 @@ pub async fn gauges(c: &mut Conn, now: DateTime<Utc>) -> anyhow::Result<Gauges> 
         outbox_retrying: r.try_get(1)?,
         jobs_due: r.try_get(2)?,
         jobs_scheduled: r.try_get(3)?,
-        rounds_open: r.try_get(4)?,
-        blockers_open: r.try_get(5)?,
+        jobs_dead: r.try_get(4)?,
+        rounds_open: r.try_get(5)?,
+        blockers_open: r.try_get(6)?,
     })
 }
 

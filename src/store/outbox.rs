@@ -52,7 +52,7 @@ pub async fn claim(
 ) -> anyhow::Result<Vec<Item>> {
     let what = Claimable {
         table: "outbox",
-        due: "delivered_at IS NULL AND next_attempt_at <= $3",
+        due: "delivered_at IS NULL AND next_attempt_at <= $3".into(),
         order: "id",
         returning: "id, team_id, effect, attempts, created_at, reply_to",
     };

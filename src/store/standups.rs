@@ -19,6 +19,11 @@ impl Standup {
     pub fn name(&self) -> &str {
         &self.settings.name
     }
+
+    /// The stand-up's own zone; a stored name that is no zone is an internal error.
+    pub fn zone(&self) -> anyhow::Result<chrono_tz::Tz> {
+        super::stored("stand-up zone", self.settings.tz.clone(), |v| v.parse().ok())
+    }
 }
 
 const COLUMNS: &str = "id, team_id, channel_id, settings, paused";

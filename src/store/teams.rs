@@ -57,8 +57,8 @@ fn team_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Team> {
     Ok(Team {
         id: r.try_get(0)?,
         name: r.try_get(1)?,
-        locale: Locale::parse(&r.try_get::<String, _>(2)?).unwrap_or_default(),
-        tz: r.try_get::<String, _>(3)?.parse().unwrap_or(chrono_tz::UTC),
+        locale: super::stored("team locale", r.try_get(2)?, Locale::parse)?,
+        tz: super::stored("team zone", r.try_get(3)?, |v| v.parse().ok())?,
     })
 }
 
@@ -118,9 +118,9 @@ fn member_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Member> {
         team_id: r.try_get(1)?,
         name: r.try_get(2)?,
         display_name: r.try_get(3)?,
-        role: Role::parse(&r.try_get::<String, _>(4)?).unwrap_or(Role::Developer),
-        tz: r.try_get::<String, _>(5)?.parse().unwrap_or(chrono_tz::UTC),
-        locale: Locale::parse(&r.try_get::<String, _>(6)?).unwrap_or_default(),
+        role: super::stored("member role", r.try_get(4)?, Role::parse)?,
+        tz: super::stored("member zone", r.try_get(5)?, |v| v.parse().ok())?,
+        locale: super::stored("member locale", r.try_get(6)?, Locale::parse)?,
         quiet_hours: quiet,
     })
 }

@@ -143,3 +143,33 @@ async fn another_teams_channel_is_out_of_reach(db: Db) {
         .expect("post");
     assert_eq!(r.status(), 404);
 }
+
+on_both_databases!(
+    a_corrupt_stored_role_or_zone_is_an_internal_error_not_a_quiet_default,
+    corrupt_rows_on_sqlite,
+    corrupt_rows_on_postgres
+);
+
+async fn a_corrupt_stored_role_or_zone_is_an_internal_error_not_a_quiet_default(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let olivier = t.person("olivier").await;
+    olivier.say(&team, r#"/tandem standup create daily channel=team schedule="30 9 * * MON-FRI""#).await;
+    t.tick().await;
+    let mut c = t.app.svc.store.pool.acquire().await.expect("connection");
+    sqlx::query("UPDATE standups SET settings = REPLACE(settings, 'Europe/Paris', 'Mars/Olympus')")
+        .execute(&mut *c)
+        .await
+        .expect("corrupt the zone");
+    drop(c);
+    olivier.say(&team, "/tandem standup show daily").await;
+    t.tick().await;
+    let answer = olivier.last_bot(&team).await;
+    assert!(answer.starts_with("Sorry, something went wrong on my side") && answer.contains("Reference: "), "{answer}");
+    // A PO whose stored role cannot be read is not quietly read as a developer.
+    let mut c = t.app.svc.store.pool.acquire().await.expect("connection");
+    sqlx::query("UPDATE members SET role = 'boss' WHERE name = 'olivier'").execute(&mut *c).await.expect("role");
+    let read = tandem::store::teams::members(&mut c, t.team_id).await;
+    let error = format!("{:#}", read.expect_err("a corrupt role is an error"));
+    assert!(error.contains("member role") && error.contains("boss"), "{error}");
+}

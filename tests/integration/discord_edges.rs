@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 fn vectors() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/discord/ed25519_vectors.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("shared fixtures")).expect("json")
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/discord/ed25519_vectors.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("test fixtures")).expect("json")
 }
 
 fn at(s: &str) -> DateTime<Utc> {

@@ -46,11 +46,21 @@ fn the_core_imports_no_platform_database_web_or_template_crate_and_reads_no_cloc
     assert!(found.is_empty(), "src/core must stay pure:\n{}", found.join("\n"));
 }
 
+/// Template file names under `dir` and its capability folders, as `folder/name.txt`.
 fn names(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(dir)
-        .expect("prompts dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect()
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).expect("prompts dir") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        if path.is_dir() {
+            for inner in std::fs::read_dir(&path).expect("capability prompts") {
+                out.insert(format!("{name}/{}", inner.expect("entry").file_name().to_string_lossy()));
+            }
+        } else {
+            out.insert(name);
+        }
+    }
+    out
 }
 
 #[test]
@@ -72,7 +82,10 @@ fn english_and_french_have_the_same_templates_and_labels() {
 fn every_template_the_code_names_exists() {
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
-    let templates = names(&root().join("prompts/en"));
+    let templates: BTreeSet<String> = names(&root().join("prompts/en"))
+        .iter()
+        .map(|n| n.rsplit('/').next().unwrap_or(n).trim_end_matches(".txt").to_string())
+        .collect();
     let labels: toml::Table =
         toml::from_str(&std::fs::read_to_string(root().join("prompts/en/labels.toml")).expect("labels")).expect("toml");
     let mut missing = Vec::new();
@@ -82,7 +95,7 @@ fn every_template_the_code_names_exists() {
             let is_name = piece.chars().all(|c| c.is_ascii_lowercase() || c == '_') && piece.contains('_');
             let template_like = ["error_", "standup_dm_", "standup_report"].iter().any(|p| piece.starts_with(p));
             let label_like = ["button_", "question_", "web_"].iter().any(|p| piece.starts_with(p));
-            if is_name && template_like && !templates.contains(&format!("{piece}.txt")) {
+            if is_name && template_like && !templates.contains(piece) {
                 missing.push(format!("{}: template {piece}", f.display()));
             }
             if is_name && label_like && !labels.contains_key(piece) {
@@ -94,12 +107,116 @@ fn every_template_the_code_names_exists() {
 }
 
 #[test]
-fn every_command_has_a_description_in_both_languages() {
+fn every_command_has_a_description_in_both_languages_a_help_line_and_a_discord_subcommand() {
     let r = tandem::render::Renderer::load().expect("templates");
-    for spec in tandem::core::command::REGISTRY {
+    let discord = serde_json::to_value(tandem::discord::commands::definition(&r)).expect("schema").to_string();
+    let mut words = BTreeSet::new();
+    for (cap, meta) in tandem::service::registry::commands() {
+        assert!(words.insert(meta.words.join(" ")), "{:?} is registered twice", meta.words);
         for locale in tandem::core::Locale::ALL {
-            let key = spec.label_key();
-            assert_ne!(r.label(locale, &key), key, "{locale} lacks {key}");
+            let key = meta.label_key();
+            assert_ne!(r.label(locale, &key), key, "{locale} lacks {key} ({})", cap.name());
+            let help = r.render(locale, "help", &tandem::service::help_data(&r, locale)).expect("help");
+            assert!(help.contains(&meta.usage()), "help in {locale} lacks {}", meta.usage());
+            for p in meta.params {
+                assert_ne!(r.label(locale, &p.label_key()), p.label_key(), "{locale} lacks {}", p.label_key());
+            }
+        }
+        let leaf = meta.words.last().expect("words");
+        assert!(discord.contains(&format!("\"name\":\"{leaf}\"")), "/tandem has no {leaf}");
+    }
+    assert!(words.len() >= 20, "the registry was walked");
+}
+
+#[test]
+fn every_template_a_capability_names_is_in_its_folder_in_both_languages() {
+    for cap in tandem::service::registry::CAPABILITIES {
+        assert!(!cap.templates().is_empty(), "{} names no template", cap.name());
+        for t in cap.templates() {
+            for locale in ["en", "fr"] {
+                let path = root().join(format!("prompts/{locale}/{}/{t}.txt", cap.name()));
+                assert!(path.exists(), "{} names {t}, missing at {}", cap.name(), path.display());
+            }
         }
     }
+}
+
+#[test]
+fn every_job_kind_and_button_belongs_to_one_capability() {
+    let mut kinds = BTreeSet::new();
+    for kind in tandem::service::registry::job_kinds() {
+        assert!(kinds.insert(kind.name()), "job kind {} is registered twice", kind.name());
+    }
+    assert!(kinds.len() >= 4, "the stand-up's jobs are registered");
+    let mut prefixes = BTreeSet::new();
+    for cap in tandem::service::registry::CAPABILITIES {
+        for p in cap.buttons().iter().chain(cap.forms()) {
+            assert!(prefixes.insert(*p), "the prefix {p} is claimed twice");
+        }
+        for p in cap.form_buttons() {
+            assert!(cap.buttons().contains(p), "{} opens a form from {p}, not one of its buttons", cap.name());
+        }
+    }
+}
+
+/// The folders a capability owns: `src/core/<cap>/`, `src/service/<cap>/`, `src/store/<cap>*`.
+fn owned_by(cap: &str, file: &Path) -> bool {
+    let rel = file.strip_prefix(root()).unwrap_or(file).to_string_lossy().into_owned();
+    rel.starts_with(&format!("src/core/{cap}/"))
+        || rel.starts_with(&format!("src/service/{cap}/"))
+        || rel.starts_with(&format!("src/store/{cap}"))
+}
+
+#[test]
+fn no_command_job_button_or_template_is_named_outside_its_capability() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut found = Vec::new();
+    for cap in tandem::service::registry::CAPABILITIES {
+        let mut names: Vec<String> = cap.templates().iter().map(|t| format!("\"{t}\"")).collect();
+        names.extend(cap.jobs().iter().map(|k| format!("\"{}\"", k.name())));
+        names.extend(cap.buttons().iter().chain(cap.forms()).map(|p| format!("\"{p}:")));
+        for (_, meta) in tandem::service::registry::commands().filter(|(c, _)| c.name() == cap.name()) {
+            names.push(format!("&{:?}", meta.words).replace(", ", ","));
+        }
+        for f in files.iter().filter(|f| !owned_by(cap.name(), f)) {
+            let text = std::fs::read_to_string(f).expect("read").replace(", ", ",");
+            // A unit test may drive any command; the code above it may not name one.
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for n in &names {
+                if text.contains(n.as_str()) {
+                    found.push(format!(
+                        "{} names {n} of {}",
+                        f.strip_prefix(root()).unwrap_or(f).display(),
+                        cap.name()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn nothing_in_the_project_reads_the_shared_folder_beside_it() {
+    // The needles are built in pieces so that this file does not match itself.
+    let needles = [concat!("..", "/shared"), concat!("\"shared", "/fixtures")];
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    assert!(files.len() > 20, "the source tree was found");
+    files.push(root().join(".ci/run"));
+    let mut found = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("read");
+        for (n, line) in text.lines().enumerate() {
+            for needle in needles {
+                if line.contains(needle) {
+                    found.push(format!("{}:{}: {needle}", f.strip_prefix(root()).unwrap_or(f).display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "a clone has no shared folder; read from tests/fixtures/:\n{}", found.join("\n"));
 }

@@ -6,6 +6,7 @@
 //! fall-back overlap fires at its first occurrence. Other schedules fire at every real
 //! instant whose wall time matches (nothing in a gap, both passes of a repeated hour).
 
+pub mod cadence;
 mod days;
 mod error;
 mod parse;
@@ -13,6 +14,7 @@ mod search;
 #[cfg(test)]
 mod tests;
 
+pub use cadence::{Cadence, CadenceError, SprintCadence, SprintDay};
 pub use error::{Field, Problem, ScheduleError};
 
 use chrono::{DateTime, Utc};

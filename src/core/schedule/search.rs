@@ -29,7 +29,7 @@ fn latest(tz: Tz, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
 
 /// First instant after the gap that contains `naive`: the earliest resolvable wall time
 /// after it, found minute by minute and then refined to the second.
-fn after_gap(tz: Tz, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
+pub(super) fn after_gap(tz: Tz, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
     let resolve = |n: NaiveDateTime| tz.from_local_datetime(&n).earliest();
     let mut found = (1..=MAX_GAP_MINUTES)
         .filter_map(|m| naive.checked_add_signed(TimeDelta::minutes(m)))

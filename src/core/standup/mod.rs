@@ -1,10 +1,15 @@
 //! Stand-ups: settings, who is asked, reminders, the report, stats — decisions only.
 
+pub mod action;
+pub mod commands;
+pub mod options;
 pub mod report;
 pub mod stats;
 
+pub use commands::{COMMANDS, ExportFormat, StandupCommand};
+pub use options::StandupOptions;
+
 use super::UserError;
-use super::command::StandupOptions;
 use super::model::{Member, Question, ReportFormat, Role, StandupSettings};
 use super::schedule::Schedule;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -213,5 +218,7 @@ pub fn reminder(now: DateTime<Utc>, member: &Member, deadline: DateTime<Utc>) ->
     }
 }
 
+#[cfg(test)]
+mod command_tests;
 #[cfg(test)]
 mod tests;

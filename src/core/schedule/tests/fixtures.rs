@@ -1,11 +1,11 @@
-//! Shared fixture cases (`cases.jsonl`): every case's upcoming fires must match exactly.
+//! Fixture cases (`tests/fixtures/cron/cases.jsonl`): every case's upcoming fires must match exactly.
 
 use super::{fires_in, utc};
 use serde_json::Value;
 
-/// Where the shared cron fixtures live; change it here only.
+/// Where the cron fixtures live (`tests/fixtures/cron/cases.jsonl`); change it here only.
 fn fixtures_path() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/cron/cases.jsonl")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cron/cases.jsonl")
 }
 
 fn text<'a>(case: &'a Value, key: &str) -> &'a str {

@@ -1,6 +1,7 @@
 //! Unit tests for the schedule module, split by topic, plus shared helpers.
 
 mod brute;
+mod cadence;
 mod dst;
 mod errors;
 mod extensions;

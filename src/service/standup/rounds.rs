@@ -1,15 +1,15 @@
 //! A stand-up round opens: plan the fires, ask each participant; skips and time off.
 
+use super::jobs;
 use super::question_text;
 use super::report::{maybe_report, refresh_report};
 use super::{Ctx, Outcome};
-use crate::core::command::action::Action;
 use crate::core::model::{Member, absence_on};
 use crate::core::schedule::Schedule;
+use crate::core::standup::action::Action;
 use crate::core::standup::{self, Status};
-use crate::core::{Effect, Message, Target, UserError};
+use crate::core::{ButtonStyle, Effect, Message, Target, UserError};
 use crate::render::Renderer;
-use crate::store::jobs::JobKind;
 use crate::store::rounds::{NewRound, Round};
 use crate::store::standups::Standup;
 use crate::store::{self, Conn};
@@ -20,7 +20,7 @@ use serde_json::json;
 /// it only missing jobs are added, so an overdue fire survives a restart and runs late.
 pub(super) async fn sync_jobs(c: &mut Conn, s: &Standup, now: DateTime<Utc>, replace: bool) -> anyhow::Result<()> {
     if replace || s.paused {
-        store::jobs::cancel(c, JobKind::StandupOpen, s.id, None).await?;
+        store::jobs::cancel(c, jobs::OPEN, s.id, None).await?;
     }
     if s.paused {
         return Ok(());
@@ -32,14 +32,14 @@ pub(super) async fn sync_jobs(c: &mut Conn, s: &Standup, now: DateTime<Utc>, rep
         let people = standup::participants(&s.settings, &team).map_err(|e| anyhow::anyhow!("participants: {e}"))?;
         people.iter().map(|m| (m.id, m.tz)).collect()
     } else {
-        vec![(0, s.settings.tz.parse().unwrap_or(chrono_tz::UTC))]
+        vec![(0, s.zone()?)]
     };
     for (member_id, tz) in plan {
-        if !replace && store::jobs::due_at(c, JobKind::StandupOpen, s.id, member_id).await?.is_some() {
+        if !replace && store::jobs::due_at(c, jobs::OPEN, s.id, member_id).await?.is_some() {
             continue;
         }
         if let Some(next) = sched.next_after(tz, now) {
-            store::jobs::schedule(c, JobKind::StandupOpen, s.id, member_id, next).await?;
+            store::jobs::schedule(c, jobs::OPEN, s.id, member_id, next).await?;
         }
     }
     Ok(())
@@ -66,7 +66,7 @@ pub(super) async fn open_round(
     late: bool,
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<bool> {
-    let team_tz: chrono_tz::Tz = s.settings.tz.parse().unwrap_or(chrono_tz::UTC);
+    let team_tz = s.zone()?;
     let day = standup::local_day(member.map_or(team_tz, |m| m.tz), due);
     let team = store::teams::members(c, s.team_id).await?;
     let people: Vec<Member> = standup::participants(&s.settings, &team)
@@ -86,7 +86,7 @@ pub(super) async fn open_round(
             let needed = now + window;
             if r.reported_at.is_none() && needed > r.deadline_at {
                 store::rounds::extend_deadline(c, r.id, needed).await?;
-                store::jobs::schedule(c, JobKind::StandupDeadline, r.id, 0, needed).await?;
+                store::jobs::schedule(c, jobs::DEADLINE, r.id, 0, needed).await?;
             }
             store::rounds::get(c, r.id).await?
         }
@@ -121,7 +121,7 @@ pub(super) async fn open_round(
                         };
                         store::rounds::add_participant(c, id, m.id, status).await?;
                     }
-                    store::jobs::schedule(c, JobKind::StandupDeadline, id, 0, deadline).await?;
+                    store::jobs::schedule(c, jobs::DEADLINE, id, 0, deadline).await?;
                     store::rounds::get(c, id).await?
                 }
                 // Another replica created it at this very moment. For the whole team that
@@ -148,7 +148,7 @@ pub(super) async fn open_round(
         if s.settings.max_reminders > 0 {
             let at = now + Duration::minutes(s.settings.remind_after_minutes);
             if at < round.deadline_at {
-                store::jobs::schedule(c, JobKind::StandupRemind, round.id, m.id, at).await?;
+                store::jobs::schedule(c, jobs::REMIND, round.id, m.id, at).await?;
             }
         }
     }
@@ -177,7 +177,11 @@ async fn open_dm(
         "blockers": blockers.iter().map(|b| json!({ "id": b.id, "text": b.body })).collect::<Vec<_>>(),
     });
     let mut msg = Message::new("standup_dm_open", data, m.locale)
-        .with_button("button_answer_form", Action::OpenForm { round_id: round.id }.encode())
+        .with_styled_button(
+            "button_answer_form",
+            Action::OpenForm { round_id: round.id }.encode(),
+            ButtonStyle::Primary,
+        )
         .with_button("button_skip", Action::Skip { round_id: round.id }.encode());
     for b in &blockers {
         msg = msg.with_button("button_resolve", Action::Resolve { blocker_id: b.id }.encode());
@@ -231,7 +235,7 @@ pub(super) async fn set_excused(ctx: &mut Ctx<'_>, round_id: i64, status: Status
     }
     p.status = status;
     store::rounds::save_participant(ctx.c, &p).await?;
-    store::jobs::cancel(ctx.c, JobKind::StandupRemind, p.round_id, Some(p.member_id)).await?;
+    store::jobs::cancel(ctx.c, jobs::REMIND, p.round_id, Some(p.member_id)).await?;
     let round = store::rounds::get(ctx.c, p.round_id).await?;
     let mut out = Vec::new();
     if round.reported_at.is_some() {

@@ -34,10 +34,20 @@ impl Action {
     }
 }
 
-/// The action that opens a form again, from the form's `submit` (`answers:ID`).
-pub fn form_opener(submit: &str) -> Option<String> {
-    let id: i64 = submit.strip_prefix("answers:")?.parse().ok()?;
-    Some(Action::OpenForm { round_id: id }.encode())
+/// The prefixes of the stand-up's buttons, and of those that open a form.
+pub const BUTTONS: &[&str] = &["form", "skip", "resolve"];
+pub const FORM_BUTTONS: &[&str] = &["form"];
+/// The prefix of the answer form's `submit` (`answers:ROUND`).
+pub const ANSWER_FORM: &str = "answers";
+
+/// The answer form's `submit` for a round.
+pub fn answer_form(round_id: i64) -> String {
+    format!("{ANSWER_FORM}:{round_id}")
+}
+
+/// The round of an answer form's `submit`.
+pub fn answer_form_round(submit: &str) -> Option<i64> {
+    submit.strip_prefix(ANSWER_FORM)?.strip_prefix(':')?.parse().ok()
 }
 
 #[cfg(test)]
@@ -51,7 +61,7 @@ mod tests {
         }
         assert_eq!(Action::decode("resolve:abc"), None);
         assert_eq!(Action::decode("drop:1"), None);
-        assert_eq!(form_opener("answers:12").as_deref(), Some("form:12"));
-        assert_eq!(form_opener("answers:x"), None);
+        assert_eq!(answer_form_round(&answer_form(12)), Some(12));
+        assert_eq!(answer_form_round("answers:x"), None);
     }
 }

@@ -1,13 +1,14 @@
 //! The round's report: posted once, then edited in place as late answers arrive.
 
+use super::jobs;
 use super::question_text;
-use crate::core::model::{ReportFormat, Role};
+use crate::core::model::ReportFormat;
+use crate::core::policy::{Act, may};
 use crate::core::standup::Status;
 use crate::core::standup::report::{BlockerLine, PersonReport, ReportAnswer, person_data, report_data};
 use crate::core::text::is_blocker;
 use crate::core::{Effect, Message, Target};
 use crate::render::Renderer;
-use crate::store::jobs::JobKind;
 use crate::store::rounds::Round;
 use crate::store::{self, Conn};
 use chrono::{DateTime, Utc};
@@ -38,12 +39,16 @@ pub(super) async fn post_report(
     if !store::rounds::mark_reported(c, round_id, now).await? {
         return Ok(());
     }
-    store::jobs::cancel(c, JobKind::StandupDeadline, round_id, None).await?;
+    store::jobs::cancel(c, jobs::DEADLINE, round_id, None).await?;
     let round = store::rounds::get(c, round_id).await?;
     let (data, people, locale) = report_parts(c, r, &round).await?;
     let format = report_format(c, &round).await?;
     let target = Target::Channel { channel_id: round.channel_id };
-    out.push(Effect::post_keyed(target, Message::new(header_template(format), data, locale), report_key(&round)));
+    out.push(Effect::post_keyed(
+        target,
+        Message::new(header_template(format), data, locale).as_card(),
+        report_key(&round),
+    ));
     if format == ReportFormat::Thread {
         for p in people.iter().filter(|p| p.status == Status::Answered) {
             out.push(thread_reply(&round, p, locale));
@@ -63,7 +68,10 @@ pub(super) async fn refresh_report(
 ) -> anyhow::Result<()> {
     let (data, people, locale) = report_parts(c, r, round).await?;
     let format = report_format(c, round).await?;
-    out.push(Effect::Update { key: report_key(round), message: Message::new(header_template(format), data, locale) });
+    out.push(Effect::Update {
+        key: report_key(round),
+        message: Message::new(header_template(format), data, locale).as_card(),
+    });
     if let (ReportFormat::Thread, Some(id)) = (format, late_member)
         && let Some(p) = people.iter().find(|p| p.member_id == id)
     {
@@ -142,11 +150,7 @@ async fn report_parts(
     let mentions: Vec<String> = if blockers.is_empty() {
         Vec::new()
     } else {
-        members
-            .iter()
-            .filter(|m| matches!(m.role, Role::Po | Role::ScrumMaster))
-            .map(|m| format!("@{}", m.name))
-            .collect()
+        members.iter().filter(|m| may(m.role, Act::HearOfBlockers)).map(|m| format!("@{}", m.name)).collect()
     };
     let data = report_data(&round.standup_name, round.day, &people, &blockers, &mentions);
     Ok((data, people, team.locale))

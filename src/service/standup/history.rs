@@ -1,10 +1,10 @@
 //! History, stats, the weekly roll-up and exports of stand-up answers.
 
-use super::{Ctx, Outcome, Service};
 use crate::core::UserError;
-use crate::core::command::ExportFormat;
+use crate::core::standup::ExportFormat;
 use crate::core::standup::stats::{Participation, member_stats};
 use crate::core::standup::{self, Status};
+use crate::service::{Ctx, Outcome, Service};
 use crate::store::history::Entry;
 use crate::store::{self};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -36,13 +36,14 @@ fn period(
 pub(super) async fn history(
     ctx: &mut Ctx<'_>,
     member: Option<String>,
+    team: bool,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Outcome<()> {
     let (from, to) = period(ctx, from, to, 7)?;
     let member_id = match member.as_deref() {
+        _ if team => None,
         None => Some(ctx.me.id),
-        Some("team") | Some("all") | Some("equipe") => None,
         Some(name) => {
             let members = store::teams::members(ctx.c, ctx.team.id).await?;
             let m = members.iter().find(|m| m.name == name);

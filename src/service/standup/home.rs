@@ -1,11 +1,11 @@
 //! A member's own page (Slack's App Home): their next stand-ups, their open blockers with
 //! a button to resolve each, and their stand-ups this week.
 
-use super::Service;
 use crate::core::Message;
-use crate::core::command::action::Action;
 use crate::core::schedule::Schedule;
+use crate::core::standup::action::Action;
 use crate::core::standup::{self, Status};
+use crate::service::Service;
 use crate::store;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use serde_json::json;
@@ -22,7 +22,7 @@ impl Service {
             if s.paused || !mine {
                 continue;
             }
-            let tz = if s.settings.member_local_time { me.tz } else { s.settings.tz.parse().unwrap_or(chrono_tz::UTC) };
+            let tz = if s.settings.member_local_time { me.tz } else { s.zone()? };
             let Ok(schedule) = Schedule::parse(&s.settings.schedule) else { continue };
             if let Some(at) = schedule.upcoming(tz, now, 1).first() {
                 let when = at.with_timezone(&me.tz).format("%Y-%m-%d %H:%M").to_string();
@@ -48,7 +48,7 @@ impl Service {
             "blockers": blockers.iter().map(|b| json!({ "id": b.id, "text": b.body, "days": (now - b.opened_at).num_days() })).collect::<Vec<_>>(),
             "week": week,
         });
-        let mut m = Message::new("home", data, me.locale);
+        let mut m = Message::new("standup_home", data, me.locale);
         for b in &blockers {
             m = m.with_button("button_resolve", Action::Resolve { blocker_id: b.id }.encode());
         }

@@ -1,14 +1,14 @@
 //! Answers come in: one by one in the DM, or all at once in the form.
 
 use super::blockers::resolve;
+use super::jobs;
 use super::report::{maybe_report, refresh_report};
 use super::rounds::set_excused;
 use super::{Ctx, Outcome, question_text};
-use crate::core::command::action::Action;
+use crate::core::standup::action::{Action, answer_form, answer_form_round};
 use crate::core::standup::{self, Status};
 use crate::core::text::{check_length, is_blocker};
-use crate::core::{Effect, Form, FormField, Message, Target, UserError};
-use crate::store::jobs::JobKind;
+use crate::core::{Button, ButtonStyle, Effect, Form, FormField, Message, Target, UserError};
 use crate::store::rounds::{Participant, Round};
 use crate::store::{self};
 use chrono::Duration;
@@ -53,7 +53,7 @@ async fn complete(ctx: &mut Ctx<'_>, round: &Round, mut p: Participant) -> Outco
     p.answered_at = Some(ctx.now);
     p.late = p.late || (first_time && (ctx.now > round.deadline_at || round.reported_at.is_some()));
     store::rounds::save_participant(ctx.c, &p).await?;
-    store::jobs::cancel(ctx.c, JobKind::StandupRemind, round.id, Some(ctx.me.id)).await?;
+    store::jobs::cancel(ctx.c, jobs::REMIND, round.id, Some(ctx.me.id)).await?;
     let answers = store::rounds::answers(ctx.c, round.id, ctx.me.id).await?;
     sync_blockers(ctx, round, &answers).await?;
     let qa: Vec<_> = answers
@@ -66,7 +66,11 @@ async fn complete(ctx: &mut Ctx<'_>, round: &Round, mut p: Participant) -> Outco
     let data = json!({ "standup": round.standup_name, "answers": qa, "late": p.late, "edited": !first_time });
     let mut msg = Message::new("standup_dm_thanks", data, ctx.me.locale);
     if round.reported_at.is_none() {
-        msg = msg.with_button("button_edit", Action::OpenForm { round_id: round.id }.encode());
+        msg = msg.with_styled_button(
+            "button_edit",
+            Action::OpenForm { round_id: round.id }.encode(),
+            ButtonStyle::Primary,
+        );
     }
     ctx.out.push(Effect::post(Target::Dm { member_id: ctx.me.id }, msg));
     let mut out = Vec::new();
@@ -90,7 +94,7 @@ async fn sync_blockers(ctx: &mut Ctx<'_>, round: &Round, answers: &[(usize, Stri
     let open = store::rounds::open_blockers(ctx.c, ctx.team.id, Some(ctx.me.id)).await?;
     for b in open.iter().filter(|b| b.round_id == round.id && !blocking.contains(&b.body.as_str())) {
         store::rounds::resolve_blocker(ctx.c, b.id, ctx.me.id, ctx.now).await?;
-        store::jobs::cancel(ctx.c, JobKind::BlockerEscalate, b.id, None).await?;
+        store::jobs::cancel(ctx.c, jobs::ESCALATE, b.id, None).await?;
     }
     let escalate_days = match store::standups::get(ctx.c, round.standup_id).await? {
         Some(s) => s.settings.escalate_after_days,
@@ -100,13 +104,14 @@ async fn sync_blockers(ctx: &mut Ctx<'_>, round: &Round, answers: &[(usize, Stri
         if !open.iter().any(|b| b.body == body) {
             let id = store::rounds::open_blocker(ctx.c, round, ctx.me.id, body, ctx.now).await?;
             let at = ctx.now + Duration::days(escalate_days);
-            store::jobs::schedule(ctx.c, JobKind::BlockerEscalate, id, 0, at).await?;
+            store::jobs::schedule(ctx.c, jobs::ESCALATE, id, 0, at).await?;
         }
     }
     Ok(())
 }
 
-pub(super) async fn click(ctx: &mut Ctx<'_>, a: Action) -> Outcome<()> {
+pub(super) async fn click(ctx: &mut Ctx<'_>, action: &str) -> Outcome<()> {
+    let Some(a) = Action::decode(action) else { return Err(UserError::plain("error_stale_button").into()) };
     match a {
         Action::OpenForm { round_id } => open_form(ctx, round_id).await,
         Action::Skip { round_id } => {
@@ -143,9 +148,9 @@ pub(super) async fn open_form(ctx: &mut Ctx<'_>, round_id: i64) -> Outcome<()> {
         .questions
         .iter()
         .enumerate()
-        .map(|(i, q)| FormField {
-            label: question_text(&ctx.svc.renderer, q, ctx.me.locale),
-            value: answers.iter().find(|(j, _)| *j == i).map(|(_, a)| a.clone()).unwrap_or_default(),
+        .map(|(i, q)| {
+            let value = answers.iter().find(|(j, _)| *j == i).map(|(_, a)| a.clone()).unwrap_or_default();
+            FormField::text(question_text(&ctx.svc.renderer, q, ctx.me.locale), value)
         })
         .collect();
     let mut msg = Message::new(
@@ -153,7 +158,12 @@ pub(super) async fn open_form(ctx: &mut Ctx<'_>, round_id: i64) -> Outcome<()> {
         json!({ "standup": round.standup_name, "day": round.day.to_string() }),
         ctx.me.locale,
     );
-    msg.form = Some(Form { submit: format!("answers:{round_id}"), fields });
+    let opener = Button {
+        label: "button_answer_form".into(),
+        action: Action::OpenForm { round_id }.encode(),
+        style: ButtonStyle::Primary,
+    };
+    msg.form = Some(Form { submit: answer_form(round_id), fields, opener: Some(opener) });
     ctx.reply_message(msg);
     Ok(())
 }
@@ -175,8 +185,7 @@ fn check_editable(round: &Round, p: &Participant) -> Outcome<()> {
 
 /// The answer form came back: every answer at once.
 pub(super) async fn take_form(ctx: &mut Ctx<'_>, submit: &str, values: &[String]) -> Outcome<()> {
-    let round_id = submit.strip_prefix("answers:").and_then(|id| id.parse::<i64>().ok());
-    let Some(round_id) = round_id else { return Err(UserError::plain("error_stale_button").into()) };
+    let Some(round_id) = answer_form_round(submit) else { return Err(UserError::plain("error_stale_button").into()) };
     store::rounds::lock(ctx.c, round_id).await?;
     let Some(p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
         return Err(UserError::plain("error_stale_button").into());

@@ -1,7 +1,8 @@
 //! The options of `standup create` and `standup edit`, parsed and checked.
 
-use super::tokens::Args;
 use crate::core::UserError;
+use crate::core::command::Args;
+use crate::core::command::param::{check_tz, number_in, yes_no};
 use crate::core::model::{Question, ReportFormat};
 use crate::core::schedule::Schedule;
 use crate::core::text::{check_length, check_name, parse_minutes};
@@ -35,7 +36,7 @@ impl StandupOptions {
         if let Some(c) = a.take("channel") {
             o.channel = Some(check_name(&c)?);
         }
-        if let Some(s) = a.take("schedule").or_else(|| a.take("at")) {
+        if let Some(s) = a.take("schedule") {
             Schedule::parse(&s).map_err(|e| schedule_error(&s, &e))?;
             o.schedule = Some(s.trim().to_string());
         }
@@ -43,7 +44,7 @@ impl StandupOptions {
             o.tz = Some(check_tz(&tz)?);
         }
         if let Some(v) = a.take("local") {
-            o.member_local_time = Some(yes_no(&v)?);
+            o.member_local_time = Some(yes_no(&v, "local=yes")?);
         }
         if let Some(q) = a.take("questions") {
             o.questions = Some(parse_questions(&q)?);
@@ -104,29 +105,6 @@ pub fn schedule_error(expr: &str, e: &crate::core::schedule::ScheduleError) -> U
             "found": found,
         }),
     )
-}
-
-pub fn check_tz(tz: &str) -> Result<String, UserError> {
-    tz.trim()
-        .parse::<chrono_tz::Tz>()
-        .map(|z| z.name().to_string())
-        .map_err(|_| UserError::new("error_bad_timezone", json!({ "value": tz })))
-}
-
-fn yes_no(v: &str) -> Result<bool, UserError> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "on" | "oui" => Ok(true),
-        "no" | "n" | "false" | "off" | "non" => Ok(false),
-        _ => Err(UserError::new("error_bad_choice", json!({ "value": v, "choices": "yes, no", "usage": "local=yes" }))),
-    }
-}
-
-fn number_in(v: &str, min: i64, max: i64) -> Result<i64, UserError> {
-    v.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| UserError::new("error_number_range", json!({ "value": v, "min": min, "max": max })))
 }
 
 /// `What did you do?|What will you do?|blocker:Anything in your way?`

@@ -1,10 +1,10 @@
 //! Blockers: the open list and resolving one.
 
+use super::jobs;
 use super::report::refresh_report;
 use super::{Ctx, Outcome};
 use crate::core::UserError;
-use crate::core::model::Role;
-use crate::store::jobs::JobKind;
+use crate::core::policy::{Act, may};
 use crate::store::{self};
 use serde_json::json;
 
@@ -26,14 +26,14 @@ pub(super) async fn blockers_data(ctx: &mut Ctx<'_>) -> Outcome<serde_json::Valu
 pub(super) async fn resolve(ctx: &mut Ctx<'_>, blocker_id: i64) -> Outcome<()> {
     let b = store::rounds::blocker(ctx.c, blocker_id).await?.filter(|b| b.team_id == ctx.team.id);
     let Some(b) = b else { return Err(UserError::new("error_unknown_blocker", json!({ "id": blocker_id })).into()) };
-    let allowed = b.member_id == ctx.me.id || matches!(ctx.me.role, Role::Pm | Role::Po | Role::ScrumMaster);
+    let allowed = b.member_id == ctx.me.id || may(ctx.me.role, Act::ResolveOthersBlockers);
     if !allowed {
         return Err(UserError::new("error_not_allowed", json!({ "what": format!("#{blocker_id}") })).into());
     }
     if !store::rounds::resolve_blocker(ctx.c, b.id, ctx.me.id, ctx.now).await? {
         return Err(UserError::new("error_blocker_already_resolved", json!({ "id": blocker_id })).into());
     }
-    store::jobs::cancel(ctx.c, JobKind::BlockerEscalate, b.id, None).await?;
+    store::jobs::cancel(ctx.c, jobs::ESCALATE, b.id, None).await?;
     ctx.reply("blocker_resolved", json!({ "id": b.id, "text": b.body }));
     let round = store::rounds::get(ctx.c, b.round_id).await?;
     if round.reported_at.is_some() {

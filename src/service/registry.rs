@@ -1,0 +1,219 @@
+//! The registry: every capability, once.
+//!
+//! Help, command parsing and permissions, Discord's `/tandem` schema, click and form
+//! routing by prefix, which capability a DM line belongs to, job kinds, start-up
+//! re-planning and the tidy tests all iterate `CAPABILITIES`. Adding a capability is one
+//! line here; nothing outside its own folders names its commands, buttons, jobs or
+//! templates.
+
+use super::{Ctx, Outcome, Service, standup, team};
+use crate::core::command::{self, Args, Meta};
+use crate::core::{Effect, UserError, policy};
+use crate::store::Conn;
+use crate::store::jobs::Job;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+/// Every capability Tandem has. Help lists their commands in this order.
+pub static CAPABILITIES: &[&dyn Capability] = &[&team::Team, &standup::Standups];
+
+/// A ritual or feature: its commands, buttons, forms, DM conversations and jobs.
+#[async_trait]
+pub trait Capability: Sync {
+    /// Its name: the folder it has in each layer.
+    fn name(&self) -> &'static str;
+
+    /// Its commands, described.
+    fn commands(&self) -> Vec<&'static Meta>;
+
+    /// Run one of its commands; the arguments fit `meta` and the person may run it.
+    async fn command(&self, ctx: &mut Ctx<'_>, meta: &'static Meta, args: Args) -> Outcome<()>;
+
+    /// The prefixes of its button actions (`skip` owns `skip:12`).
+    fn buttons(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Those of its buttons whose answer is a form, opened before the acknowledgement.
+    fn form_buttons(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// A click on one of its buttons.
+    async fn click(&self, _ctx: &mut Ctx<'_>, _action: &str) -> Outcome<()> {
+        Err(UserError::plain("error_stale_button").into())
+    }
+
+    /// The prefixes of its forms' `submit` values.
+    fn forms(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// One of its forms came back.
+    async fn form(&self, _ctx: &mut Ctx<'_>, _submit: &str, _values: &[String]) -> Outcome<()> {
+        Err(UserError::plain("error_stale_button").into())
+    }
+
+    /// When it is waiting for this member's DM text: the instant it asked. The DM line
+    /// goes to the capability that asked last.
+    async fn awaiting_text(&self, _c: &mut Conn, _member_id: i64) -> anyhow::Result<Option<DateTime<Utc>>> {
+        Ok(None)
+    }
+
+    /// A DM line it was waiting for.
+    async fn text(&self, _ctx: &mut Ctx<'_>, _text: &str) -> Outcome<()> {
+        Err(UserError::plain("dm_nothing_to_answer").into())
+    }
+
+    /// Its job kinds.
+    fn jobs(&self) -> &'static [&'static dyn JobKind] {
+        &[]
+    }
+
+    /// Plan its scheduled work for a team: at start-up (`replace` false: only what is
+    /// missing, so an overdue fire survives a restart) and when members or their zones
+    /// change (`replace` true).
+    async fn replan(&self, _c: &mut Conn, _team_id: i64, _now: DateTime<Utc>, _replace: bool) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// The person is away from today: excuse them from what is open.
+    async fn member_away(&self, _ctx: &mut Ctx<'_>) -> Outcome<()> {
+        Ok(())
+    }
+
+    /// The names offered as one types a `Kind::Name` parameter of its commands.
+    async fn names(&self, _c: &mut Conn, _team_id: i64) -> anyhow::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+
+    /// Every template it names, for the tidy test.
+    fn templates(&self) -> &'static [&'static str];
+}
+
+/// A kind of scheduled job: a name stored with each job, and what running one does.
+#[async_trait]
+pub trait JobKind: Sync {
+    /// Its name in the `jobs` table.
+    fn name(&self) -> &'static str;
+
+    /// Run one due job inside its transaction; the job ends advanced or finished.
+    async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone>;
+}
+
+/// What a job did: the team its effects belong to, the effects, and whether it was
+/// skipped for being too late.
+#[derive(Debug, Default)]
+pub struct JobDone {
+    pub team_id: i64,
+    pub effects: Vec<Effect>,
+    pub skipped_late: bool,
+}
+
+/// Every command of every capability, in help order.
+pub fn commands() -> impl Iterator<Item = (&'static dyn Capability, &'static Meta)> {
+    CAPABILITIES.iter().flat_map(|cap| cap.commands().into_iter().map(move |m| (*cap, m)))
+}
+
+/// The capability and command that `words` start with.
+pub fn find_command(words: &[String]) -> Option<(&'static dyn Capability, &'static Meta)> {
+    let meta = command::find(commands().map(|(_, m)| m), words)?;
+    commands().find(|(_, m)| std::ptr::eq(*m, meta))
+}
+
+/// Parse a command line, check its arguments and the person's right to it, and run it.
+pub(super) async fn run_command(ctx: &mut Ctx<'_>, line: &str) -> Outcome<()> {
+    let words = command::words(line)?;
+    let Some((cap, meta)) = find_command(&words) else { return Err(command::unknown(&words).into()) };
+    let args = command::split_args(&words[meta.words.len()..]);
+    if let Some(act) = meta.permission.filter(|act| !policy::may(ctx.me.role, *act)) {
+        tracing::debug!(act = ?act, member = ctx.me.id, "command refused by the policy");
+        let what = format!("/tandem {}", meta.words.join(" "));
+        return Err(UserError::new("error_not_allowed", json!({ "what": what, "usage": meta.usage() })).into());
+    }
+    meta.check(&args)?;
+    cap.command(ctx, meta, args).await
+}
+
+/// The prefix of an action or a submit value: `skip` in `skip:12`.
+pub fn prefix(action: &str) -> &str {
+    action.split_once(':').map_or(action, |(p, _)| p)
+}
+
+/// The capability whose button this is.
+pub fn owner_of_button(action: &str) -> Option<&'static dyn Capability> {
+    let p = prefix(action);
+    CAPABILITIES.iter().copied().find(|c| c.buttons().contains(&p))
+}
+
+/// True when a click on this button answers with a form (a modal to open at once).
+pub fn button_opens_form(action: &str) -> bool {
+    let p = prefix(action);
+    CAPABILITIES.iter().any(|c| c.form_buttons().contains(&p))
+}
+
+/// True when this command line answers with a form.
+pub fn command_opens_form(line: &str) -> bool {
+    command::words(line).ok().and_then(|w| find_command(&w)).is_some_and(|(_, m)| m.opens_form)
+}
+
+pub(super) async fn click(ctx: &mut Ctx<'_>, action: &str) -> Outcome<()> {
+    match owner_of_button(action) {
+        Some(cap) => cap.click(ctx, action).await,
+        None => Err(UserError::plain("error_stale_button").into()),
+    }
+}
+
+pub(super) async fn form(ctx: &mut Ctx<'_>, submit: &str, values: &[String]) -> Outcome<()> {
+    let p = prefix(submit);
+    match CAPABILITIES.iter().find(|c| c.forms().contains(&p)) {
+        Some(cap) => cap.form(ctx, submit, values).await,
+        None => Err(UserError::plain("error_stale_button").into()),
+    }
+}
+
+/// A DM line goes to the capability that asked this member last.
+pub(super) async fn text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
+    let mut latest: Option<(DateTime<Utc>, &dyn Capability)> = None;
+    for cap in CAPABILITIES {
+        if let Some(at) = cap.awaiting_text(ctx.c, ctx.me.id).await?
+            && latest.is_none_or(|(t, _)| at > t)
+        {
+            latest = Some((at, *cap));
+        }
+    }
+    match latest {
+        Some((_, cap)) => cap.text(ctx, text).await,
+        None => Err(UserError::plain("dm_nothing_to_answer").into()),
+    }
+}
+
+/// Every job kind, with the capability it belongs to.
+pub fn job_kinds() -> impl Iterator<Item = &'static dyn JobKind> {
+    CAPABILITIES.iter().flat_map(|c| c.jobs().iter().copied())
+}
+
+/// Re-plan every capability's work for a team.
+pub(super) async fn replan(c: &mut Conn, team_id: i64, now: DateTime<Utc>, replace: bool) -> anyhow::Result<()> {
+    for cap in CAPABILITIES {
+        cap.replan(c, team_id, now, replace).await?;
+    }
+    Ok(())
+}
+
+/// The person is away from today: every capability excuses them.
+pub(super) async fn member_away(ctx: &mut Ctx<'_>) -> Outcome<()> {
+    for cap in CAPABILITIES {
+        cap.member_away(ctx).await?;
+    }
+    Ok(())
+}
+
+/// The names to offer for a `Kind::Name` parameter of the command `words`.
+pub async fn names_for(c: &mut Conn, team_id: i64, words: &[String]) -> anyhow::Result<Vec<String>> {
+    match find_command(words) {
+        Some((cap, _)) => cap.names(c, team_id).await,
+        None => Ok(Vec::new()),
+    }
+}

@@ -1,0 +1,217 @@
+//! The stand-up's scheduled jobs: open a round, remind, post the report at the deadline,
+//! escalate a blocker left open.
+
+use super::{report, rounds};
+use crate::core::policy::{Act, may};
+use crate::core::schedule::Schedule;
+use crate::core::standup::action::Action;
+use crate::core::standup::{self, Reminder, Status};
+use crate::core::{ButtonStyle, Effect, Message, Target};
+use crate::service::Service;
+use crate::service::registry::{JobDone, JobKind};
+use crate::store::jobs::Job;
+use crate::store::{self, Conn};
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+/// Open a stand-up round (`member_id` set when it fires in that member's zone).
+pub(super) const OPEN: &str = "standup_open";
+/// Remind one member of one round.
+pub(super) const REMIND: &str = "standup_remind";
+/// Post a round's report at its deadline.
+pub(super) const DEADLINE: &str = "standup_deadline";
+/// Escalate a blocker left open too long.
+pub(super) const ESCALATE: &str = "blocker_escalate";
+
+/// The stand-up's job kinds, as registered.
+pub(super) static KINDS: &[&dyn JobKind] = &[&OpenRound, &Remind, &Deadline, &Escalate];
+
+#[derive(Debug)]
+struct OpenRound;
+#[derive(Debug)]
+struct Remind;
+#[derive(Debug)]
+struct Deadline;
+#[derive(Debug)]
+struct Escalate;
+
+#[async_trait]
+impl JobKind for OpenRound {
+    fn name(&self) -> &'static str {
+        OPEN
+    }
+
+    async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
+        let mut done = JobDone::default();
+        done.skipped_late = !open(c, svc, job, now, &mut done.effects, &mut done.team_id).await?;
+        Ok(done)
+    }
+}
+
+#[async_trait]
+impl JobKind for Remind {
+    fn name(&self) -> &'static str {
+        REMIND
+    }
+
+    async fn run(&self, _svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
+        let mut done = JobDone::default();
+        remind(c, job, now, &mut done.effects, &mut done.team_id).await?;
+        Ok(done)
+    }
+}
+
+#[async_trait]
+impl JobKind for Deadline {
+    fn name(&self) -> &'static str {
+        DEADLINE
+    }
+
+    async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
+        let mut done = JobDone::default();
+        let round = store::rounds::get(c, job.subject_id).await?;
+        done.team_id = round.team_id;
+        report::post_report(c, &svc.renderer, round.id, now, &mut done.effects).await?;
+        store::jobs::finish(c, job.id).await?;
+        Ok(done)
+    }
+}
+
+#[async_trait]
+impl JobKind for Escalate {
+    fn name(&self) -> &'static str {
+        ESCALATE
+    }
+
+    async fn run(&self, _svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
+        let mut done = JobDone::default();
+        escalate(c, job, now, &mut done.effects, &mut done.team_id).await?;
+        Ok(done)
+    }
+}
+
+/// Open the round a fire is due for; false when the fire was past the grace period.
+async fn open(
+    c: &mut Conn,
+    svc: &Service,
+    job: &Job,
+    now: DateTime<Utc>,
+    out: &mut Vec<Effect>,
+    team_id: &mut i64,
+) -> anyhow::Result<bool> {
+    let Some(s) = store::standups::get(c, job.subject_id).await? else {
+        store::jobs::finish(c, job.id).await?;
+        return Ok(true);
+    };
+    *team_id = s.team_id;
+    let member = if job.member_id == 0 { None } else { Some(store::teams::member(c, job.member_id).await?) };
+    let tz = match &member {
+        Some(m) => m.tz,
+        None => s.zone()?,
+    };
+    let sched =
+        Schedule::parse(&s.settings.schedule).map_err(|e| anyhow::anyhow!("stored schedule of {}: {e}", s.id))?;
+    let lateness = now - job.due_at;
+    if lateness > svc.options.grace {
+        // Too late for this one; resume at the first occurrence still inside the grace
+        // period (it runs late in this same tick) or the next one after now.
+        tracing::warn!(standup = s.settings.name, due = %job.due_at, late_by_minutes = lateness.num_minutes(), "missed fire is past the grace period: skipped");
+        match sched.next_after(tz, now - svc.options.grace) {
+            Some(resume) => store::jobs::advance(c, job.id, resume).await?,
+            None => store::jobs::finish(c, job.id).await?,
+        }
+        return Ok(false);
+    }
+    // Strictly after now: several missed occurrences run late once, not once each.
+    match sched.next_after(tz, now.max(job.due_at)) {
+        Some(next) => store::jobs::advance(c, job.id, next).await?,
+        None => store::jobs::finish(c, job.id).await?,
+    }
+    let late = lateness > Duration::minutes(1);
+    rounds::open_round(c, &svc.renderer, &s, job.due_at, now, member.as_ref(), late, out).await?;
+    Ok(true)
+}
+
+async fn remind(
+    c: &mut Conn,
+    job: &Job,
+    now: DateTime<Utc>,
+    out: &mut Vec<Effect>,
+    team_id: &mut i64,
+) -> anyhow::Result<()> {
+    store::rounds::lock(c, job.subject_id).await?;
+    let round = store::rounds::get(c, job.subject_id).await?;
+    *team_id = round.team_id;
+    let Some(mut p) = store::rounds::participant(c, round.id, job.member_id).await? else {
+        return store::jobs::finish(c, job.id).await;
+    };
+    let max = match store::standups::get(c, round.standup_id).await? {
+        Some(s) => (s.settings.max_reminders, s.settings.remind_after_minutes),
+        None => (0, 0),
+    };
+    if p.status != Status::Asked || p.reminders_sent >= max.0 {
+        return store::jobs::finish(c, job.id).await;
+    }
+    let m = store::teams::member(c, p.member_id).await?;
+    match standup::reminder(now, &m, round.deadline_at) {
+        Reminder::Drop => store::jobs::finish(c, job.id).await,
+        Reminder::Defer(at) => store::jobs::advance(c, job.id, at.max(now + Duration::minutes(1))).await,
+        Reminder::Send => {
+            p.reminders_sent += 1;
+            store::rounds::save_participant(c, &p).await?;
+            let data = json!({
+                "standup": round.standup_name,
+                "deadline": round.deadline_at.with_timezone(&m.tz).format("%H:%M").to_string(),
+                "n": p.reminders_sent,
+            });
+            let msg = Message::new("standup_dm_reminder", data, m.locale)
+                .with_styled_button(
+                    "button_answer_form",
+                    Action::OpenForm { round_id: round.id }.encode(),
+                    ButtonStyle::Primary,
+                )
+                .with_button("button_skip", Action::Skip { round_id: round.id }.encode());
+            out.push(Effect::post(Target::Dm { member_id: m.id }, msg));
+            let again = now + Duration::minutes(max.1.max(1));
+            if p.reminders_sent < max.0 && again < round.deadline_at {
+                store::jobs::advance(c, job.id, again).await
+            } else {
+                store::jobs::finish(c, job.id).await
+            }
+        }
+    }
+}
+
+/// A blocker still open after N days: DM the PO and the PM, once.
+async fn escalate(
+    c: &mut Conn,
+    job: &Job,
+    now: DateTime<Utc>,
+    out: &mut Vec<Effect>,
+    team_id: &mut i64,
+) -> anyhow::Result<()> {
+    store::jobs::finish(c, job.id).await?;
+    let Some(b) = store::rounds::blocker(c, job.subject_id).await? else { return Ok(()) };
+    *team_id = b.team_id;
+    if b.resolved_at.is_some() || b.escalated_at.is_some() {
+        return Ok(());
+    }
+    store::rounds::mark_escalated(c, b.id, now).await?;
+    let members = store::teams::members(c, b.team_id).await?;
+    let owner = members.iter().find(|m| m.id == b.member_id).map(|m| m.display_name.clone()).unwrap_or_default();
+    let round = store::rounds::get(c, b.round_id).await?;
+    for m in members.iter().filter(|m| may(m.role, Act::ReceiveEscalations)) {
+        let data = json!({
+            "id": b.id,
+            "who": owner,
+            "text": b.body,
+            "days": (now - b.opened_at).num_days(),
+            "standup": round.standup_name,
+        });
+        let msg = Message::new("blocker_escalated", data, m.locale)
+            .with_button("button_resolve", Action::Resolve { blocker_id: b.id }.encode());
+        out.push(Effect::post(Target::Dm { member_id: m.id }, msg));
+    }
+    Ok(())
+}
