@@ -1,10 +1,12 @@
 //! Delivery: claims outbox items with a lease, renders them, hands them to the platform,
 //! and records the platform message id so that updates edit instead of posting again.
+//! Several updates of one message waiting together are delivered as one edit, the latest.
 
 pub mod pace;
 mod webchat;
 pub use webchat::record_typed;
 
+use crate::core::Effect;
 use crate::render::Renderer;
 use crate::store::platform::Workspace;
 use crate::store::{self, Store};
@@ -42,6 +44,14 @@ impl Outbox {
             }
             let mut platforms: HashMap<i64, Option<(String, Workspace)>> = HashMap::new();
             for item in items {
+                if let Effect::Update { key, .. } = &item.effect {
+                    let mut c = self.store.pool.acquire().await?;
+                    if store::outbox::superseded(&mut c, item.id, key).await? {
+                        // A later edit of the same message carries the newest content.
+                        store::outbox::mark_delivered(&mut c, item.id, &self.instance, now).await?;
+                        continue;
+                    }
+                }
                 if let std::collections::hash_map::Entry::Vacant(slot) = platforms.entry(item.team_id) {
                     let mut c = self.store.pool.acquire().await?;
                     slot.insert(store::platform::workspace_of_team(&mut c, item.team_id).await?);

@@ -29,13 +29,19 @@ pub async fn push_reply(
     now: DateTime<Utc>,
     reply_to: Option<&str>,
 ) -> anyhow::Result<()> {
+    let update_key = match effect {
+        Effect::Update { key, .. } => Some(key.as_str()),
+        Effect::Post { .. } => None,
+    };
     sqlx::query(
-        "INSERT INTO outbox (team_id, effect, created_at, next_attempt_at, reply_to) VALUES ($1, $2, $3, $3, $4)",
+        "INSERT INTO outbox (team_id, effect, created_at, next_attempt_at, reply_to, update_key) \
+         VALUES ($1, $2, $3, $3, $4, $5)",
     )
     .bind(team_id)
     .bind(serde_json::to_string(effect)?)
     .bind(ms(now))
     .bind(reply_to)
+    .bind(update_key)
     .execute(&mut *c)
     .await
     .context("writing to the outbox")?;
@@ -71,6 +77,17 @@ pub async fn claim(
     }
     items.sort_by_key(|i| i.id);
     Ok(items)
+}
+
+/// True when a later update of the same message waits in the outbox: this one need not
+/// be delivered, the later one carries the newest content.
+pub async fn superseded(c: &mut Conn, id: i64, key: &str) -> anyhow::Result<bool> {
+    let r = sqlx::query("SELECT id FROM outbox WHERE update_key = $1 AND id > $2 AND delivered_at IS NULL LIMIT 1")
+        .bind(key)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?;
+    Ok(r.is_some())
 }
 
 /// Mark delivered, if the lease is still ours; false means someone else took it over.

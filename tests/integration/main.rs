@@ -26,6 +26,7 @@ mod discord_flow;
 mod fake_discord;
 mod fake_slack;
 mod helpers;
+mod jobs;
 mod slack_delivery;
 mod slack_driver;
 mod slack_edges;
@@ -34,6 +35,7 @@ mod slack_install;
 
 mod bad_input;
 mod cli;
+mod coalesced;
 mod ops;
 mod replicas;
 mod restart;
