@@ -45,9 +45,17 @@ impl App {
         let svc = Service { store: store.clone(), renderer: renderer.clone(), options };
         let slack = if config.slack.enabled() { Some(Slack::new(&config.slack)) } else { None };
         let discord = if config.discord.enabled() { Some(Discord::new(&config.discord)?) } else { None };
-        let delivered = Arc::new(tokio::sync::Notify::new());
-        let outbox =
-            Outbox { store, renderer, instance, lease, delivered, slack: slack.clone(), discord: discord.clone() };
+        let (delivered, pending) = (Arc::new(tokio::sync::Notify::new()), Arc::new(tokio::sync::Notify::new()));
+        let outbox = Outbox {
+            store,
+            renderer,
+            instance,
+            lease,
+            delivered,
+            pending,
+            slack: slack.clone(),
+            discord: discord.clone(),
+        };
         let app = App { svc, outbox, clock, slack, discord };
         app.svc.sync_all_schedules(app.clock.now()).await.context("planning schedules")?;
         Ok(app)
@@ -131,34 +139,96 @@ impl App {
         Ok((seen + received, delivered))
     }
 
-    /// Run `tick` every `every` until `shutdown` resolves; a kick wakes it early.
+    /// The background work until `shutdown` resolves, as three loops that do not wait
+    /// for each other: received events (woken by `kick`), scheduled jobs (every `every`)
+    /// and deliveries (woken whenever something was written to the outbox). A 60-second
+    /// `Retry-After` from Slack holds deliveries only, never a stand-up's fire.
     pub async fn run_background(
         self,
         every: std::time::Duration,
         kick: Arc<tokio::sync::Notify>,
         shutdown: impl Future<Output = ()>,
     ) {
-        tokio::pin!(shutdown);
-        let mut last_housekeeping: Option<std::time::Instant> = None;
-        loop {
-            if let Err(e) = self.tick().await {
-                tracing::error!(error = format!("{e:#}"), "background tick failed");
-            }
-            if last_housekeeping.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(600)) {
-                last_housekeeping = Some(std::time::Instant::now());
-                match self.housekeep().await {
-                    Ok((seen, delivered)) => tracing::debug!(seen, delivered, "housekeeping"),
-                    Err(e) => tracing::warn!(error = format!("{e:#}"), "housekeeping failed"),
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let inbox = {
+            let (app, stop) = (self.clone(), wait_for(stop_rx.clone()));
+            tokio::spawn(app.repeat("received events", every, kick, stop, |app| async move {
+                let handled = app.handle_inbox(app.clock.now()).await?;
+                if handled > 0 {
+                    app.outbox.wake();
                 }
+                Ok(())
+            }))
+        };
+        let jobs = {
+            let (app, stop) = (self.clone(), wait_for(stop_rx.clone()));
+            let never = Arc::new(tokio::sync::Notify::new());
+            let last_housekeeping = Arc::new(std::sync::Mutex::new(None::<std::time::Instant>));
+            tokio::spawn(app.repeat("scheduled jobs", every, never, stop, move |app| {
+                let last = last_housekeeping.clone();
+                async move {
+                    let report = app.svc.run_due_jobs(app.clock.now()).await?;
+                    if report.ran > 0 {
+                        app.outbox.wake();
+                    }
+                    let due = last.lock().map(|t| t.is_none_or(|t| t.elapsed() > HOUSEKEEPING_EVERY)).unwrap_or(true);
+                    if due {
+                        if let Ok(mut t) = last.lock() {
+                            *t = Some(std::time::Instant::now());
+                        }
+                        match app.housekeep().await {
+                            Ok((seen, delivered)) => tracing::debug!(seen, delivered, "housekeeping"),
+                            Err(e) => tracing::warn!(error = format!("{e:#}"), "housekeeping failed"),
+                        }
+                    }
+                    Ok(())
+                }
+            }))
+        };
+        let deliveries = {
+            let (app, stop) = (self.clone(), wait_for(stop_rx.clone()));
+            let pending = self.outbox.pending.clone();
+            tokio::spawn(app.repeat("deliveries", every, pending, stop, |app| async move {
+                app.outbox.deliver_due(app.clock.now()).await.map(|_| ())
+            }))
+        };
+        shutdown.await;
+        let _ = stop_tx.send(true);
+        for (name, task) in [("received events", inbox), ("scheduled jobs", jobs), ("deliveries", deliveries)] {
+            if let Err(e) = task.await {
+                tracing::error!(loop_name = name, error = %e, "a background loop ended abnormally");
+            }
+        }
+    }
+
+    /// Run `step` every `every`, or at once when `wake` is notified, until `shutdown`.
+    async fn repeat<F, Fut>(
+        self,
+        what: &'static str,
+        every: std::time::Duration,
+        wake: Arc<tokio::sync::Notify>,
+        shutdown: impl Future<Output = ()>,
+        step: F,
+    ) where
+        F: Fn(App) -> Fut,
+        Fut: Future<Output = anyhow::Result<()>>,
+    {
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(e) = step(self.clone()).await {
+                tracing::error!(loop_name = what, error = format!("{e:#}"), "background work failed");
             }
             tokio::select! {
                 _ = &mut shutdown => return,
                 _ = tokio::time::sleep(every) => {}
-                _ = kick.notified() => {}
+                _ = wake.notified() => {}
             }
         }
     }
 }
+
+/// How often old event ids and delivered messages are pruned.
+const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// `tandem serve`: everything, until Ctrl-C.
 pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {

@@ -23,7 +23,7 @@ pub fn router(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
     if let Some(rx) = app.discord_receiver(kick.clone()) {
         router = router.merge(crate::discord::http::routes(rx));
     }
-    router.merge(crate::webchat::routes(app, kick)).route("/", get(|| async { axum::response::Redirect::to("/chat") }))
+    router.merge(crate::webchat::routes(app)).route("/", get(|| async { axum::response::Redirect::to("/chat") }))
 }
 
 /// Ready when the database answers.

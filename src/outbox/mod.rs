@@ -22,6 +22,8 @@ pub struct Outbox {
     pub lease: Duration,
     /// Woken after each delivery so live views refresh at once.
     pub delivered: Arc<tokio::sync::Notify>,
+    /// Woken when something was written to the outbox, so the delivery loop runs now.
+    pub pending: Arc<tokio::sync::Notify>,
     /// Set when Slack is configured: teams bound to a Slack workspace get their
     /// messages there.
     pub slack: Option<crate::slack::Slack>,
@@ -34,6 +36,11 @@ pub struct Outbox {
 const BATCH: i64 = 100;
 
 impl Outbox {
+    /// Tell the delivery loop there is something to deliver.
+    pub fn wake(&self) {
+        self.pending.notify_one();
+    }
+
     /// Deliver everything due at `now`; returns how many items were delivered.
     pub async fn deliver_due(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut delivered = 0;

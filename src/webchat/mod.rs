@@ -22,7 +22,6 @@ use futures_util::stream::Stream;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::Duration;
 
 pub use session::member_of;
@@ -30,10 +29,9 @@ pub use session::member_of;
 #[derive(Clone)]
 pub(crate) struct ChatState {
     pub app: App,
-    pub kick: Arc<tokio::sync::Notify>,
 }
 
-pub fn routes(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
+pub fn routes(app: App) -> Router {
     Router::new()
         .route("/chat", get(chat_page))
         .route("/chat/login", post(login))
@@ -44,7 +42,7 @@ pub fn routes(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
         .route("/chat/messages", get(messages_fragment))
         .route("/chat/events", get(events))
         .route("/api/chat/messages", get(messages_json))
-        .with_state(ChatState { app, kick })
+        .with_state(ChatState { app })
 }
 
 /// `dm` or `channel:ID`, as in the page's links.
@@ -165,7 +163,7 @@ async fn dispatch(
     .await;
     match result {
         Ok(_) => {
-            st.kick.notify_one();
+            st.app.outbox.wake();
             Redirect::to(&format!("/chat?conv={}", conv_param(conversation))).into_response()
         }
         Err(e) => internal(e),
