@@ -46,16 +46,14 @@ impl App {
         let slack = if config.slack.enabled() { Some(Slack::new(&config.slack)) } else { None };
         let discord = if config.discord.enabled() { Some(Discord::new(&config.discord)?) } else { None };
         let (delivered, pending) = (Arc::new(tokio::sync::Notify::new()), Arc::new(tokio::sync::Notify::new()));
-        let outbox = Outbox {
-            store,
-            renderer,
-            instance,
-            lease,
-            delivered,
-            pending,
-            slack: slack.clone(),
-            discord: discord.clone(),
-        };
+        let mut senders: Vec<Arc<dyn crate::outbox::Sender>> = Vec::new();
+        if let Some(s) = &slack {
+            senders.push(Arc::new(s.clone()));
+        }
+        if let Some(d) = &discord {
+            senders.push(Arc::new(d.clone()));
+        }
+        let outbox = Outbox { store, renderer, instance, lease, delivered, pending, senders };
         let app = App { svc, outbox, clock, slack, discord };
         app.svc.sync_all_schedules(app.clock.now()).await.context("planning schedules")?;
         Ok(app)

@@ -17,4 +17,5 @@ pub mod secret;
 pub mod service;
 pub mod slack;
 pub mod store;
+pub mod web;
 pub mod webchat;

@@ -1,4 +1,5 @@
-//! A wrapper that keeps secrets (tokens, database passwords) out of logs and `Debug` prints.
+//! Secrets: a wrapper that keeps them (tokens, database passwords) out of logs and `Debug`
+//! prints, and the one choice of TLS crypto provider.
 
 use std::fmt;
 
@@ -47,6 +48,12 @@ pub fn redact_url(url: &str) -> String {
         }
         None => url.to_string(),
     }
+}
+
+/// Pick rustls' crypto provider once: with two compiled in (the Slack and Discord clients
+/// each bring one), rustls refuses to guess.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 #[cfg(test)]

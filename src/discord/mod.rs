@@ -54,7 +54,7 @@ impl std::fmt::Debug for Discord {
 
 impl Discord {
     pub fn new(config: &DiscordConfig) -> anyhow::Result<Discord> {
-        crate::slack::install_crypto_provider();
+        crate::secret::install_crypto_provider();
         let application_id =
             config.application_id.ok_or_else(|| anyhow::anyhow!("DISCORD_APPLICATION_ID is not set"))?;
         let public_key = match &config.public_key {
@@ -106,7 +106,7 @@ pub async fn register(
     renderer: &crate::render::Renderer,
     guild: Option<u64>,
 ) -> anyhow::Result<Vec<String>> {
-    crate::slack::install_crypto_provider();
+    crate::secret::install_crypto_provider();
     let http = build_http(config)?;
     let definition = commands::definition(renderer);
     let registered = match guild {

@@ -31,8 +31,19 @@ const BOT: &str = "bot";
 /// How long Discord accepts answers through an interaction's token.
 const TOKEN_LIFETIME_MINUTES: i64 = 15;
 
+#[async_trait::async_trait]
+impl crate::outbox::Sender for Discord {
+    fn platform(&self) -> &'static str {
+        PLATFORM
+    }
+
+    async fn deliver(&self, o: &Outbox, ws: &Workspace, item: &Item, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        deliver(o, self, ws, item, now).await
+    }
+}
+
 /// Deliver one item to Discord; false when another process took it over meanwhile.
-pub async fn deliver(o: &Outbox, d: &Discord, ws: &Workspace, item: &Item, now: DateTime<Utc>) -> anyhow::Result<bool> {
+async fn deliver(o: &Outbox, d: &Discord, ws: &Workspace, item: &Item, now: DateTime<Utc>) -> anyhow::Result<bool> {
     match &item.effect {
         Effect::Post { target, message, key } => {
             let rendered = render::message(&o.renderer, message)?;

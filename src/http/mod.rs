@@ -46,7 +46,7 @@ async fn metrics(State(app): State<App>) -> Response {
     .await;
     let g = match gauges {
         Ok(g) => g,
-        Err(e) => return crate::webchat::internal(e),
+        Err(e) => return crate::web::internal(e),
     };
     let rows = [
         ("tandem_outbox_pending", "Outbound messages not delivered yet.", g.outbox_pending),
@@ -78,7 +78,7 @@ async fn export(
     let me = match crate::webchat::member_of(&app, &headers).await {
         Ok(Some(me)) => me,
         Ok(None) => return (StatusCode::UNAUTHORIZED, "Sign in to the web chat first: /chat\n").into_response(),
-        Err(e) => return crate::webchat::internal(e),
+        Err(e) => return crate::web::internal(e),
     };
     let (format, mime) = match file.as_str() {
         "answers.csv" => (ExportFormat::Csv, "text/csv; charset=utf-8"),
@@ -94,6 +94,6 @@ async fn export(
             ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
                 .into_response()
         }
-        Err(e) => crate::webchat::internal(e),
+        Err(e) => crate::web::internal(e),
     }
 }

@@ -8,6 +8,7 @@ pub use webchat::record_typed;
 
 use crate::core::Effect;
 use crate::render::Renderer;
+use crate::store::outbox::Item;
 use crate::store::platform::Workspace;
 use crate::store::{self, Store};
 use chrono::{DateTime, Duration, Utc};
@@ -24,12 +25,21 @@ pub struct Outbox {
     pub delivered: Arc<tokio::sync::Notify>,
     /// Woken when something was written to the outbox, so the delivery loop runs now.
     pub pending: Arc<tokio::sync::Notify>,
-    /// Set when Slack is configured: teams bound to a Slack workspace get their
-    /// messages there.
-    pub slack: Option<crate::slack::Slack>,
-    /// Set when Discord is configured: teams bound to a Discord server get their
-    /// messages there.
-    pub discord: Option<crate::discord::Discord>,
+    /// One per configured chat platform: a team bound to a workspace of that platform
+    /// gets its messages there; any other team's go to the web chat.
+    pub senders: Vec<Arc<dyn Sender>>,
+}
+
+/// What delivers to one chat platform. Each adapter implements it and the app registers
+/// it; the outbox names no platform.
+#[async_trait::async_trait]
+pub trait Sender: Send + Sync + std::fmt::Debug {
+    /// The platform whose workspaces it serves (`slack`, `discord`).
+    fn platform(&self) -> &'static str;
+
+    /// Deliver one item to the team's workspace; false when another process took the
+    /// item over meanwhile.
+    async fn deliver(&self, o: &Outbox, ws: &Workspace, item: &Item, now: DateTime<Utc>) -> anyhow::Result<bool>;
 }
 
 /// How many items one claim takes.
@@ -65,15 +75,10 @@ impl Outbox {
                 }
                 let result = match platforms.get(&item.team_id).and_then(|p| p.as_ref()) {
                     None => webchat::deliver(self, &item, now).await,
-                    Some((platform, ws)) if platform == crate::slack::PLATFORM => match &self.slack {
-                        Some(slack) => crate::slack::send::deliver(self, slack, ws, &item, now).await,
-                        None => Err(anyhow::anyhow!("this team is on Slack, and Slack is not configured")),
+                    Some((platform, ws)) => match self.senders.iter().find(|s| s.platform() == platform) {
+                        Some(sender) => sender.deliver(self, ws, &item, now).await,
+                        None => Err(anyhow::anyhow!("this team is on {platform}, which is not configured")),
                     },
-                    Some((platform, ws)) if platform == crate::discord::PLATFORM => match &self.discord {
-                        Some(d) => crate::discord::send::deliver(self, d, ws, &item, now).await,
-                        None => Err(anyhow::anyhow!("this team is on Discord, and Discord is not configured")),
-                    },
-                    Some((platform, _)) => Err(anyhow::anyhow!("no sender for platform {platform}")),
                 };
                 match result {
                     Ok(true) => delivered += 1,

@@ -41,14 +41,9 @@ impl std::fmt::Debug for Slack {
     }
 }
 
-/// Pick rustls' crypto provider once: with two compiled in, rustls refuses to guess.
-pub fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
-
 impl Slack {
     pub fn new(config: &SlackConfig) -> Slack {
-        install_crypto_provider();
+        crate::secret::install_crypto_provider();
         // `https_or_http`: the API URL may be a plain-HTTP proxy or a local fake.
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_webpki_roots()

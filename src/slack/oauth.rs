@@ -6,7 +6,7 @@ use super::inbound::Receiver;
 use super::{PLATFORM, identity};
 use crate::core::Locale;
 use crate::store::platform::{self, Workspace};
-use crate::webchat::session::cookie;
+use crate::web::{cookie, internal};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -40,7 +40,7 @@ async fn install(State(rx): State<Receiver>) -> Response {
     let state: String = (0..16).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
     let mut url = match url::Url::parse(&authorize_url(&rx.slack.config.api_url)) {
         Ok(u) => u,
-        Err(e) => return crate::webchat::internal(e.into()),
+        Err(e) => return internal(e.into()),
     };
     url.query_pairs_mut()
         .append_pair("client_id", client_id)
@@ -66,11 +66,11 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 fn page(rx: &Receiver, locale: Locale, status: StatusCode, template: &str, data: serde_json::Value) -> Response {
     match rx.svc.renderer.render(locale, template, &data) {
         Ok(text) => {
-            let body = crate::webchat::markup::to_html(&text).replace('\n', "<br>");
+            let body = crate::web::markup::to_html(&text).replace('\n', "<br>");
             (status, Html(format!("<!doctype html><meta charset=utf-8><title>Tandem</title><p>{body}</p>")))
                 .into_response()
         }
-        Err(e) => crate::webchat::internal(e),
+        Err(e) => internal(e),
     }
 }
 
@@ -106,7 +106,7 @@ async fn callback(State(rx): State<Receiver>, headers: HeaderMap, Query(q): Quer
     };
     match store_install(&rx, &granted).await {
         Ok(name) => page(&rx, locale, StatusCode::OK, "slack_installed", json!({ "workspace": name })),
-        Err(e) => crate::webchat::internal(e),
+        Err(e) => internal(e),
     }
 }
 

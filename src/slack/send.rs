@@ -39,14 +39,19 @@ struct Destination {
     team_channel: Option<i64>,
 }
 
+#[async_trait::async_trait]
+impl crate::outbox::Sender for Slack {
+    fn platform(&self) -> &'static str {
+        PLATFORM
+    }
+
+    async fn deliver(&self, o: &Outbox, ws: &Workspace, item: &Item, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        deliver(o, self, ws, item, now).await
+    }
+}
+
 /// Deliver one item to Slack; false when another process took it over meanwhile.
-pub async fn deliver(
-    o: &Outbox,
-    slack: &Slack,
-    ws: &Workspace,
-    item: &Item,
-    now: DateTime<Utc>,
-) -> anyhow::Result<bool> {
+async fn deliver(o: &Outbox, slack: &Slack, ws: &Workspace, item: &Item, now: DateTime<Utc>) -> anyhow::Result<bool> {
     let token = slack.token_for(Some(ws)).context("no Slack bot token for this workspace")?;
     let session = slack.client.open_session(&token);
     match &item.effect {

@@ -4,14 +4,14 @@
 //! It is a chat platform like Slack or Discord: it turns requests into `Inbound` events
 //! and shows what the outbox delivered to its message table.
 
-pub(crate) mod markup;
-mod page;
+pub(crate) mod page;
 pub(crate) mod session;
 
 use crate::app::App;
 use crate::core::model::Member;
 use crate::core::{Conversation, Inbound, InboundKind};
 use crate::store::{self, webchat::ConvKind};
+use crate::web::internal;
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -71,12 +71,6 @@ pub(crate) fn conv_param(c: Conversation) -> String {
         Conversation::Dm { .. } => "dm".to_string(),
         Conversation::Channel { channel_id } => format!("channel:{channel_id}"),
     }
-}
-
-/// An internal failure, logged; the browser sees a short status.
-pub(crate) fn internal(e: anyhow::Error) -> Response {
-    tracing::error!(error = format!("{e:#}"), "web chat request failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "Tandem hit an internal error; it is logged.").into_response()
 }
 
 async fn chat_page(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {

@@ -31,7 +31,7 @@ fn tera() -> anyhow::Result<&'static tera::Tera> {
     TERA.get_or_init(|| {
         let mut t = tera::Tera::default();
         t.register_filter("markup", |v: &Value, _: &std::collections::HashMap<String, Value>| {
-            Ok(Value::String(super::markup::to_html(v.as_str().unwrap_or_default())))
+            Ok(Value::String(crate::web::markup::to_html(v.as_str().unwrap_or_default())))
         });
         t.add_raw_templates(vec![("messages.html", MESSAGES), ("page.html", PAGE)]).map_err(|e| format!("{e:?}"))?;
         Ok(t)

@@ -3,13 +3,13 @@
 use crate::app::App;
 use crate::core::model::Member;
 use crate::store;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 
 const COOKIE: &str = "tandem_session";
 
 /// The signed-in member, if the request carries a known session.
 pub async fn member_of(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<Member>> {
-    let Some(token) = cookie(headers, COOKIE) else { return Ok(None) };
+    let Some(token) = crate::web::cookie(headers, COOKIE) else { return Ok(None) };
     let mut c = app.svc.store.pool.acquire().await?;
     match store::webchat::session_member(&mut c, &token).await? {
         Some(id) => Ok(Some(store::teams::member(&mut c, id).await?)),
@@ -28,18 +28,6 @@ pub async fn create(app: &App, member_id: i64) -> anyhow::Result<Option<String>>
     let token: String = (0..32).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
     store::webchat::create_session(&mut c, &token, member_id, app.clock.now()).await?;
     Ok(Some(format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax")))
-}
-
-/// The value of cookie `name` in a request.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
 }
 
 pub fn clear_cookie() -> String {

@@ -220,3 +220,25 @@ fn nothing_in_the_project_reads_the_shared_folder_beside_it() {
     }
     assert!(found.is_empty(), "a clone has no shared folder; read from tests/fixtures/:\n{}", found.join("\n"));
 }
+
+#[test]
+fn the_outbox_names_no_chat_platform_and_the_adapters_do_not_import_the_web_chat() {
+    let rules: [(&str, &[&str]); 3] = [
+        ("src/outbox", &["crate::slack", "crate::discord", "crate::webchat"]),
+        ("src/slack", &["crate::webchat", "crate::discord"]),
+        ("src/discord", &["crate::webchat", "crate::slack"]),
+    ];
+    let mut found = Vec::new();
+    for (dir, forbidden) in rules {
+        let mut files = Vec::new();
+        rust_files(&root().join(dir), &mut files);
+        assert!(!files.is_empty(), "{dir} was found");
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("read");
+            for word in forbidden.iter().filter(|w| text.contains(**w)) {
+                found.push(format!("{} uses {word}", f.strip_prefix(root()).unwrap_or(&f).display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
