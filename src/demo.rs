@@ -3,17 +3,17 @@
 use crate::core::model::Role;
 use crate::core::{Conversation, Inbound, InboundKind, Locale};
 use crate::service::Service;
-use crate::store::{self, teams::NewMember};
+use crate::store::{self, team::NewMember};
 use chrono::{DateTime, Utc};
 
 /// Seeds the demo team if there is no team yet; returns whether it did.
 pub async fn seed_if_empty(svc: &Service, now: DateTime<Utc>) -> anyhow::Result<bool> {
     let mut tx = svc.store.begin().await?;
-    if store::teams::count_teams(&mut tx).await? > 0 {
+    if store::team::count_teams(&mut tx).await? > 0 {
         return Ok(false);
     }
     // Replicas starting together on an empty Postgres race here; one seeds, the others see it.
-    let Some(team) = store::teams::create_team_if_new(&mut tx, "demo", Locale::En, "Europe/Paris", now).await? else {
+    let Some(team) = store::team::create_team_if_new(&mut tx, "demo", Locale::En, "Europe/Paris", now).await? else {
         return Ok(false);
     };
     let people = [
@@ -26,12 +26,12 @@ pub async fn seed_if_empty(svc: &Service, now: DateTime<Utc>) -> anyhow::Result<
     let mut po = 0;
     for (name, display_name, role, tz, locale) in people {
         let id =
-            store::teams::add_member(&mut tx, team, &NewMember { name, display_name, role, tz, locale }, now).await?;
+            store::team::add_member(&mut tx, team, &NewMember { name, display_name, role, tz, locale }, now).await?;
         if role == Role::Po {
             po = id;
         }
     }
-    let channel_id = store::teams::channel_id(&mut tx, team, "team").await?;
+    let channel_id = store::team::channel_id(&mut tx, team, "team").await?;
     tx.commit().await?;
     let conversation = Conversation::Channel { channel_id };
     let commands =
@@ -63,7 +63,7 @@ pub async fn seed_load_team(
     use crate::core::model::Question;
     use crate::core::standup::StandupOptions;
     let mut tx = store.begin().await?;
-    let team = store::teams::create_team(&mut tx, name, Locale::En, "UTC", due).await?;
+    let team = store::team::create_team(&mut tx, name, Locale::En, "UTC", due).await?;
     let mut member_ids = Vec::new();
     for i in 0..members {
         let (name, display_name) = (format!("dev{i}"), format!("Dev {i}"));
@@ -74,9 +74,9 @@ pub async fn seed_load_team(
             tz: "UTC",
             locale: Locale::En,
         };
-        member_ids.push(store::teams::add_member(&mut tx, team, &m, due).await?);
+        member_ids.push(store::team::add_member(&mut tx, team, &m, due).await?);
     }
-    let channel = store::teams::channel_id(&mut tx, team, "team").await?;
+    let channel = store::team::channel_id(&mut tx, team, "team").await?;
     let options = StandupOptions {
         channel: Some("team".into()),
         schedule: Some("0 9 * * *".into()),
@@ -89,7 +89,7 @@ pub async fn seed_load_team(
     for i in 0..standups {
         let s = crate::core::standup::new_settings(&format!("standup-{i}"), &options, "UTC", vec![])
             .map_err(|e| anyhow::anyhow!("load settings: {e}"))?;
-        let id = store::standups::create(&mut tx, team, channel, &s, None, due)
+        let id = store::standup::create(&mut tx, team, channel, &s, None, due)
             .await?
             .ok_or_else(|| anyhow::anyhow!("stand-up {i} exists"))?;
         ids.push(id);

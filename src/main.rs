@@ -146,19 +146,19 @@ fn create_team(name: &str, tz: &str, locale: &str, admin: &str) -> anyhow::Resul
         let store = tandem::store::Store::connect(config.database_url.expose()).await?;
         let now = Utc::now();
         let mut tx = store.begin().await?;
-        let Some(team) = tandem::store::teams::create_team_if_new(&mut tx, &name, locale, zone.name(), now).await?
+        let Some(team) = tandem::store::team::create_team_if_new(&mut tx, &name, locale, zone.name(), now).await?
         else {
             anyhow::bail!("a team named {name} exists already");
         };
-        let member = tandem::store::teams::NewMember {
+        let member = tandem::store::team::NewMember {
             name: &admin,
             display_name: &admin,
             role: tandem::core::model::Role::Pm,
             tz: zone.name(),
             locale,
         };
-        tandem::store::teams::add_member(&mut tx, team, &member, now).await?;
-        tandem::store::teams::channel_id(&mut tx, team, "general").await?;
+        tandem::store::team::add_member(&mut tx, team, &member, now).await?;
+        tandem::store::team::channel_id(&mut tx, team, "general").await?;
         tx.commit().await?;
         println!(
             "Created team {name} with {admin} (PM) and #general. Open {}/chat as {admin}.",

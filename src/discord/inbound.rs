@@ -169,7 +169,7 @@ impl Receiver {
         let mut names = Vec::new();
         if let Some(member) = self.known_member(c.guild_id, &c.user).await? {
             let mut conn = self.svc.store.pool.acquire().await?;
-            let me = store::teams::member(&mut conn, member).await?;
+            let me = store::team::member(&mut conn, member).await?;
             let (words, _) = commands::flatten(&c.data.options);
             names = registry::names_for(&mut conn, me.team_id, &words).await?;
         }
@@ -361,7 +361,7 @@ async fn command_text(
 
 async fn workspace_of_member(svc: &Service, member: i64) -> anyhow::Result<platform::Workspace> {
     let mut c = svc.store.pool.acquire().await?;
-    let me = store::teams::member(&mut c, member).await?;
+    let me = store::team::member(&mut c, member).await?;
     platform::workspace_of_team(&mut c, me.team_id)
         .await?
         .map(|(_, ws)| ws)
@@ -371,7 +371,7 @@ async fn workspace_of_member(svc: &Service, member: i64) -> anyhow::Result<platf
 async fn channel_name(svc: &Service, team_id: i64, channel: u64, name: Option<&str>) -> anyhow::Result<String> {
     let mut c = svc.store.pool.acquire().await?;
     let id = identity::channel_for(&mut c, team_id, channel, name).await?;
-    Ok(store::teams::channel_name(&mut c, id).await?.unwrap_or_else(|| channel.to_string()))
+    Ok(store::team::channel_name(&mut c, id).await?.unwrap_or_else(|| channel.to_string()))
 }
 
 async fn member_name(
@@ -382,7 +382,7 @@ async fn member_name(
 ) -> anyhow::Result<String> {
     let id = identity::member_for(svc, ws, user, None, now).await?;
     let mut c = svc.store.pool.acquire().await?;
-    Ok(store::teams::member(&mut c, id).await?.name)
+    Ok(store::team::member(&mut c, id).await?.name)
 }
 
 /// `<@123> standup list` → `standup list`.

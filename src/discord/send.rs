@@ -14,7 +14,7 @@ use crate::core::{Conversation, Effect, Target};
 use crate::outbox::Outbox;
 use crate::store::outbox::Item;
 use crate::store::platform::{self, Workspace};
-use crate::store::{self, teams};
+use crate::store::{self, team};
 use anyhow::Context;
 use chrono::{DateTime, Duration as Span, Utc};
 use serenity::all::{ChannelId, GuildId, Interaction, MessageId, MessageReference, Nonce, UserId};
@@ -269,7 +269,7 @@ async fn destination(c: &mut store::Conn, target: &Target) -> anyhow::Result<Opt
             let channel = match platform::external_channel(c, PLATFORM, channel_id).await? {
                 Some(id) => Where::Channel(id.parse().context("a Discord channel id")?),
                 None => Where::Named(
-                    teams::channel_name(c, channel_id)
+                    team::channel_name(c, channel_id)
                         .await?
                         .ok_or_else(|| anyhow::anyhow!("channel {channel_id} does not exist"))?,
                 ),

@@ -6,7 +6,7 @@
 use crate::core::Locale;
 use crate::core::model::Role;
 use crate::store::platform::{self, Workspace};
-use crate::store::{self, Conn, Store, teams};
+use crate::store::{self, Conn, Store, team};
 use chrono::{DateTime, Utc};
 
 /// What a platform says about a user, reduced to what a member needs.
@@ -32,11 +32,11 @@ pub async fn team_for(
         return Ok(ws);
     }
     let base = format!("{platform}-{}", name_of(base.filter(|d| !d.is_empty()).unwrap_or(external_id)));
-    let team_id = match teams::create_team_if_new(&mut tx, &base, Locale::En, "UTC", now).await? {
+    let team_id = match team::create_team_if_new(&mut tx, &base, Locale::En, "UTC", now).await? {
         Some(id) => id,
         None => {
             let name = format!("{base}-{}", external_id.to_lowercase());
-            teams::create_team(&mut tx, &name, Locale::En, "UTC", now).await?
+            team::create_team(&mut tx, &name, Locale::En, "UTC", now).await?
         }
     };
     let ws = Workspace { external_id: external_id.to_string(), team_id, bot_token: None };
@@ -84,7 +84,7 @@ async fn create_or_match(
     p: &Profile,
     now: DateTime<Utc>,
 ) -> anyhow::Result<i64> {
-    let members = teams::members(c, team_id).await?;
+    let members = team::members(c, team_id).await?;
     let base = name_of(&p.name);
     if let Some(m) = members.iter().find(|m| m.name == base)
         && platform::identity_of(c, platform, m.id).await?.is_none()
@@ -97,17 +97,17 @@ async fn create_or_match(
         name = format!("{base}-{n}");
         n += 1;
     }
-    let team = teams::team(c, team_id).await?;
+    let team = team::team(c, team_id).await?;
     // The first person of a new workspace runs it: they install and set up stand-ups.
     let first = members.is_empty();
     let tz = p.tz.clone().unwrap_or_else(|| team.tz.name().to_string());
     let locale = p.locale.unwrap_or(team.locale);
     if first {
-        teams::set_team_defaults(c, team_id, &tz, locale).await?;
+        team::set_team_defaults(c, team_id, &tz, locale).await?;
     }
     let role = if first { Role::Pm } else { Role::Developer };
-    let new = teams::NewMember { name: &name, display_name: &p.display_name, role, tz: &tz, locale };
-    teams::add_member(c, team_id, &new, now).await
+    let new = team::NewMember { name: &name, display_name: &p.display_name, role, tz: &tz, locale };
+    team::add_member(c, team_id, &new, now).await
 }
 
 /// A platform name as a Tandem name: lower case letters, digits, `-` and `_`.
@@ -136,7 +136,7 @@ pub async fn channel_for(
     }
     let name =
         name.filter(|n| !n.is_empty() && *n != "privategroup").map(name_of).unwrap_or_else(|| channel.to_lowercase());
-    let id = store::teams::channel_id(c, team_id, &name).await?;
+    let id = store::team::channel_id(c, team_id, &name).await?;
     platform::bind_channel(c, platform, team_id, channel, id).await?;
     Ok(id)
 }

@@ -11,7 +11,7 @@ mod team;
 
 use crate::core::{Conversation, Effect, Inbound, InboundKind, Message, Target, UserError};
 use crate::render::Renderer;
-use crate::store::teams::Team;
+use crate::store::team::Team;
 use crate::store::{self, Conn, Store};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -118,8 +118,8 @@ impl Service {
         if !store::inbound::first_time(&mut tx, &ev.platform, &ev.event_id, now).await? {
             return Ok(Handled::Duplicate);
         }
-        let me = store::teams::member(&mut tx, ev.member_id).await?;
-        let team = store::teams::team(&mut tx, me.team_id).await?;
+        let me = store::team::member(&mut tx, ev.member_id).await?;
+        let team = store::team::team(&mut tx, me.team_id).await?;
         let mut ctx = Ctx { c: &mut tx, now, team, me, conversation: ev.conversation, out: Vec::new(), svc: self };
         let result = match &ev.kind {
             InboundKind::Command(line) => registry::run_command(&mut ctx, line).await,
@@ -176,8 +176,8 @@ impl Service {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Result<Option<Message>, Message>> {
         let mut tx = self.store.begin().await?;
-        let me = store::teams::member(&mut tx, member_id).await?;
-        let team = store::teams::team(&mut tx, me.team_id).await?;
+        let me = store::team::member(&mut tx, member_id).await?;
+        let team = store::team::team(&mut tx, me.team_id).await?;
         let conversation = Conversation::Dm { member_id };
         let locale = me.locale;
         let mut ctx = Ctx { c: &mut tx, now, team, me, conversation, out: Vec::new(), svc: self };
@@ -202,7 +202,7 @@ impl Service {
     /// through the outbox, like everything else.
     pub async fn tell(&self, member_id: i64, message: Message, now: DateTime<Utc>) -> anyhow::Result<()> {
         let mut tx = self.store.begin().await?;
-        let me = store::teams::member(&mut tx, member_id).await?;
+        let me = store::team::member(&mut tx, member_id).await?;
         let target = Target::Dm { member_id };
         store::outbox::push(&mut tx, me.team_id, &Effect::post(target, message), now).await?;
         tx.commit().await?;
@@ -219,8 +219,8 @@ impl Service {
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         let mut tx = self.store.begin().await?;
-        if store::teams::adopt_client_prefs(&mut tx, member_id, tz, locale).await? && tz.is_some() {
-            let me = store::teams::member(&mut tx, member_id).await?;
+        if store::team::adopt_client_prefs(&mut tx, member_id, tz, locale).await? && tz.is_some() {
+            let me = store::team::member(&mut tx, member_id).await?;
             registry::replan(&mut tx, me.team_id, now, true).await?;
         }
         tx.commit().await?;
@@ -244,7 +244,7 @@ impl Service {
     /// overdue fire is kept so it runs late.
     pub async fn sync_all_schedules(&self, now: DateTime<Utc>) -> anyhow::Result<()> {
         let mut tx = self.store.begin().await?;
-        for team in store::teams::teams(&mut tx).await? {
+        for team in store::team::teams(&mut tx).await? {
             registry::replan(&mut tx, team.id, now, false).await?;
         }
         tx.commit().await?;

@@ -359,14 +359,14 @@ async fn normalize(
             Piece::Channel { id, name } => {
                 let mut c = store.pool.acquire().await?;
                 let channel_id = identity::channel_for(&mut c, ws.team_id, id, name).await?;
-                let name = store::teams::channel_name(&mut c, channel_id).await?.unwrap_or_else(|| id.to_lowercase());
+                let name = store::team::channel_name(&mut c, channel_id).await?.unwrap_or_else(|| id.to_lowercase());
                 out.push('#');
                 out.push_str(&name);
             }
             Piece::User { id } => {
                 let member = identity::member_for(store, slack, ws, id, None, now).await?;
                 let mut c = store.pool.acquire().await?;
-                let m = store::teams::member(&mut c, member).await?;
+                let m = store::team::member(&mut c, member).await?;
                 out.push('@');
                 out.push_str(&m.name);
             }

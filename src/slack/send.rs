@@ -10,7 +10,7 @@ use crate::core::{Conversation, Effect, Message, Target};
 use crate::outbox::Outbox;
 use crate::store::outbox::Item;
 use crate::store::platform::{self, Workspace};
-use crate::store::{self, teams};
+use crate::store::{self, team};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use slack_morphism::prelude::*;
@@ -238,7 +238,7 @@ async fn channel_destination(
     let channel = match platform::external_channel(c, PLATFORM, channel_id).await? {
         Some(id) => id,
         None => {
-            let name = teams::channel_name(c, channel_id)
+            let name = team::channel_name(c, channel_id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("channel {channel_id} does not exist"))?;
             format!("#{name}")

@@ -6,16 +6,14 @@
 //! chrono or JSON types. The one dialect branch, claiming rows with a lease, is
 //! `claim_rows` below (jobs, outbox and inbox use it).
 
-pub mod history;
 pub mod inbound;
 pub mod inbox;
 pub mod jobs;
 pub mod ops;
 pub mod outbox;
 pub mod platform;
-pub mod rounds;
-pub mod standups;
-pub mod teams;
+pub mod standup;
+pub mod team;
 pub mod webchat;
 
 use anyhow::Context;

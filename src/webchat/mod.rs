@@ -62,7 +62,7 @@ pub(crate) async fn parse_conv(app: &App, s: Option<&str>, me: &Member) -> anyho
         },
     };
     let mut c = app.svc.store.pool.acquire().await?;
-    let channels = store::teams::channels(&mut c, me.team_id).await?;
+    let channels = store::team::channels(&mut c, me.team_id).await?;
     Ok(channels.iter().any(|ch| ch.id == id).then_some(Conversation::Channel { channel_id: id }))
 }
 

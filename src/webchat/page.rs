@@ -60,11 +60,11 @@ fn render(ctx: Value) -> anyhow::Result<String> {
 pub(super) async fn login(app: &App) -> anyhow::Result<String> {
     let mut c = app.svc.store.pool.acquire().await?;
     let mut teams = Vec::new();
-    for team in store::teams::teams(&mut c).await? {
+    for team in store::team::teams(&mut c).await? {
         if store::platform::workspace_of_team(&mut c, team.id).await?.is_some() {
             continue;
         }
-        let members: Vec<Value> = store::teams::members(&mut c, team.id)
+        let members: Vec<Value> = store::team::members(&mut c, team.id)
             .await?
             .iter()
             .map(|m| json!({ "id": m.id, "name": m.display_name, "role": m.role.code(), "tz": m.tz.name() }))
@@ -77,8 +77,8 @@ pub(super) async fn login(app: &App) -> anyhow::Result<String> {
 pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::Result<String> {
     let current = parse_conv(app, conv, me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
     let mut c = app.svc.store.pool.acquire().await?;
-    let team = store::teams::team(&mut c, me.team_id).await?;
-    let channels: Vec<Value> = store::teams::channels(&mut c, me.team_id)
+    let team = store::team::team(&mut c, me.team_id).await?;
+    let channels: Vec<Value> = store::team::channels(&mut c, me.team_id)
         .await?
         .iter()
         .map(|ch| {
@@ -122,7 +122,7 @@ async fn messages_data(app: &App, me: &Member, conv: Conversation) -> anyhow::Re
         Conversation::Channel { channel_id } => (ConvKind::Channel, channel_id),
     };
     let mut c = app.svc.store.pool.acquire().await?;
-    let members = store::teams::members(&mut c, me.team_id).await?;
+    let members = store::team::members(&mut c, me.team_id).await?;
     let list = store::webchat::conversation(&mut c, kind, id, me.id, 200).await?;
     let bot = app.svc.renderer.label(me.locale, "web_bot_name");
     Ok(list

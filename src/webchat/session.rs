@@ -12,7 +12,7 @@ pub async fn member_of(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<
     let Some(token) = crate::web::cookie(headers, COOKIE) else { return Ok(None) };
     let mut c = app.svc.store.pool.acquire().await?;
     match store::webchat::session_member(&mut c, &token).await? {
-        Some(id) => Ok(Some(store::teams::member(&mut c, id).await?)),
+        Some(id) => Ok(Some(store::team::member(&mut c, id).await?)),
         None => Ok(None),
     }
 }
@@ -21,7 +21,7 @@ pub async fn member_of(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<
 /// member or one whose team lives on Slack or Discord.
 pub async fn create(app: &App, member_id: i64) -> anyhow::Result<Option<String>> {
     let mut c = app.svc.store.pool.acquire().await?;
-    let Ok(member) = store::teams::member(&mut c, member_id).await else { return Ok(None) };
+    let Ok(member) = store::team::member(&mut c, member_id).await else { return Ok(None) };
     if store::platform::workspace_of_team(&mut c, member.team_id).await?.is_some() {
         return Ok(None);
     }

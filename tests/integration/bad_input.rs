@@ -118,10 +118,10 @@ async fn another_teams_channel_is_out_of_reach(db: Db) {
     let other = {
         let mut tx = t.app.svc.store.begin().await.expect("tx");
         let now = crate::helpers::monday_morning();
-        let team = tandem::store::teams::create_team(&mut tx, "rivals", tandem::core::Locale::En, "UTC", now)
+        let team = tandem::store::team::create_team(&mut tx, "rivals", tandem::core::Locale::En, "UTC", now)
             .await
             .expect("team");
-        let id = tandem::store::teams::channel_id(&mut tx, team, "secret").await.expect("channel");
+        let id = tandem::store::team::channel_id(&mut tx, team, "secret").await.expect("channel");
         tx.commit().await.expect("commit");
         format!("channel:{id}")
     };
@@ -169,7 +169,7 @@ async fn a_corrupt_stored_role_or_zone_is_an_internal_error_not_a_quiet_default(
     // A PO whose stored role cannot be read is not quietly read as a developer.
     let mut c = t.app.svc.store.pool.acquire().await.expect("connection");
     sqlx::query("UPDATE members SET role = 'boss' WHERE name = 'olivier'").execute(&mut *c).await.expect("role");
-    let read = tandem::store::teams::members(&mut c, t.team_id).await;
+    let read = tandem::store::team::members(&mut c, t.team_id).await;
     let error = format!("{:#}", read.expect_err("a corrupt role is an error"));
     assert!(error.contains("member role") && error.contains("boss"), "{error}");
 }

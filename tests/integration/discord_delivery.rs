@@ -27,14 +27,14 @@ async fn a_dm_burst_is_paced_and_every_dm_arrives_once(db: Db) {
         let ws = tandem::store::platform::workspace(&mut tx, "discord", GUILD).await.expect("q").expect("server");
         for (i, user) in users.iter().enumerate() {
             let name = format!("dev{i}");
-            let m = tandem::store::teams::NewMember {
+            let m = tandem::store::team::NewMember {
                 name: &name,
                 display_name: &name,
                 role: Role::Developer,
                 tz: "Europe/Paris",
                 locale: Locale::En,
             };
-            let id = tandem::store::teams::add_member(&mut tx, ws.team_id, &m, now).await.expect("member");
+            let id = tandem::store::team::add_member(&mut tx, ws.team_id, &m, now).await.expect("member");
             tandem::store::platform::link_member(&mut tx, "discord", ws.team_id, user, id).await.expect("link");
         }
         tx.commit().await.expect("commit");

@@ -9,7 +9,7 @@ use tandem::config::{Config, DiscordConfig, SlackConfig};
 use tandem::core::Locale;
 use tandem::core::model::Role;
 use tandem::secret::Secret;
-use tandem::store::teams::NewMember;
+use tandem::store::team::NewMember;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Db {
@@ -111,14 +111,13 @@ impl TestApp {
         let team_id = {
             let mut tx = app.svc.store.begin().await.expect("tx");
             let now = monday_morning();
-            let team = tandem::store::teams::create_team(&mut tx, "acme", Locale::En, "Europe/Paris", now)
-                .await
-                .expect("team");
+            let team =
+                tandem::store::team::create_team(&mut tx, "acme", Locale::En, "Europe/Paris", now).await.expect("team");
             for (name, display_name, role, tz, locale) in PEOPLE {
                 let m = NewMember { name, display_name, role, tz, locale };
-                tandem::store::teams::add_member(&mut tx, team, &m, now).await.expect("member");
+                tandem::store::team::add_member(&mut tx, team, &m, now).await.expect("member");
             }
-            tandem::store::teams::channel_id(&mut tx, team, "team").await.expect("channel");
+            tandem::store::team::channel_id(&mut tx, team, "team").await.expect("channel");
             tx.commit().await.expect("commit");
             team
         };
@@ -224,13 +223,13 @@ impl TestApp {
 
     pub async fn member_id(&self, name: &str) -> i64 {
         let mut c = self.app.svc.store.pool.acquire().await.expect("conn");
-        let members = tandem::store::teams::members(&mut c, self.team_id).await.expect("members");
+        let members = tandem::store::team::members(&mut c, self.team_id).await.expect("members");
         members.iter().find(|m| m.name == name).expect("member exists").id
     }
 
     pub async fn channel_param(&self, name: &str) -> String {
         let mut c = self.app.svc.store.pool.acquire().await.expect("conn");
-        let id = tandem::store::teams::channel_id(&mut c, self.team_id, name).await.expect("channel");
+        let id = tandem::store::team::channel_id(&mut c, self.team_id, name).await.expect("channel");
         format!("channel:{id}")
     }
 

@@ -27,6 +27,7 @@ mod fake_discord;
 mod fake_slack;
 mod helpers;
 mod jobs;
+mod local_time;
 mod loops;
 mod slack_delivery;
 mod slack_driver;

@@ -97,7 +97,7 @@ async fn a_burst_of_a_thousand_dms_is_paced_and_none_is_lost(db: Db) {
         let mut tx = store.begin().await.expect("tx");
         let ws = Workspace { external_id: "T0LOAD".into(), team_id: team, bot_token: None };
         platform::bind_workspace(&mut tx, "slack", &ws, None, due).await.expect("bind");
-        for (i, m) in tandem::store::teams::members(&mut tx, team).await.expect("members").iter().enumerate() {
+        for (i, m) in tandem::store::team::members(&mut tx, team).await.expect("members").iter().enumerate() {
             assert!(platform::link_member(&mut tx, "slack", team, &format!("U{i:05}"), m.id).await.expect("link"));
         }
         tx.commit().await.expect("commit");

@@ -66,7 +66,7 @@ async fn a_slack_team_cannot_be_entered_through_the_web_chat(db: Db) {
             .await
             .expect("query")
             .expect("the workspace's team");
-        tandem::store::teams::members(&mut c, team.team_id).await.expect("members")[0].id
+        tandem::store::team::members(&mut c, team.team_id).await.expect("members")[0].id
     };
     let r = reqwest::Client::new()
         .post(format!("{}/chat/login", w.t.base))

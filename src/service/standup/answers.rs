@@ -9,7 +9,7 @@ use crate::core::standup::action::{Action, answer_form, answer_form_round};
 use crate::core::standup::{self, Status};
 use crate::core::text::{check_length, is_blocker};
 use crate::core::{Button, ButtonStyle, Effect, Form, FormField, Message, Target, UserError};
-use crate::store::rounds::{Participant, Round};
+use crate::store::standup::rounds::{Participant, Round};
 use crate::store::{self};
 use chrono::Duration;
 use serde_json::json;
@@ -17,23 +17,24 @@ use serde_json::json;
 /// A line typed in the DM: the answer to the next question of the open round.
 pub(super) async fn take_text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
     check_length(text)?;
-    let Some(open) = store::rounds::open_for_member(ctx.c, ctx.me.id).await? else {
+    let Some(open) = store::standup::rounds::open_for_member(ctx.c, ctx.me.id).await? else {
         return Err(UserError::plain("dm_nothing_to_answer").into());
     };
-    store::rounds::lock(ctx.c, open.round_id).await?;
-    let p = store::rounds::participant(ctx.c, open.round_id, ctx.me.id).await?;
+    store::standup::rounds::lock(ctx.c, open.round_id).await?;
+    let p = store::standup::rounds::participant(ctx.c, open.round_id, ctx.me.id).await?;
     let Some(mut p) = p.filter(|p| p.status == Status::Asked) else {
         return Err(UserError::plain("dm_nothing_to_answer").into());
     };
-    let round = store::rounds::get(ctx.c, p.round_id).await?;
+    let round = store::standup::rounds::get(ctx.c, p.round_id).await?;
     let Some(q) = round.questions.get(p.next_question) else {
         return Err(UserError::plain("dm_nothing_to_answer").into());
     };
     let asked = question_text(&ctx.svc.renderer, q, ctx.me.locale);
-    store::rounds::save_answer(ctx.c, round.id, ctx.me.id, p.next_question, &asked, text.trim(), ctx.now).await?;
+    store::standup::rounds::save_answer(ctx.c, round.id, ctx.me.id, p.next_question, &asked, text.trim(), ctx.now)
+        .await?;
     p.next_question += 1;
     if let Some(next) = round.questions.get(p.next_question) {
-        store::rounds::save_participant(ctx.c, &p).await?;
+        store::standup::rounds::save_participant(ctx.c, &p).await?;
         let next = question_text(&ctx.svc.renderer, next, ctx.me.locale);
         let data = json!({ "question": next, "n": p.next_question + 1, "total": round.questions.len() });
         ctx.out.push(Effect::post(
@@ -52,9 +53,9 @@ async fn complete(ctx: &mut Ctx<'_>, round: &Round, mut p: Participant) -> Outco
     p.status = Status::Answered;
     p.answered_at = Some(ctx.now);
     p.late = p.late || (first_time && (ctx.now > round.deadline_at || round.reported_at.is_some()));
-    store::rounds::save_participant(ctx.c, &p).await?;
+    store::standup::rounds::save_participant(ctx.c, &p).await?;
     store::jobs::cancel(ctx.c, jobs::REMIND, round.id, Some(ctx.me.id)).await?;
-    let answers = store::rounds::answers(ctx.c, round.id, ctx.me.id).await?;
+    let answers = store::standup::rounds::answers(ctx.c, round.id, ctx.me.id).await?;
     sync_blockers(ctx, round, &answers).await?;
     let qa: Vec<_> = answers
         .iter()
@@ -91,18 +92,18 @@ async fn sync_blockers(ctx: &mut Ctx<'_>, round: &Round, answers: &[(usize, Stri
         .filter(|(i, body)| round.questions.get(*i).is_some_and(|q| q.blocker) && is_blocker(body))
         .map(|(_, body)| body.as_str())
         .collect();
-    let open = store::rounds::open_blockers(ctx.c, ctx.team.id, Some(ctx.me.id)).await?;
+    let open = store::standup::blockers::open_blockers(ctx.c, ctx.team.id, Some(ctx.me.id)).await?;
     for b in open.iter().filter(|b| b.round_id == round.id && !blocking.contains(&b.body.as_str())) {
-        store::rounds::resolve_blocker(ctx.c, b.id, ctx.me.id, ctx.now).await?;
+        store::standup::blockers::resolve_blocker(ctx.c, b.id, ctx.me.id, ctx.now).await?;
         store::jobs::cancel(ctx.c, jobs::ESCALATE, b.id, None).await?;
     }
-    let escalate_days = match store::standups::get(ctx.c, round.standup_id).await? {
+    let escalate_days = match store::standup::get(ctx.c, round.standup_id).await? {
         Some(s) => s.settings.escalate_after_days,
         None => standup::DEFAULT_ESCALATE_AFTER_DAYS,
     };
     for body in blocking {
         if !open.iter().any(|b| b.body == body) {
-            let id = store::rounds::open_blocker(ctx.c, round, ctx.me.id, body, ctx.now).await?;
+            let id = store::standup::blockers::open_blocker(ctx.c, round, ctx.me.id, body, ctx.now).await?;
             let at = ctx.now + Duration::days(escalate_days);
             store::jobs::schedule(ctx.c, jobs::ESCALATE, id, 0, at).await?;
         }
@@ -115,13 +116,13 @@ pub(super) async fn click(ctx: &mut Ctx<'_>, action: &str) -> Outcome<()> {
     match a {
         Action::OpenForm { round_id } => open_form(ctx, round_id).await,
         Action::Skip { round_id } => {
-            if store::rounds::participant(ctx.c, round_id, ctx.me.id).await?.is_none() {
+            if store::standup::rounds::participant(ctx.c, round_id, ctx.me.id).await?.is_none() {
                 return Err(UserError::plain("error_stale_button").into());
             }
             if !set_excused(ctx, round_id, Status::Skipped).await? {
                 return Err(UserError::plain("error_nothing_to_skip").into());
             }
-            let day = store::rounds::get(ctx.c, round_id).await?.day;
+            let day = store::standup::rounds::get(ctx.c, round_id).await?.day;
             ctx.reply("skip_done", json!({ "day": day.to_string() }));
             Ok(())
         }
@@ -131,19 +132,19 @@ pub(super) async fn click(ctx: &mut Ctx<'_>, action: &str) -> Outcome<()> {
 
 /// `/tandem answer`: the form for the latest round they were asked in.
 pub(super) async fn open_form_for_latest(ctx: &mut Ctx<'_>) -> Outcome<()> {
-    match store::rounds::latest_for_member(ctx.c, ctx.me.id).await? {
+    match store::standup::rounds::latest_for_member(ctx.c, ctx.me.id).await? {
         Some(p) => open_form(ctx, p.round_id).await,
         None => Err(UserError::plain("dm_nothing_to_answer").into()),
     }
 }
 
 pub(super) async fn open_form(ctx: &mut Ctx<'_>, round_id: i64) -> Outcome<()> {
-    let Some(p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
+    let Some(p) = store::standup::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
         return Err(UserError::plain("error_stale_button").into());
     };
-    let round = store::rounds::get(ctx.c, round_id).await?;
+    let round = store::standup::rounds::get(ctx.c, round_id).await?;
     check_editable(&round, &p)?;
-    let answers = store::rounds::answers(ctx.c, round_id, ctx.me.id).await?;
+    let answers = store::standup::rounds::answers(ctx.c, round_id, ctx.me.id).await?;
     let fields = round
         .questions
         .iter()
@@ -186,11 +187,11 @@ fn check_editable(round: &Round, p: &Participant) -> Outcome<()> {
 /// The answer form came back: every answer at once.
 pub(super) async fn take_form(ctx: &mut Ctx<'_>, submit: &str, values: &[String]) -> Outcome<()> {
     let Some(round_id) = answer_form_round(submit) else { return Err(UserError::plain("error_stale_button").into()) };
-    store::rounds::lock(ctx.c, round_id).await?;
-    let Some(p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
+    store::standup::rounds::lock(ctx.c, round_id).await?;
+    let Some(p) = store::standup::rounds::participant(ctx.c, round_id, ctx.me.id).await? else {
         return Err(UserError::plain("error_stale_button").into());
     };
-    let round = store::rounds::get(ctx.c, round_id).await?;
+    let round = store::standup::rounds::get(ctx.c, round_id).await?;
     check_editable(&round, &p)?;
     if values.len() != round.questions.len() || values.iter().any(|v| v.trim().is_empty()) {
         return Err(UserError::new("error_form_incomplete", json!({ "total": round.questions.len() })).into());
@@ -200,7 +201,7 @@ pub(super) async fn take_form(ctx: &mut Ctx<'_>, submit: &str, values: &[String]
     }
     for (i, (q, v)) in round.questions.iter().zip(values).enumerate() {
         let asked = question_text(&ctx.svc.renderer, q, ctx.me.locale);
-        store::rounds::save_answer(ctx.c, round_id, ctx.me.id, i, &asked, v.trim(), ctx.now).await?;
+        store::standup::rounds::save_answer(ctx.c, round_id, ctx.me.id, i, &asked, v.trim(), ctx.now).await?;
     }
     let mut p = p;
     p.next_question = round.questions.len();

@@ -10,8 +10,8 @@ use serde_json::json;
 
 /// The team's open blockers, for `/tandem blockers`.
 pub(super) async fn blockers_data(ctx: &mut Ctx<'_>) -> Outcome<serde_json::Value> {
-    let members = store::teams::members(ctx.c, ctx.team.id).await?;
-    let list: Vec<_> = store::rounds::open_blockers(ctx.c, ctx.team.id, None)
+    let members = store::team::members(ctx.c, ctx.team.id).await?;
+    let list: Vec<_> = store::standup::blockers::open_blockers(ctx.c, ctx.team.id, None)
         .await?
         .into_iter()
         .map(|b| {
@@ -24,18 +24,18 @@ pub(super) async fn blockers_data(ctx: &mut Ctx<'_>) -> Outcome<serde_json::Valu
 
 /// Resolve a blocker: its owner, or the PO, PM or scrum master.
 pub(super) async fn resolve(ctx: &mut Ctx<'_>, blocker_id: i64) -> Outcome<()> {
-    let b = store::rounds::blocker(ctx.c, blocker_id).await?.filter(|b| b.team_id == ctx.team.id);
+    let b = store::standup::blockers::blocker(ctx.c, blocker_id).await?.filter(|b| b.team_id == ctx.team.id);
     let Some(b) = b else { return Err(UserError::new("error_unknown_blocker", json!({ "id": blocker_id })).into()) };
     let allowed = b.member_id == ctx.me.id || may(ctx.me.role, Act::ResolveOthersBlockers);
     if !allowed {
         return Err(UserError::new("error_not_allowed", json!({ "what": format!("#{blocker_id}") })).into());
     }
-    if !store::rounds::resolve_blocker(ctx.c, b.id, ctx.me.id, ctx.now).await? {
+    if !store::standup::blockers::resolve_blocker(ctx.c, b.id, ctx.me.id, ctx.now).await? {
         return Err(UserError::new("error_blocker_already_resolved", json!({ "id": blocker_id })).into());
     }
     store::jobs::cancel(ctx.c, jobs::ESCALATE, b.id, None).await?;
     ctx.reply("blocker_resolved", json!({ "id": b.id, "text": b.body }));
-    let round = store::rounds::get(ctx.c, b.round_id).await?;
+    let round = store::standup::rounds::get(ctx.c, b.round_id).await?;
     if round.reported_at.is_some() {
         let mut out = Vec::new();
         refresh_report(ctx.c, &ctx.svc.renderer, &round, None, &mut out).await?;

@@ -5,7 +5,7 @@ use crate::core::standup::ExportFormat;
 use crate::core::standup::stats::{Participation, member_stats};
 use crate::core::standup::{self, Status};
 use crate::service::{Ctx, Outcome, Service};
-use crate::store::history::Entry;
+use crate::store::standup::history::Entry;
 use crate::store::{self};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde_json::json;
@@ -45,12 +45,12 @@ pub(super) async fn history(
         _ if team => None,
         None => Some(ctx.me.id),
         Some(name) => {
-            let members = store::teams::members(ctx.c, ctx.team.id).await?;
+            let members = store::team::members(ctx.c, ctx.team.id).await?;
             let m = members.iter().find(|m| m.name == name);
             Some(m.ok_or_else(|| UserError::new("error_unknown_member", json!({ "name": name })))?.id)
         }
     };
-    let entries = store::history::entries(ctx.c, ctx.team.id, member_id, from, to).await?;
+    let entries = store::standup::history::entries(ctx.c, ctx.team.id, member_id, from, to).await?;
     ctx.reply("history", json!({ "from": from.to_string(), "to": to.to_string(), "entries": entries }));
     Ok(())
 }
@@ -71,7 +71,7 @@ fn participations(entries: &[Entry]) -> Vec<Participation> {
 /// `/tandem stats`: participation rate and streaks per member.
 pub(super) async fn stats(ctx: &mut Ctx<'_>, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Outcome<()> {
     let (from, to) = period(ctx, from, to, 30)?;
-    let entries = store::history::entries(ctx.c, ctx.team.id, None, from, to).await?;
+    let entries = store::standup::history::entries(ctx.c, ctx.team.id, None, from, to).await?;
     let stats = member_stats(&participations(&entries));
     let (expected, answered) = stats.iter().fold((0, 0), |(e, a), s| (e + s.expected, a + s.answered));
     let team_rate = (answered * 100).checked_div(expected).unwrap_or(100);
@@ -87,7 +87,7 @@ pub(super) async fn rollup(ctx: &mut Ctx<'_>, week: Option<NaiveDate>) -> Outcom
     let any_day = week.unwrap_or_else(|| standup::local_day(ctx.me.tz, ctx.now));
     let monday = any_day - Duration::days(i64::from(any_day.weekday().num_days_from_monday()));
     let sunday = monday + Duration::days(6);
-    let entries = store::history::entries(ctx.c, ctx.team.id, None, monday, sunday).await?;
+    let entries = store::standup::history::entries(ctx.c, ctx.team.id, None, monday, sunday).await?;
     let stats = member_stats(&participations(&entries));
     let people: Vec<_> = stats
         .iter()
@@ -128,7 +128,7 @@ impl Service {
         to: NaiveDate,
     ) -> anyhow::Result<String> {
         let mut conn = self.store.pool.acquire().await?;
-        let entries = store::history::entries(&mut conn, team_id, None, from, to).await?;
+        let entries = store::standup::history::entries(&mut conn, team_id, None, from, to).await?;
         Ok(match format {
             ExportFormat::Json => serde_json::to_string_pretty(&entries)?,
             ExportFormat::Csv => to_csv(&entries),

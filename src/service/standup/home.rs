@@ -2,7 +2,6 @@
 //! a button to resolve each, and their stand-ups this week.
 
 use crate::core::Message;
-use crate::core::schedule::Schedule;
 use crate::core::standup::action::Action;
 use crate::core::standup::{self, Status};
 use crate::service::Service;
@@ -14,28 +13,24 @@ impl Service {
     /// The home page of `member_id` at `now`, in their language and zone.
     pub async fn home(&self, member_id: i64, now: DateTime<Utc>) -> anyhow::Result<Message> {
         let mut c = self.store.pool.acquire().await?;
-        let me = store::teams::member(&mut c, member_id).await?;
-        let team = store::teams::members(&mut c, me.team_id).await?;
+        let me = store::team::member(&mut c, member_id).await?;
+        let team = store::team::members(&mut c, me.team_id).await?;
         let mut next = Vec::new();
-        for s in store::standups::list(&mut c, me.team_id).await? {
+        for s in store::standup::list(&mut c, me.team_id).await? {
             let mine = standup::participants(&s.settings, &team).is_ok_and(|ps| ps.iter().any(|m| m.id == me.id));
             if s.paused || !mine {
                 continue;
             }
-            let tz = if s.settings.member_local_time { me.tz } else { s.zone()? };
-            let Ok(schedule) = Schedule::parse(&s.settings.schedule) else { continue };
-            if let Some(at) = schedule.upcoming(tz, now, 1).first() {
+            if let Some(at) = super::settings::next_fires(&s, &me, now, 1)?.first() {
                 let when = at.with_timezone(&me.tz).format("%Y-%m-%d %H:%M").to_string();
                 next.push(json!({ "name": s.settings.name, "at": when }));
             }
         }
-        let blockers = store::rounds::open_blockers(&mut c, me.team_id, Some(me.id)).await?;
+        let blockers = store::standup::blockers::open_blockers(&mut c, me.team_id, Some(me.id)).await?;
         let today = standup::local_day(me.tz, now);
         let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
         let mut week = Vec::new();
-        for r in store::rounds::in_period(&mut c, me.team_id, monday, today).await? {
-            let Some(p) = store::rounds::participant(&mut c, r.id, me.id).await? else { continue };
-            let answered = store::rounds::answers(&mut c, r.id, me.id).await?.len();
+        for (r, p, answered) in store::standup::rounds::member_period(&mut c, me.team_id, me.id, monday, today).await? {
             let status = match p.status {
                 Status::Answered if p.late => "late",
                 s => s.code(),

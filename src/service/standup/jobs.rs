@@ -70,7 +70,7 @@ impl JobKind for Deadline {
 
     async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
         let mut done = JobDone::default();
-        let round = store::rounds::get(c, job.subject_id).await?;
+        let round = store::standup::rounds::get(c, job.subject_id).await?;
         done.team_id = round.team_id;
         report::post_report(c, &svc.renderer, round.id, now, &mut done.effects).await?;
         store::jobs::finish(c, job.id).await?;
@@ -100,12 +100,12 @@ async fn open(
     out: &mut Vec<Effect>,
     team_id: &mut i64,
 ) -> anyhow::Result<bool> {
-    let Some(s) = store::standups::get(c, job.subject_id).await? else {
+    let Some(s) = store::standup::get(c, job.subject_id).await? else {
         store::jobs::finish(c, job.id).await?;
         return Ok(true);
     };
     *team_id = s.team_id;
-    let member = if job.member_id == 0 { None } else { Some(store::teams::member(c, job.member_id).await?) };
+    let member = if job.member_id == 0 { None } else { Some(store::team::member(c, job.member_id).await?) };
     let tz = match &member {
         Some(m) => m.tz,
         None => s.zone()?,
@@ -140,26 +140,26 @@ async fn remind(
     out: &mut Vec<Effect>,
     team_id: &mut i64,
 ) -> anyhow::Result<()> {
-    store::rounds::lock(c, job.subject_id).await?;
-    let round = store::rounds::get(c, job.subject_id).await?;
+    store::standup::rounds::lock(c, job.subject_id).await?;
+    let round = store::standup::rounds::get(c, job.subject_id).await?;
     *team_id = round.team_id;
-    let Some(mut p) = store::rounds::participant(c, round.id, job.member_id).await? else {
+    let Some(mut p) = store::standup::rounds::participant(c, round.id, job.member_id).await? else {
         return store::jobs::finish(c, job.id).await;
     };
-    let max = match store::standups::get(c, round.standup_id).await? {
+    let max = match store::standup::get(c, round.standup_id).await? {
         Some(s) => (s.settings.max_reminders, s.settings.remind_after_minutes),
         None => (0, 0),
     };
     if p.status != Status::Asked || p.reminders_sent >= max.0 {
         return store::jobs::finish(c, job.id).await;
     }
-    let m = store::teams::member(c, p.member_id).await?;
+    let m = store::team::member(c, p.member_id).await?;
     match standup::reminder(now, &m, round.deadline_at) {
         Reminder::Drop => store::jobs::finish(c, job.id).await,
         Reminder::Defer(at) => store::jobs::advance(c, job.id, at.max(now + Duration::minutes(1))).await,
         Reminder::Send => {
             p.reminders_sent += 1;
-            store::rounds::save_participant(c, &p).await?;
+            store::standup::rounds::save_participant(c, &p).await?;
             let data = json!({
                 "standup": round.standup_name,
                 "deadline": round.deadline_at.with_timezone(&m.tz).format("%H:%M").to_string(),
@@ -192,15 +192,15 @@ async fn escalate(
     team_id: &mut i64,
 ) -> anyhow::Result<()> {
     store::jobs::finish(c, job.id).await?;
-    let Some(b) = store::rounds::blocker(c, job.subject_id).await? else { return Ok(()) };
+    let Some(b) = store::standup::blockers::blocker(c, job.subject_id).await? else { return Ok(()) };
     *team_id = b.team_id;
     if b.resolved_at.is_some() || b.escalated_at.is_some() {
         return Ok(());
     }
-    store::rounds::mark_escalated(c, b.id, now).await?;
-    let members = store::teams::members(c, b.team_id).await?;
+    store::standup::blockers::mark_escalated(c, b.id, now).await?;
+    let members = store::team::members(c, b.team_id).await?;
     let owner = members.iter().find(|m| m.id == b.member_id).map(|m| m.display_name.clone()).unwrap_or_default();
-    let round = store::rounds::get(c, b.round_id).await?;
+    let round = store::standup::rounds::get(c, b.round_id).await?;
     for m in members.iter().filter(|m| may(m.role, Act::ReceiveEscalations)) {
         let data = json!({
             "id": b.id,

@@ -60,7 +60,7 @@ impl Capability for Standups {
     }
 
     async fn awaiting_text(&self, c: &mut Conn, member_id: i64) -> anyhow::Result<Option<DateTime<Utc>>> {
-        Ok(store::rounds::open_for_member(c, member_id).await?.map(|p| p.asked_at.unwrap_or_default()))
+        Ok(store::standup::rounds::open_for_member(c, member_id).await?.map(|p| p.asked_at.unwrap_or_default()))
     }
 
     async fn text(&self, ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
@@ -72,7 +72,7 @@ impl Capability for Standups {
     }
 
     async fn replan(&self, c: &mut Conn, team_id: i64, now: DateTime<Utc>, replace: bool) -> anyhow::Result<()> {
-        for s in store::standups::list(c, team_id).await? {
+        for s in store::standup::list(c, team_id).await? {
             // After a change of members or zones only stand-ups held in each member's
             // zone move; the others keep their planned fire.
             if !replace || s.settings.member_local_time {
@@ -88,7 +88,7 @@ impl Capability for Standups {
     }
 
     async fn names(&self, c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<String>> {
-        Ok(store::standups::list(c, team_id).await?.into_iter().map(|s| s.settings.name).collect())
+        Ok(store::standup::list(c, team_id).await?.into_iter().map(|s| s.settings.name).collect())
     }
 
     fn templates(&self) -> &'static [&'static str] {
@@ -144,14 +144,15 @@ async fn execute(ctx: &mut Ctx<'_>, cmd: StandupCommand) -> Outcome<()> {
         StandupCommand::List => settings::list(ctx).await?,
         StandupCommand::Show { name } => {
             let s = settings::find(ctx, &name).await?;
-            let data = settings::describe(ctx, &s).await?;
+            let team = store::team::members(ctx.c, ctx.team.id).await?;
+            let data = settings::describe(ctx, &s, &team)?;
             ctx.reply("standup_show", data);
         }
         StandupCommand::Pause { name } => settings::pause(ctx, &name, true).await?,
         StandupCommand::Resume { name } => settings::pause(ctx, &name, false).await?,
         StandupCommand::Delete { name } => {
             let s = settings::find(ctx, &name).await?;
-            store::standups::delete(ctx.c, s.id).await?;
+            store::standup::delete(ctx.c, s.id).await?;
             ctx.reply("standup_deleted", json!({ "name": name }));
         }
         StandupCommand::Run { name } => {

@@ -9,7 +9,7 @@ use crate::core::standup::report::{BlockerLine, PersonReport, ReportAnswer, pers
 use crate::core::text::is_blocker;
 use crate::core::{Effect, Message, Target};
 use crate::render::Renderer;
-use crate::store::rounds::Round;
+use crate::store::standup::rounds::Round;
 use crate::store::{self, Conn};
 use chrono::{DateTime, Utc};
 
@@ -21,7 +21,7 @@ pub(super) async fn maybe_report(
     now: DateTime<Utc>,
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<()> {
-    let ps = store::rounds::participants(c, round_id).await?;
+    let ps = store::standup::rounds::participants(c, round_id).await?;
     if ps.iter().all(|p| !p.status.is_waiting()) {
         post_report(c, r, round_id, now, out).await?;
     }
@@ -36,11 +36,11 @@ pub(super) async fn post_report(
     now: DateTime<Utc>,
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<()> {
-    if !store::rounds::mark_reported(c, round_id, now).await? {
+    if !store::standup::rounds::mark_reported(c, round_id, now).await? {
         return Ok(());
     }
     store::jobs::cancel(c, jobs::DEADLINE, round_id, None).await?;
-    let round = store::rounds::get(c, round_id).await?;
+    let round = store::standup::rounds::get(c, round_id).await?;
     let (data, people, locale) = report_parts(c, r, &round).await?;
     let format = report_format(c, &round).await?;
     let target = Target::Channel { channel_id: round.channel_id };
@@ -94,7 +94,7 @@ fn header_template(format: ReportFormat) -> &'static str {
 }
 
 async fn report_format(c: &mut Conn, round: &Round) -> anyhow::Result<ReportFormat> {
-    Ok(store::standups::get(c, round.standup_id).await?.map_or(ReportFormat::Summary, |s| s.settings.report_format))
+    Ok(store::standup::get(c, round.standup_id).await?.map_or(ReportFormat::Summary, |s| s.settings.report_format))
 }
 
 /// One person's answers as a reply in the report's thread.
@@ -110,13 +110,16 @@ async fn report_parts(
     r: &Renderer,
     round: &Round,
 ) -> anyhow::Result<(serde_json::Value, Vec<PersonReport>, crate::core::Locale)> {
-    let team = store::teams::team(c, round.team_id).await?;
-    let members = store::teams::members(c, round.team_id).await?;
+    let team = store::team::team(c, round.team_id).await?;
+    let members = store::team::members(c, round.team_id).await?;
     let mut people = Vec::new();
-    for p in store::rounds::participants(c, round.id).await? {
+    let mut all_answers = store::standup::rounds::answers_of_round(c, round.id).await?;
+    for p in store::standup::rounds::participants(c, round.id).await? {
         let Some(m) = members.iter().find(|m| m.id == p.member_id) else { continue };
-        let answers =
-            if p.status == Status::Answered { store::rounds::answers(c, round.id, m.id).await? } else { Vec::new() };
+        let answers = match p.status {
+            Status::Answered => all_answers.remove(&m.id).unwrap_or_default(),
+            _ => Vec::new(),
+        };
         people.push(PersonReport {
             member_id: m.id,
             name: m.name.clone(),
@@ -137,7 +140,7 @@ async fn report_parts(
         });
     }
     people.sort_by(|a, b| a.display_name.cmp(&b.display_name));
-    let blockers: Vec<BlockerLine> = store::rounds::blockers_of_round(c, round.id)
+    let blockers: Vec<BlockerLine> = store::standup::blockers::blockers_of_round(c, round.id)
         .await?
         .into_iter()
         .filter(|b| b.resolved_at.is_none())

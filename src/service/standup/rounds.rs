@@ -10,8 +10,8 @@ use crate::core::standup::action::Action;
 use crate::core::standup::{self, Status};
 use crate::core::{ButtonStyle, Effect, Message, Target, UserError};
 use crate::render::Renderer;
-use crate::store::rounds::{NewRound, Round};
-use crate::store::standups::Standup;
+use crate::store::standup::Standup;
+use crate::store::standup::rounds::{NewRound, Round};
 use crate::store::{self, Conn};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -28,7 +28,7 @@ pub(super) async fn sync_jobs(c: &mut Conn, s: &Standup, now: DateTime<Utc>, rep
     let sched =
         Schedule::parse(&s.settings.schedule).map_err(|e| anyhow::anyhow!("stored schedule of {}: {e}", s.id))?;
     let plan: Vec<(i64, chrono_tz::Tz)> = if s.settings.member_local_time {
-        let team = store::teams::members(c, s.team_id).await?;
+        let team = store::team::members(c, s.team_id).await?;
         let people = standup::participants(&s.settings, &team).map_err(|e| anyhow::anyhow!("participants: {e}"))?;
         people.iter().map(|m| (m.id, m.tz)).collect()
     } else {
@@ -68,15 +68,15 @@ pub(super) async fn open_round(
 ) -> anyhow::Result<bool> {
     let team_tz = s.zone()?;
     let day = standup::local_day(member.map_or(team_tz, |m| m.tz), due);
-    let team = store::teams::members(c, s.team_id).await?;
+    let team = store::team::members(c, s.team_id).await?;
     let people: Vec<Member> = standup::participants(&s.settings, &team)
         .map_err(|e| anyhow::anyhow!("participants: {e}"))?
         .into_iter()
         .cloned()
         .collect();
-    let holidays = store::teams::holidays(c, s.team_id).await?;
+    let holidays = store::team::holidays(c, s.team_id).await?;
     let window = Duration::minutes(s.settings.window_minutes);
-    let round = match store::rounds::by_day(c, s.id, day).await? {
+    let round = match store::standup::rounds::by_day(c, s.id, day).await? {
         Some(r) => {
             if member.is_none() {
                 return Ok(false);
@@ -85,10 +85,10 @@ pub(super) async fn open_round(
             // deadline a full window after it.
             let needed = now + window;
             if r.reported_at.is_none() && needed > r.deadline_at {
-                store::rounds::extend_deadline(c, r.id, needed).await?;
+                store::standup::rounds::extend_deadline(c, r.id, needed).await?;
                 store::jobs::schedule(c, jobs::DEADLINE, r.id, 0, needed).await?;
             }
-            store::rounds::get(c, r.id).await?
+            store::standup::rounds::get(c, r.id).await?
         }
         None => {
             let deadline = match member {
@@ -111,39 +111,42 @@ pub(super) async fn open_round(
                 deadline_at: deadline,
                 fired_late: late,
             };
-            match store::rounds::create(c, &new).await? {
+            match store::standup::rounds::create(c, &new).await? {
                 Some(id) => {
+                    let mut time_off = store::team::time_off_of_team(c, s.team_id).await?;
                     for m in &people {
-                        let off = store::teams::time_off(c, m.id).await?;
+                        let off = time_off.remove(&m.id).unwrap_or_default();
                         let status = match absence_on(day, &holidays, &off) {
                             Some(a) => Status::from(a),
                             None => Status::Pending,
                         };
-                        store::rounds::add_participant(c, id, m.id, status).await?;
+                        store::standup::rounds::add_participant(c, id, m.id, status).await?;
                     }
                     store::jobs::schedule(c, jobs::DEADLINE, id, 0, deadline).await?;
-                    store::rounds::get(c, id).await?
+                    store::standup::rounds::get(c, id).await?
                 }
                 // Another replica created it at this very moment. For the whole team that
                 // is the same fire; for one member, go on and ask them in that round.
-                None => match (member, store::rounds::by_day(c, s.id, day).await?) {
+                None => match (member, store::standup::rounds::by_day(c, s.id, day).await?) {
                     (Some(_), Some(existing)) => existing,
                     _ => return Ok(false),
                 },
             }
         }
     };
-    store::rounds::lock(c, round.id).await?;
-    let round = store::rounds::get(c, round.id).await?;
+    store::standup::rounds::lock(c, round.id).await?;
+    let round = store::standup::rounds::get(c, round.id).await?;
     let to_ask: Vec<&Member> = people.iter().filter(|m| member.is_none_or(|only| only.id == m.id)).collect();
+    let mut participants: std::collections::HashMap<i64, _> =
+        store::standup::rounds::participants(c, round.id).await?.into_iter().map(|p| (p.member_id, p)).collect();
     for m in to_ask {
-        let Some(mut p) = store::rounds::participant(c, round.id, m.id).await? else { continue };
+        let Some(mut p) = participants.remove(&m.id) else { continue };
         if p.status != Status::Pending {
             continue;
         }
         p.status = Status::Asked;
         p.asked_at = Some(now);
-        store::rounds::save_participant(c, &p).await?;
+        store::standup::rounds::save_participant(c, &p).await?;
         out.push(open_dm(c, r, &round, s, m, late).await?);
         if s.settings.max_reminders > 0 {
             let at = now + Duration::minutes(s.settings.remind_after_minutes);
@@ -164,7 +167,7 @@ async fn open_dm(
     m: &Member,
     late: bool,
 ) -> anyhow::Result<Effect> {
-    let blockers = store::rounds::open_blockers(c, s.team_id, Some(m.id)).await?;
+    let blockers = store::standup::blockers::open_blockers(c, s.team_id, Some(m.id)).await?;
     let first = round.questions.first().map(|q| question_text(r, q, m.locale)).unwrap_or_default();
     let data = json!({
         "standup": s.settings.name,
@@ -193,12 +196,12 @@ async fn open_dm(
 pub(super) async fn skip_today(ctx: &mut Ctx<'_>, standup_name: Option<&str>) -> Outcome<()> {
     let today = standup::local_day(ctx.me.tz, ctx.now);
     if let Some(name) = standup_name {
-        if store::standups::by_name(ctx.c, ctx.team.id, name).await?.is_none() {
+        if store::standup::by_name(ctx.c, ctx.team.id, name).await?.is_none() {
             return Err(UserError::new("error_unknown_standup", json!({ "name": name })).into());
         }
     } else {
         let t = crate::core::model::TimeOff { from: today, to: today, kind: crate::core::model::TimeOffKind::Skip };
-        store::teams::add_time_off(ctx.c, ctx.me.id, &t, ctx.now).await?;
+        store::team::add_time_off(ctx.c, ctx.me.id, &t, ctx.now).await?;
     }
     let n = excuse_open_rounds(ctx, Status::Skipped, standup_name).await?;
     if standup_name.is_some() && n == 0 {
@@ -215,7 +218,7 @@ pub(super) async fn excuse_open_rounds(
     standup_name: Option<&str>,
 ) -> Outcome<usize> {
     let today = standup::local_day(ctx.me.tz, ctx.now);
-    let rounds = store::rounds::in_period(ctx.c, ctx.team.id, today, today).await?;
+    let rounds = store::standup::rounds::in_period(ctx.c, ctx.team.id, today, today).await?;
     let mut n = 0;
     for r in rounds.iter().filter(|r| standup_name.is_none_or(|s| s == r.standup_name)) {
         if set_excused(ctx, r.id, status).await? {
@@ -228,15 +231,15 @@ pub(super) async fn excuse_open_rounds(
 /// Excuse this member from a round (skipped, away) if it still waits for them; false if
 /// it did not. The report, if out, is edited; otherwise it may now be complete.
 pub(super) async fn set_excused(ctx: &mut Ctx<'_>, round_id: i64, status: Status) -> Outcome<bool> {
-    store::rounds::lock(ctx.c, round_id).await?;
-    let Some(mut p) = store::rounds::participant(ctx.c, round_id, ctx.me.id).await? else { return Ok(false) };
+    store::standup::rounds::lock(ctx.c, round_id).await?;
+    let Some(mut p) = store::standup::rounds::participant(ctx.c, round_id, ctx.me.id).await? else { return Ok(false) };
     if !p.status.is_waiting() {
         return Ok(false);
     }
     p.status = status;
-    store::rounds::save_participant(ctx.c, &p).await?;
+    store::standup::rounds::save_participant(ctx.c, &p).await?;
     store::jobs::cancel(ctx.c, jobs::REMIND, p.round_id, Some(p.member_id)).await?;
-    let round = store::rounds::get(ctx.c, p.round_id).await?;
+    let round = store::standup::rounds::get(ctx.c, p.round_id).await?;
     let mut out = Vec::new();
     if round.reported_at.is_some() {
         refresh_report(ctx.c, &ctx.svc.renderer, &round, None, &mut out).await?;

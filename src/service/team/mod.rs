@@ -59,7 +59,7 @@ async fn execute(ctx: &mut Ctx<'_>, cmd: TeamCommand) -> Outcome<()> {
         TeamCommand::Me { tz, locale, quiet } => me(ctx, tz, locale, quiet).await?,
         TeamCommand::Away { from, to } => {
             let t = TimeOff { from, to, kind: TimeOffKind::Away };
-            store::teams::add_time_off(ctx.c, ctx.me.id, &t, ctx.now).await?;
+            store::team::add_time_off(ctx.c, ctx.me.id, &t, ctx.now).await?;
             let today = local_day(ctx.me.tz, ctx.now);
             if from <= today && today <= to {
                 registry::member_away(ctx).await?;
@@ -68,23 +68,23 @@ async fn execute(ctx: &mut Ctx<'_>, cmd: TeamCommand) -> Outcome<()> {
         }
         TeamCommand::HolidayAdd { from, to } => {
             for d in holiday_days(from, to)? {
-                store::teams::add_holiday(ctx.c, ctx.team.id, d).await?;
+                store::team::add_holiday(ctx.c, ctx.team.id, d).await?;
             }
             ctx.reply("holiday_added", json!({ "from": from.to_string(), "to": to.to_string() }));
         }
         TeamCommand::HolidayRemove { day } => {
-            if !store::teams::remove_holiday(ctx.c, ctx.team.id, day).await? {
+            if !store::team::remove_holiday(ctx.c, ctx.team.id, day).await? {
                 return Err(UserError::new("error_no_such_holiday", json!({ "day": day.to_string() })).into());
             }
             ctx.reply("holiday_removed", json!({ "day": day.to_string() }));
         }
         TeamCommand::HolidayList => {
             let days: Vec<String> =
-                store::teams::holidays(ctx.c, ctx.team.id).await?.iter().map(|d| d.to_string()).collect();
+                store::team::holidays(ctx.c, ctx.team.id).await?.iter().map(|d| d.to_string()).collect();
             ctx.reply("holiday_list", json!({ "days": days }));
         }
         TeamCommand::MemberAdd { name, role, display_name, tz, locale } => {
-            let members = store::teams::members(ctx.c, ctx.team.id).await?;
+            let members = store::team::members(ctx.c, ctx.team.id).await?;
             if members.iter().any(|m| m.name == name) {
                 return Err(UserError::new("error_member_exists", json!({ "name": name })).into());
             }
@@ -94,10 +94,10 @@ async fn execute(ctx: &mut Ctx<'_>, cmd: TeamCommand) -> Outcome<()> {
             let chosen = tz.is_some() || locale.is_some();
             let tz = tz.unwrap_or_else(|| ctx.team.tz.name().to_string());
             let locale = locale.unwrap_or(ctx.team.locale);
-            let new = store::teams::NewMember { name: &name, display_name: &display, role, tz: &tz, locale };
-            let id = store::teams::add_member(ctx.c, ctx.team.id, &new, ctx.now).await?;
+            let new = store::team::NewMember { name: &name, display_name: &display, role, tz: &tz, locale };
+            let id = store::team::add_member(ctx.c, ctx.team.id, &new, ctx.now).await?;
             if chosen {
-                store::teams::mark_prefs_chosen(ctx.c, id).await?;
+                store::team::mark_prefs_chosen(ctx.c, id).await?;
             }
             // Rituals held in each member's zone plan the newcomer's fires.
             registry::replan(ctx.c, ctx.team.id, ctx.now, false).await?;
@@ -107,7 +107,7 @@ async fn execute(ctx: &mut Ctx<'_>, cmd: TeamCommand) -> Outcome<()> {
             );
         }
         TeamCommand::MemberList => {
-            let members: Vec<Value> = store::teams::members(ctx.c, ctx.team.id)
+            let members: Vec<Value> = store::team::members(ctx.c, ctx.team.id)
                 .await?
                 .iter()
                 .map(|m| json!({ "name": m.name, "display": m.display_name, "role": m.role.code(), "tz": m.tz.name(), "locale": m.locale.code() }))
@@ -146,7 +146,7 @@ async fn me(ctx: &mut Ctx<'_>, tz: Option<String>, locale: Option<String>, quiet
     if let Some(q) = quiet {
         m.quiet_hours = parse_quiet_hours(&q)?;
     }
-    store::teams::update_member_prefs(ctx.c, &m).await?;
+    store::team::update_member_prefs(ctx.c, &m).await?;
     ctx.me = m.clone();
     if zone_changed {
         registry::replan(ctx.c, ctx.team.id, ctx.now, true).await?;

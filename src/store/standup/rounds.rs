@@ -1,11 +1,12 @@
-//! Stand-up rounds, their participants, answers and blockers.
+//! Stand-up rounds, their participants and their answers.
 
-use super::{Conn, checked, day, from_ms, ms, parse_day};
 use crate::core::model::Question;
 use crate::core::standup::Status;
+use crate::store::{Conn, checked, day, from_ms, ms, parse_day};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Round {
@@ -267,96 +268,47 @@ pub async fn answers(c: &mut Conn, round_id: i64, member_id: i64) -> anyhow::Res
     rows.iter().map(|r| Ok((usize::try_from(r.try_get::<i64, _>(0)?).unwrap_or(0), r.try_get(1)?))).collect()
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Blocker {
-    pub id: i64,
-    pub team_id: i64,
-    pub standup_id: i64,
-    pub round_id: i64,
-    pub member_id: i64,
-    pub body: String,
-    pub opened_at: DateTime<Utc>,
-    pub resolved_at: Option<DateTime<Utc>>,
-    pub escalated_at: Option<DateTime<Utc>>,
+/// Every answer of a round, by member, in question order: one query for a whole report.
+pub async fn answers_of_round(c: &mut Conn, round_id: i64) -> anyhow::Result<HashMap<i64, Vec<(usize, String)>>> {
+    let rows =
+        sqlx::query("SELECT member_id, question_index, body FROM answers WHERE round_id = $1 ORDER BY question_index")
+            .bind(round_id)
+            .fetch_all(&mut *c)
+            .await?;
+    let mut by_member: HashMap<i64, Vec<(usize, String)>> = HashMap::new();
+    for r in &rows {
+        let index = usize::try_from(r.try_get::<i64, _>(1)?).unwrap_or(0);
+        by_member.entry(r.try_get(0)?).or_default().push((index, r.try_get(2)?));
+    }
+    Ok(by_member)
 }
 
-pub async fn open_blocker(
+/// A member's place in each of the team's rounds from `from` to `to`, with how many of
+/// their answers each holds: two queries, whatever the number of rounds.
+pub async fn member_period(
     c: &mut Conn,
-    round: &Round,
+    team_id: i64,
     member_id: i64,
-    body: &str,
-    now: DateTime<Utc>,
-) -> anyhow::Result<i64> {
-    let r = sqlx::query(
-        "INSERT INTO blockers (team_id, standup_id, round_id, member_id, body, opened_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(round.team_id)
-    .bind(round.standup_id)
-    .bind(round.id)
-    .bind(member_id)
-    .bind(body)
-    .bind(ms(now))
-    .fetch_one(&mut *c)
-    .await?;
-    Ok(r.try_get(0)?)
-}
-
-const B_COLUMNS: &str = "id, team_id, standup_id, round_id, member_id, body, opened_at, resolved_at, escalated_at";
-
-fn blocker_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Blocker> {
-    Ok(Blocker {
-        id: r.try_get(0)?,
-        team_id: r.try_get(1)?,
-        standup_id: r.try_get(2)?,
-        round_id: r.try_get(3)?,
-        member_id: r.try_get(4)?,
-        body: r.try_get(5)?,
-        opened_at: from_ms(r.try_get(6)?),
-        resolved_at: r.try_get::<Option<i64>, _>(7)?.map(from_ms),
-        escalated_at: r.try_get::<Option<i64>, _>(8)?.map(from_ms),
-    })
-}
-
-pub async fn blocker(c: &mut Conn, id: i64) -> anyhow::Result<Option<Blocker>> {
-    let r = sqlx::query(checked(format!("SELECT {B_COLUMNS} FROM blockers WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?;
-    r.as_ref().map(blocker_from_row).transpose()
-}
-
-/// Open blockers of a team, or of one member when `member_id` is given.
-pub async fn open_blockers(c: &mut Conn, team_id: i64, member_id: Option<i64>) -> anyhow::Result<Vec<Blocker>> {
+    from: NaiveDate,
+    to: NaiveDate,
+) -> anyhow::Result<Vec<(Round, Participant, usize)>> {
+    let rounds = in_period(c, team_id, from, to).await?;
     let rows = sqlx::query(checked(format!(
-        "SELECT {B_COLUMNS} FROM blockers WHERE team_id = $1 AND resolved_at IS NULL AND ($2 = 0 OR member_id = $2) ORDER BY id"
+        "SELECT {P_COLUMNS}, (SELECT COUNT(*) FROM answers a WHERE a.round_id = p.round_id AND a.member_id = p.member_id) \
+         FROM round_participants p JOIN rounds r ON r.id = p.round_id \
+         WHERE p.member_id = $1 AND r.team_id = $2 AND r.day >= $3 AND r.day <= $4"
     )))
+    .bind(member_id)
     .bind(team_id)
-    .bind(member_id.unwrap_or(0))
+    .bind(day(from))
+    .bind(day(to))
     .fetch_all(&mut *c)
     .await?;
-    rows.iter().map(blocker_from_row).collect()
-}
-
-pub async fn blockers_of_round(c: &mut Conn, round_id: i64) -> anyhow::Result<Vec<Blocker>> {
-    let rows = sqlx::query(checked(format!("SELECT {B_COLUMNS} FROM blockers WHERE round_id = $1 ORDER BY id")))
-        .bind(round_id)
-        .fetch_all(&mut *c)
-        .await?;
-    rows.iter().map(blocker_from_row).collect()
-}
-
-/// Marks a blocker resolved; false if it was resolved already.
-pub async fn resolve_blocker(c: &mut Conn, id: i64, by: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
-    let r = sqlx::query("UPDATE blockers SET resolved_at = $1, resolved_by = $2 WHERE id = $3 AND resolved_at IS NULL")
-        .bind(ms(now))
-        .bind(by)
-        .bind(id)
-        .execute(&mut *c)
-        .await?;
-    Ok(r.rows_affected() == 1)
-}
-
-pub async fn mark_escalated(c: &mut Conn, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
-    sqlx::query("UPDATE blockers SET escalated_at = $1 WHERE id = $2").bind(ms(now)).bind(id).execute(&mut *c).await?;
-    Ok(())
+    let mut mine: HashMap<i64, (Participant, usize)> = HashMap::new();
+    for r in &rows {
+        let p = participant_from_row(r)?;
+        let answered = usize::try_from(r.try_get::<i64, _>(8)?).unwrap_or(0);
+        mine.insert(p.round_id, (p, answered));
+    }
+    Ok(rounds.into_iter().filter_map(|r| mine.remove(&r.id).map(|(p, n)| (r, p, n))).collect())
 }

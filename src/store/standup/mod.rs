@@ -1,5 +1,9 @@
 //! Stand-up definitions. Their settings are one JSON document (`core::model::StandupSettings`).
 
+pub mod blockers;
+pub mod history;
+pub mod rounds;
+
 use super::{Conn, checked, ms};
 use crate::core::model::StandupSettings;
 use anyhow::Context;

@@ -1,6 +1,6 @@
 //! Answers over a period, for history, stats and export.
 
-use super::{Conn, day, from_ms, parse_day};
+use crate::store::{Conn, day, from_ms, parse_day};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::Row;
