@@ -14,6 +14,7 @@ pub mod gateway;
 pub mod http;
 mod identity;
 pub mod inbound;
+pub mod receive;
 mod render;
 pub mod send;
 pub mod verify;

@@ -12,6 +12,7 @@ pub mod http;
 mod identity;
 pub mod inbound;
 mod oauth;
+pub mod receive;
 pub mod send;
 pub mod socket;
 pub mod verify;
