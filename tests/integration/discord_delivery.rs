@@ -2,7 +2,7 @@
 //! delivered once.
 
 use crate::discord_driver::{DiscordVia, DiscordWorld, PAULA, STANDUP, create_options, sub};
-use crate::fake_discord::{FakeDiscord, GUILD, dm_channel_for};
+use crate::fakes::discord::{FakeDiscord, GUILD, dm_channel_for};
 use crate::helpers::{Db, TestApp, discord_config};
 use serde_json::json;
 use tandem::core::Locale;

@@ -4,7 +4,7 @@
 
 use crate::discord_driver::text;
 use crate::discord_driver::{ANA, DiscordVia, DiscordWorld, LEA, PAULA, STANDUP, create_options, sub};
-use crate::fake_discord::dm_channel_for;
+use crate::fakes::discord::dm_channel_for;
 use crate::helpers::Db;
 use chrono::{DateTime, Utc};
 use serde_json::json;

@@ -85,8 +85,8 @@ pub const SLACK_SECRET: &str = "test-signing-secret";
 pub fn discord_config(api_url: &str) -> DiscordConfig {
     DiscordConfig {
         token: Some(Secret::new("discord-test-token")),
-        application_id: Some(crate::fake_discord::APP_ID.parse().expect("id")),
-        public_key: Some(crate::fake_discord::TEST_PUBLIC_KEY_HEX.into()),
+        application_id: Some(crate::fakes::discord::APP_ID.parse().expect("id")),
+        public_key: Some(crate::fakes::discord::TEST_PUBLIC_KEY_HEX.into()),
         api_url: Some(api_url.to_string()),
         messages_per_minute: 60_000,
         ..DiscordConfig::default()

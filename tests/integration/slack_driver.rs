@@ -1,7 +1,7 @@
 //! People on Slack, as the fake Slack would send their actions to Tandem: over the
 //! Socket Mode websocket, or signed HTTP requests to the Events API endpoints.
 
-use crate::fake_slack::{self, FakeSlack};
+use crate::fakes::slack::{self as fake_slack, FakeSlack};
 use crate::helpers::{Db, SLACK_SECRET, SlackVia, TestApp};
 use serde_json::Value;
 use tandem::clock::Clock;

@@ -1,7 +1,7 @@
 //! What Slack sends that Tandem must refuse or recognise: unsigned, stale or tampered
 //! requests; retries of an event already handled.
 
-use crate::fake_slack;
+use crate::fakes::slack as fake_slack;
 use crate::helpers::{Db, SLACK_SECRET, SlackVia};
 use crate::slack_driver::{SlackWorld, TEAM, unique, with_standup};
 use chrono::{DateTime, Utc};

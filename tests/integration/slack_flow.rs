@@ -83,7 +83,7 @@ async fn a_whole_stand_up_runs_on_slack(db: Db, via: SlackVia) {
     let updated = channel[0]["text"].as_str().unwrap_or_default();
     assert!(updated.contains("3/3 answered (1 late)") && updated.contains("Roadmap review"), "{updated}");
     let updates = w.fake.calls_to("chat.update");
-    assert!(updates.iter().any(|c| c.params["ts"] == report_ts && c.status == 200), "{updates:#?}");
+    assert!(updates.iter().any(|c| c.body["ts"] == report_ts && c.status == 200), "{updates:#?}");
 }
 
 async fn over_socket_mode(db: Db) {

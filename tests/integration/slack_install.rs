@@ -51,8 +51,8 @@ async fn a_workspace_installs_tandem_and_its_own_token_is_used(db: Db) {
     w.t.tick().await;
     let replies = w.fake.calls_to("chat.postEphemeral");
     let reply = replies.last().expect("an answer to the command");
-    assert_eq!(reply.token.as_deref(), Some("xoxb-newco-token"), "{reply:#?}");
-    let text = reply.params["text"].as_str().unwrap_or_default();
+    assert_eq!(reply.auth.as_deref(), Some("xoxb-newco-token"), "{reply:#?}");
+    let text = reply.body["text"].as_str().unwrap_or_default();
     assert!(text.contains("Stand-up créé"), "the installer may create stand-ups, in French: {text}");
 }
 
