@@ -2,7 +2,7 @@
 //! gateway down at start-up, a 429 and a lost answer from REST, autocomplete and
 //! registering `/tandem`.
 
-use crate::discord_driver::{ANA, DiscordVia, DiscordWorld, LEA, STANDUP, sub, text, unique_id};
+use crate::drivers::discord::{ANA, DiscordVia, DiscordWorld, LEA, STANDUP, sub, text, unique_id};
 use crate::fakes::discord::{self as fake_discord, FakeDiscord, GUILD, dm_channel_for};
 use crate::fakes::{Failure, PATIENCE, poll_until};
 use crate::helpers::{Db, TestApp, discord_config};

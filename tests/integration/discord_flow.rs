@@ -2,8 +2,8 @@
 //! clock, answered in the DM and in a modal, reported in the channel as an embed and
 //! edited in place for a late answer — once over the gateway, once over HTTP.
 
-use crate::discord_driver::text;
-use crate::discord_driver::{ANA, DiscordVia, DiscordWorld, LEA, PAULA, STANDUP, create_options, sub};
+use crate::drivers::discord::text;
+use crate::drivers::discord::{ANA, DiscordVia, DiscordWorld, LEA, PAULA, STANDUP, create_options, sub};
 use crate::fakes::discord::dm_channel_for;
 use crate::helpers::Db;
 use chrono::{DateTime, Utc};

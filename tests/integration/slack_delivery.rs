@@ -1,10 +1,10 @@
 //! Sending to Slack within its limits: a 429 is waited out as asked, a 5xx is retried
 //! later without posting twice, and a burst of 1,000 DMs is paced with none lost.
 
+use crate::drivers::slack::{SlackWorld, with_standup};
 use crate::fakes::Failure;
 use crate::fakes::slack::Limits;
 use crate::helpers::{Db, SlackVia};
-use crate::slack_driver::{SlackWorld, with_standup};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashSet;
 use tandem::clock::Clock;

@@ -2,8 +2,8 @@
 //! DM and in a modal, reported in the channel and updated in place for a late answer —
 //! once over Socket Mode, once over the Events API.
 
+use crate::drivers::slack::{CREATE, STANDUP, SlackWorld, callback_of, people};
 use crate::helpers::{Db, SlackVia};
-use crate::slack_driver::{CREATE, STANDUP, SlackWorld, callback_of, people};
 use chrono::{DateTime, Utc};
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -106,12 +106,12 @@ on_both_databases!(
 );
 
 async fn the_app_home_shows_my_week_and_resolves_my_blocker(db: Db) {
-    let w = crate::slack_driver::with_standup(db, SlackVia::EventsApi).await;
+    let w = crate::drivers::slack::with_standup(db, SlackVia::EventsApi).await;
     w.t.at(at("2026-11-23T08:00:00Z")).await;
     w.answer_in_dm("U0ANA", &["Shipped the login page", "Billing page", "Waiting for the API keys"]).await;
     let opened = serde_json::json!({
-        "token": "t", "team_id": crate::slack_driver::TEAM, "api_app_id": "A0FAKEAPP", "type": "event_callback",
-        "event_id": crate::slack_driver::unique("Ev"), "event_time": 1_767_240_000,
+        "token": "t", "team_id": crate::drivers::slack::TEAM, "api_app_id": "A0FAKEAPP", "type": "event_callback",
+        "event_id": crate::drivers::slack::unique("Ev"), "event_time": 1_767_240_000,
         "event": { "type": "app_home_opened", "user": "U0ANA", "channel": "D0ANA", "tab": "home", "event_ts": "1767240000.000100" },
     });
     w.event(opened.clone()).await;
@@ -135,7 +135,7 @@ async fn the_app_home_shows_my_week_and_resolves_my_blocker(db: Db) {
     w.click("U0ANA", "D0ANA", &resolve).await;
     w.t.tick().await;
     let mut again = opened;
-    again["event_id"] = crate::slack_driver::unique("Ev").into();
+    again["event_id"] = crate::drivers::slack::unique("Ev").into();
     w.event(again).await;
     w.t.tick().await;
     let text = w.fake.views().last().map(|v| v["view"]["blocks"].to_string()).unwrap_or_default();

@@ -1,5 +1,11 @@
 //! People on Discord, as the fake Discord would send their actions to Tandem: over the
 //! gateway websocket, or as signed requests to the HTTP interactions endpoint.
+//! `DiscordWorld` speaks Discord's ids and payloads; `Discord` (`platform`) is the same
+//! behind the `Platform` vocabulary.
+
+mod platform;
+
+pub use platform::Discord;
 
 use crate::fakes::discord::{self as fake_discord, FakeDiscord, TEST_SEED_HEX};
 use crate::fakes::{PATIENCE, poll_until, poll_until_async};
