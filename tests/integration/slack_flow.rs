@@ -1,6 +1,8 @@
-//! A whole stand-up on Slack: created with `/tandem`, fired by the clock, answered in the
-//! DM and in a modal, reported in the channel and updated in place for a late answer —
-//! once over Socket Mode, once over the Events API.
+//! Slack's own side of a stand-up. Over the Events API (signed HTTP requests): created with
+//! `/tandem`, fired by the clock, answered in the DM and in a modal opened before the
+//! acknowledgement, reported in the channel and updated with `chat.update` for a late
+//! answer (over Socket Mode, the stand-up written once for every platform runs:
+//! `standup_everywhere`). And the App Home.
 
 use crate::drivers::slack::{CREATE, STANDUP, SlackWorld, callback_of, people};
 use crate::helpers::{Db, SlackVia};
@@ -10,8 +12,8 @@ fn at(s: &str) -> DateTime<Utc> {
     s.parse().expect("instant")
 }
 
-async fn a_whole_stand_up_runs_on_slack(db: Db, via: SlackVia) {
-    let w = SlackWorld::start(db, via).await;
+async fn a_whole_stand_up_runs_on_slack_over_the_events_api(db: Db) {
+    let w = SlackWorld::start(db, SlackVia::EventsApi).await;
     people(&w);
 
     // Paula, the first person of the workspace, creates the stand-up in #standup; the
@@ -86,21 +88,8 @@ async fn a_whole_stand_up_runs_on_slack(db: Db, via: SlackVia) {
     assert!(updates.iter().any(|c| c.body["ts"] == report_ts && c.status == 200), "{updates:#?}");
 }
 
-async fn over_socket_mode(db: Db) {
-    a_whole_stand_up_runs_on_slack(db, SlackVia::SocketMode).await
-}
-
-async fn over_the_events_api(db: Db) {
-    a_whole_stand_up_runs_on_slack(db, SlackVia::EventsApi).await
-}
-
 on_both_databases!(
-    over_socket_mode,
-    a_stand_up_runs_on_slack_socket_mode_sqlite,
-    a_stand_up_runs_on_slack_socket_mode_postgres
-);
-on_both_databases!(
-    over_the_events_api,
+    a_whole_stand_up_runs_on_slack_over_the_events_api,
     a_stand_up_runs_on_slack_events_api_sqlite,
     a_stand_up_runs_on_slack_events_api_postgres
 );
