@@ -1,4 +1,5 @@
-//! Start Tandem on a fresh database with a fake clock, and talk to its web chat as people do.
+//! Start Tandem on a fresh database with a fake clock, on its own or connected to a fake
+//! Slack or Discord (`crate::fakes`); the people who use it are played by `crate::drivers`.
 
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;

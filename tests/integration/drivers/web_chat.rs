@@ -30,6 +30,7 @@ pub struct Person {
     pub base: String,
 }
 
+/// A fresh request id, as the page puts in each form it posts (a resend repeats it).
 pub fn request_id() -> String {
     format!("{:032x}", rand::random::<u128>())
 }
