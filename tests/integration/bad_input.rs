@@ -1,6 +1,7 @@
 //! Bad input gets a clear answer with an example, and changes nothing.
 
-use crate::helpers::{Db, TestApp, request_id};
+use crate::drivers::web_chat::request_id;
+use crate::helpers::{Db, TestApp};
 
 on_both_databases!(bad_commands_are_explained_and_change_nothing, bad_commands_on_sqlite, bad_commands_on_postgres);
 

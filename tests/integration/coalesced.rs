@@ -1,7 +1,7 @@
 //! Fifty changes to one message in a moment make one edit, with the last content.
 
+use crate::drivers::slack::with_standup;
 use crate::helpers::{Db, SlackVia};
-use crate::slack_driver::with_standup;
 use chrono::{DateTime, Utc};
 use tandem::core::{Effect, Locale, Message};
 
@@ -25,7 +25,7 @@ async fn fifty_updates_of_one_message_waiting_together_are_delivered_as_one_edit
         0,
     )
     .expect("key");
-    let team = tandem::store::platform::workspace(&mut tx, "slack", crate::slack_driver::TEAM)
+    let team = tandem::store::platform::workspace(&mut tx, "slack", crate::drivers::slack::TEAM)
         .await
         .expect("query")
         .expect("the workspace's team")

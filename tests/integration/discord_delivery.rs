@@ -1,8 +1,8 @@
 //! A stand-up's DM fan-out on Discord: paced under the bot's global limit, every DM
 //! delivered once.
 
-use crate::discord_driver::{DiscordVia, DiscordWorld, PAULA, STANDUP, create_options, sub};
-use crate::fake_discord::{FakeDiscord, GUILD, dm_channel_for};
+use crate::drivers::discord::{DiscordVia, DiscordWorld, PAULA, STANDUP, create_options, sub};
+use crate::fakes::discord::{FakeDiscord, GUILD, dm_channel_for};
 use crate::helpers::{Db, TestApp, discord_config};
 use serde_json::json;
 use tandem::core::Locale;

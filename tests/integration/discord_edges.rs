@@ -2,8 +2,9 @@
 //! gateway down at start-up, a 429 and a lost answer from REST, autocomplete and
 //! registering `/tandem`.
 
-use crate::discord_driver::{ANA, DiscordVia, DiscordWorld, LEA, STANDUP, sub, text, unique_id};
-use crate::fake_discord::{self, Failure, FakeDiscord, GUILD, dm_channel_for};
+use crate::drivers::discord::{ANA, DiscordVia, DiscordWorld, LEA, STANDUP, sub, text, unique_id};
+use crate::fakes::discord::{self as fake_discord, FakeDiscord, GUILD, dm_channel_for};
+use crate::fakes::{Failure, PATIENCE, poll_until};
 use crate::helpers::{Db, TestApp, discord_config};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
@@ -83,13 +84,8 @@ async fn an_interaction_sent_twice_is_handled_once(db: Db, via: DiscordVia) {
         DiscordVia::Gateway => {
             w.fake.dispatch("INTERACTION_CREATE", payload).await;
             let path = format!("/api/v10/interactions/{id}/");
-            for _ in 0..500 {
-                if w.fake.calls_to("POST", &path).len() == 2 {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            assert_eq!(w.fake.calls_to("POST", &path).len(), 2, "both copies were received");
+            let both = poll_until(PATIENCE, || (w.fake.calls_to("POST", &path).len() == 2).then_some(())).await;
+            assert!(both.is_some(), "both copies were received: {:#?}", w.fake.calls_to("POST", &path));
         }
     }
     w.t.tick().await;
@@ -181,13 +177,8 @@ async fn a_replica_runs_its_share_of_the_shards(db: Db) {
     assert_eq!(identify["shard"], json!([1, 2]), "shard 1 of 2: {identify:#}");
     assert_eq!(identify["intents"], 1 | 512 | 4096);
     // The session lives on: heartbeats are sent and acknowledged.
-    for _ in 0..100 {
-        if fake.heartbeats() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(fake.heartbeats() >= 2, "heartbeats: {}", fake.heartbeats());
+    let beating = poll_until(PATIENCE, || (fake.heartbeats() >= 2).then_some(())).await;
+    assert!(beating.is_some(), "heartbeats: {}", fake.heartbeats());
     assert_eq!(fake.identifies().len(), 1, "only its own shard, one session");
 }
 
@@ -199,7 +190,7 @@ async fn a_429_is_waited_out_and_a_lost_answer_is_not_posted_twice(db: Db) {
     let lea_dm = dm_channel_for(LEA.0);
     let ana_path = format!("/api/v10/channels/{ana_dm}/messages");
     let lea_path = format!("/api/v10/channels/{lea_dm}/messages");
-    w.fake.fail_next("POST", &ana_path, Failure::RateLimited { retry_after_ms: 300 });
+    w.fake.fail_next("POST", &ana_path, Failure::RateLimited { retry_after: Duration::from_millis(300) });
     w.fake.fail_next("POST", &lea_path, Failure::LostAnswer);
 
     w.t.at(at("2026-11-23T08:00:00Z")).await;

@@ -1,10 +1,12 @@
-//! A whole stand-up on Discord: created with `/tandem` and typed options, fired by the
-//! clock, answered in the DM and in a modal, reported in the channel as an embed and
-//! edited in place for a late answer — once over the gateway, once over HTTP.
+//! Discord's own side of a stand-up, over HTTP interactions: created with `/tandem` and
+//! typed options behind a private placeholder, fired by the clock, answered in the DM and
+//! in a modal that answers the click, reported in the channel as an embed in Discord's
+//! Markdown and edited in place for a late answer. Over the gateway, the stand-up written
+//! once for every platform runs (`standup_everywhere`).
 
-use crate::discord_driver::text;
-use crate::discord_driver::{ANA, DiscordVia, DiscordWorld, LEA, PAULA, STANDUP, create_options, sub};
-use crate::fake_discord::dm_channel_for;
+use crate::drivers::discord::text;
+use crate::drivers::discord::{ANA, DiscordVia, DiscordWorld, LEA, PAULA, STANDUP, create_options, sub};
+use crate::fakes::discord::dm_channel_for;
 use crate::helpers::Db;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -13,8 +15,8 @@ fn at(s: &str) -> DateTime<Utc> {
     s.parse().expect("instant")
 }
 
-async fn a_whole_stand_up_runs_on_discord(db: Db, via: DiscordVia) {
-    let w = DiscordWorld::start(db, via).await;
+async fn a_whole_stand_up_runs_on_discord_over_http(db: Db) {
+    let w = DiscordWorld::start(db, DiscordVia::Http).await;
     let channel = Some(STANDUP);
 
     // Paula, the first person of the server, creates the stand-up; Tandem acknowledges
@@ -84,17 +86,8 @@ async fn a_whole_stand_up_runs_on_discord(db: Db, via: DiscordVia) {
     assert!(dm_channel_for(PAULA.0) != STANDUP.0);
 }
 
-async fn over_the_gateway(db: Db) {
-    a_whole_stand_up_runs_on_discord(db, DiscordVia::Gateway).await
-}
-
-async fn over_http(db: Db) {
-    a_whole_stand_up_runs_on_discord(db, DiscordVia::Http).await
-}
-
 on_both_databases!(
-    over_the_gateway,
-    a_stand_up_runs_on_discord_gateway_sqlite,
-    a_stand_up_runs_on_discord_gateway_postgres
+    a_whole_stand_up_runs_on_discord_over_http,
+    a_stand_up_runs_on_discord_http_sqlite,
+    a_stand_up_runs_on_discord_http_postgres
 );
-on_both_databases!(over_http, a_stand_up_runs_on_discord_http_sqlite, a_stand_up_runs_on_discord_http_postgres);

@@ -1,7 +1,7 @@
-//! Start Tandem on a fresh database with a fake clock, and talk to its web chat as people do.
+//! Start Tandem on a fresh database with a fake clock, on its own or connected to a fake
+//! Slack or Discord (`crate::fakes`); the people who use it are played by `crate::drivers`.
 
 use chrono::{DateTime, Duration, Utc};
-use serde_json::Value;
 use std::sync::Arc;
 use tandem::app::App;
 use tandem::clock::ManualClock;
@@ -85,8 +85,8 @@ pub const SLACK_SECRET: &str = "test-signing-secret";
 pub fn discord_config(api_url: &str) -> DiscordConfig {
     DiscordConfig {
         token: Some(Secret::new("discord-test-token")),
-        application_id: Some(crate::fake_discord::APP_ID.parse().expect("id")),
-        public_key: Some(crate::fake_discord::TEST_PUBLIC_KEY_HEX.into()),
+        application_id: Some(crate::fakes::discord::APP_ID.parse().expect("id")),
+        public_key: Some(crate::fakes::discord::TEST_PUBLIC_KEY_HEX.into()),
         api_url: Some(api_url.to_string()),
         messages_per_minute: 60_000,
         ..DiscordConfig::default()
@@ -231,129 +231,5 @@ impl TestApp {
         let mut c = self.app.svc.store.pool.acquire().await.expect("conn");
         let id = tandem::store::team::channel_id(&mut c, self.team_id, name).await.expect("channel");
         format!("channel:{id}")
-    }
-
-    /// Sign in to the web chat as `name`.
-    pub async fn person(&self, name: &str) -> Person {
-        let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        let id = self.member_id(name).await;
-        let r = client
-            .post(format!("{}/chat/login", self.base))
-            .form(&[("member_id", id.to_string())])
-            .send()
-            .await
-            .expect("login");
-        assert!(r.status().is_success(), "login as {name}: {}", r.status());
-        Person { client, base: self.base.clone() }
-    }
-}
-
-/// Someone using the web chat in a browser.
-pub struct Person {
-    pub client: reqwest::Client,
-    pub base: String,
-}
-
-pub fn request_id() -> String {
-    format!("{:032x}", rand::random::<u128>())
-}
-
-impl Person {
-    /// Type `text` in a conversation (`dm` or `channel:ID`), with a fresh request id.
-    pub async fn say(&self, conv: &str, text: &str) {
-        self.say_with_id(conv, text, &request_id()).await;
-    }
-
-    pub async fn say_with_id(&self, conv: &str, text: &str, id: &str) {
-        let r = self
-            .client
-            .post(format!("{}/chat/send", self.base))
-            .form(&[("conv", conv), ("text", text), ("request_id", id)])
-            .send()
-            .await
-            .expect("send");
-        assert!(r.status().is_success(), "send {text:?}: {}", r.status());
-    }
-
-    pub async fn click(&self, conv: &str, action: &str) {
-        let r = self
-            .client
-            .post(format!("{}/chat/click", self.base))
-            .form(&[("conv", conv), ("action", action), ("request_id", &request_id())])
-            .send()
-            .await
-            .expect("click");
-        assert!(r.status().is_success(), "click {action}: {}", r.status());
-    }
-
-    pub async fn submit_form(&self, conv: &str, submit: &str, values: &[&str]) {
-        let mut fields = vec![
-            ("conv".to_string(), conv.to_string()),
-            ("submit".into(), submit.into()),
-            ("request_id".into(), request_id()),
-        ];
-        for (i, v) in values.iter().enumerate() {
-            fields.push((format!("v{i}"), v.to_string()));
-        }
-        let r = self.client.post(format!("{}/chat/form", self.base)).form(&fields).send().await.expect("form");
-        assert!(r.status().is_success(), "form {submit}: {}", r.status());
-    }
-
-    /// The conversation as this person sees it, oldest first.
-    pub async fn messages(&self, conv: &str) -> Vec<Value> {
-        let r = self
-            .client
-            .get(format!("{}/api/chat/messages", self.base))
-            .query(&[("conv", conv)])
-            .send()
-            .await
-            .expect("messages");
-        assert!(r.status().is_success(), "messages: {}", r.status());
-        r.json().await.expect("json")
-    }
-
-    /// Bodies of the bot's messages in a conversation.
-    pub async fn bot_lines(&self, conv: &str) -> Vec<String> {
-        self.messages(conv)
-            .await
-            .iter()
-            .filter(|m| m["author_member"].is_null())
-            .map(|m| m["body"].as_str().unwrap_or_default().to_string())
-            .collect()
-    }
-
-    /// The bot's last message in a conversation.
-    pub async fn last_bot(&self, conv: &str) -> String {
-        self.bot_lines(conv).await.pop().unwrap_or_default()
-    }
-
-    /// The latest button whose action starts with `prefix` (`skip:`, `form:`, `resolve:`),
-    /// with its label: buttons are found by what they do, whatever the person's language.
-    pub async fn button(&self, conv: &str, prefix: &str) -> (String, String) {
-        let msgs = self.messages(conv).await;
-        msgs.iter()
-            .rev()
-            .flat_map(|m| m["extra"]["buttons"].as_array().cloned().unwrap_or_default())
-            .find(|b| b["action"].as_str().is_some_and(|a| a.starts_with(prefix)))
-            .map(|b| {
-                (
-                    b["action"].as_str().unwrap_or_default().to_string(),
-                    b["label"].as_str().unwrap_or_default().to_string(),
-                )
-            })
-            .unwrap_or_else(|| panic!("no {prefix} button in {conv}: {msgs:#?}"))
-    }
-
-    /// The latest form offered in a conversation: (submit action, current values).
-    pub async fn form(&self, conv: &str) -> (String, Vec<String>) {
-        let msgs = self.messages(conv).await;
-        let form = msgs.iter().rev().find_map(|m| m["extra"]["form"].as_object().cloned()).expect("a form");
-        let values = form["fields"]
-            .as_array()
-            .expect("fields")
-            .iter()
-            .map(|f| f["value"].as_str().unwrap_or_default().to_string())
-            .collect();
-        (form["submit"].as_str().expect("submit").to_string(), values)
     }
 }

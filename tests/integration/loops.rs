@@ -1,9 +1,9 @@
 //! The background loops do not wait for each other: deliveries held by Slack's
 //! `Retry-After` do not hold a stand-up's fire.
 
-use crate::fake_slack::Failure;
+use crate::drivers::slack::{STANDUP, with_standup};
+use crate::fakes::Failure;
 use crate::helpers::{Db, SlackVia};
-use crate::slack_driver::{STANDUP, with_standup};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tandem::clock::Clock;
@@ -12,7 +12,7 @@ async fn a_long_retry_after_on_slack_does_not_hold_a_stand_ups_fire(db: Db) {
     let w = with_standup(db, SlackVia::EventsApi).await;
     // Paula asks for the list; Slack answers that reply with a 30-second Retry-After,
     // which the delivery loop waits out in place.
-    w.fake.fail_next("chat.postEphemeral", Failure::RateLimited { retry_after_secs: 30 });
+    w.fake.fail_next("chat.postEphemeral", Failure::RateLimited { retry_after: Duration::from_secs(30) });
     w.command("U0PAULA", STANDUP, "standup list").await;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let background = tokio::spawn(w.t.app.clone().run_background(

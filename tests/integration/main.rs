@@ -1,9 +1,11 @@
 //! Tandem's integration tests: one binary. `helpers` starts Tandem on a fresh database
-//! with a hand-moved clock; each other file covers one capability; `tidy` checks the
-//! architecture's rules.
+//! with a hand-moved clock; `fakes` are Slack and Discord; `drivers` play people on each
+//! platform, and behind one vocabulary on any; each other file covers one capability;
+//! `tidy` checks the architecture's rules.
 //!
 //! Every scenario runs on SQLite and on Postgres (`TANDEM_TEST_POSTGRES_URL`, an admin
-//! URL; `.ci/run` installs and starts a server). Without it, the Postgres tests fail.
+//! URL; `.ci/run` installs and starts a server). Without it, the Postgres tests fail. A
+//! scenario written in the drivers' vocabulary also runs on every platform.
 
 /// `scenario(db)` as two tests, one per database.
 macro_rules! on_both_databases {
@@ -19,18 +21,40 @@ macro_rules! on_both_databases {
     };
 }
 
+/// `scenario(platform)` as six tests: on the web chat, on Slack (over Socket Mode) and on
+/// Discord (over the gateway), each on SQLite and on Postgres.
+macro_rules! on_every_platform {
+    (
+        $scenario:ident,
+        web_chat: $web_sqlite:ident, $web_postgres:ident;
+        slack: $slack_sqlite:ident, $slack_postgres:ident;
+        discord: $discord_sqlite:ident, $discord_postgres:ident $(;)?
+    ) => {
+        on_every_platform!(@one $scenario, $web_sqlite, Sqlite, $crate::drivers::web_chat::WebChat::start);
+        on_every_platform!(@one $scenario, $web_postgres, Postgres, $crate::drivers::web_chat::WebChat::start);
+        on_every_platform!(@one $scenario, $slack_sqlite, Sqlite, $crate::drivers::slack::Slack::over_socket_mode);
+        on_every_platform!(@one $scenario, $slack_postgres, Postgres, $crate::drivers::slack::Slack::over_socket_mode);
+        on_every_platform!(@one $scenario, $discord_sqlite, Sqlite, $crate::drivers::discord::Discord::over_the_gateway);
+        on_every_platform!(@one $scenario, $discord_postgres, Postgres, $crate::drivers::discord::Discord::over_the_gateway);
+    };
+    (@one $scenario:ident, $name:ident, $db:ident, $start:path) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            $scenario($start($crate::helpers::Db::$db).await).await
+        }
+    };
+}
+
 mod discord_delivery;
-mod discord_driver;
 mod discord_edges;
 mod discord_flow;
-mod fake_discord;
-mod fake_slack;
+mod drivers;
+mod fakes;
 mod helpers;
 mod jobs;
 mod local_time;
 mod loops;
 mod slack_delivery;
-mod slack_driver;
 mod slack_edges;
 mod slack_flow;
 mod slack_install;
@@ -41,6 +65,7 @@ mod coalesced;
 mod ops;
 mod replicas;
 mod restart;
+mod standup_everywhere;
 mod standup_flow;
 mod standup_settings;
 mod tidy;

@@ -1,9 +1,10 @@
 //! Sending to Slack within its limits: a 429 is waited out as asked, a 5xx is retried
 //! later without posting twice, and a burst of 1,000 DMs is paced with none lost.
 
-use crate::fake_slack::{Failure, Limits};
+use crate::drivers::slack::{SlackWorld, with_standup};
+use crate::fakes::Failure;
+use crate::fakes::slack::Limits;
 use crate::helpers::{Db, SlackVia};
-use crate::slack_driver::{SlackWorld, with_standup};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashSet;
 use tandem::clock::Clock;
@@ -15,7 +16,7 @@ fn at(s: &str) -> DateTime<Utc> {
 
 async fn a_rate_limit_is_waited_out_and_each_dm_goes_once(db: Db) {
     let w = with_standup(db, SlackVia::EventsApi).await;
-    w.fake.fail_next("chat.postMessage", Failure::RateLimited { retry_after_secs: 1 });
+    w.fake.fail_next("chat.postMessage", Failure::RateLimited { retry_after: std::time::Duration::from_secs(1) });
     w.t.at(at("2026-11-23T08:00:00Z")).await;
     let posts = w.fake.calls_to("chat.postMessage");
     let limited: Vec<_> =
@@ -107,7 +108,7 @@ async fn a_burst_of_a_thousand_dms_is_paced_and_none_is_lost(db: Db) {
     w.t.at(due).await;
     let ok: Vec<_> = w.fake.calls_to("chat.postMessage").into_iter().filter(|c| c.status == 200).collect();
     let channels: HashSet<String> =
-        ok.iter().map(|c| c.params["channel"].as_str().unwrap_or_default().to_string()).collect();
+        ok.iter().map(|c| c.body["channel"].as_str().unwrap_or_default().to_string()).collect();
     assert_eq!(ok.len(), 1000, "every DM once");
     assert_eq!(channels.len(), 1000, "one per member");
     assert_eq!(w.fake.violations(), 0, "Tandem stayed within the limits");

@@ -1,9 +1,9 @@
 //! What Slack sends that Tandem must refuse or recognise: unsigned, stale or tampered
 //! requests; retries of an event already handled.
 
-use crate::fake_slack;
+use crate::drivers::slack::{SlackWorld, TEAM, unique, with_standup};
+use crate::fakes::slack as fake_slack;
 use crate::helpers::{Db, SLACK_SECRET, SlackVia};
-use crate::slack_driver::{SlackWorld, TEAM, unique, with_standup};
 use chrono::{DateTime, Utc};
 use tandem::clock::Clock;
 

@@ -1,17 +1,19 @@
-//! A whole stand-up on Slack: created with `/tandem`, fired by the clock, answered in the
-//! DM and in a modal, reported in the channel and updated in place for a late answer —
-//! once over Socket Mode, once over the Events API.
+//! Slack's own side of a stand-up. Over the Events API (signed HTTP requests): created with
+//! `/tandem`, fired by the clock, answered in the DM and in a modal opened before the
+//! acknowledgement, reported in the channel and updated with `chat.update` for a late
+//! answer (over Socket Mode, the stand-up written once for every platform runs:
+//! `standup_everywhere`). And the App Home.
 
+use crate::drivers::slack::{CREATE, STANDUP, SlackWorld, callback_of, people};
 use crate::helpers::{Db, SlackVia};
-use crate::slack_driver::{CREATE, STANDUP, SlackWorld, callback_of, people};
 use chrono::{DateTime, Utc};
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().expect("instant")
 }
 
-async fn a_whole_stand_up_runs_on_slack(db: Db, via: SlackVia) {
-    let w = SlackWorld::start(db, via).await;
+async fn a_whole_stand_up_runs_on_slack_over_the_events_api(db: Db) {
+    let w = SlackWorld::start(db, SlackVia::EventsApi).await;
     people(&w);
 
     // Paula, the first person of the workspace, creates the stand-up in #standup; the
@@ -83,35 +85,22 @@ async fn a_whole_stand_up_runs_on_slack(db: Db, via: SlackVia) {
     let updated = channel[0]["text"].as_str().unwrap_or_default();
     assert!(updated.contains("3/3 answered (1 late)") && updated.contains("Roadmap review"), "{updated}");
     let updates = w.fake.calls_to("chat.update");
-    assert!(updates.iter().any(|c| c.params["ts"] == report_ts && c.status == 200), "{updates:#?}");
-}
-
-async fn over_socket_mode(db: Db) {
-    a_whole_stand_up_runs_on_slack(db, SlackVia::SocketMode).await
-}
-
-async fn over_the_events_api(db: Db) {
-    a_whole_stand_up_runs_on_slack(db, SlackVia::EventsApi).await
+    assert!(updates.iter().any(|c| c.body["ts"] == report_ts && c.status == 200), "{updates:#?}");
 }
 
 on_both_databases!(
-    over_socket_mode,
-    a_stand_up_runs_on_slack_socket_mode_sqlite,
-    a_stand_up_runs_on_slack_socket_mode_postgres
-);
-on_both_databases!(
-    over_the_events_api,
+    a_whole_stand_up_runs_on_slack_over_the_events_api,
     a_stand_up_runs_on_slack_events_api_sqlite,
     a_stand_up_runs_on_slack_events_api_postgres
 );
 
 async fn the_app_home_shows_my_week_and_resolves_my_blocker(db: Db) {
-    let w = crate::slack_driver::with_standup(db, SlackVia::EventsApi).await;
+    let w = crate::drivers::slack::with_standup(db, SlackVia::EventsApi).await;
     w.t.at(at("2026-11-23T08:00:00Z")).await;
     w.answer_in_dm("U0ANA", &["Shipped the login page", "Billing page", "Waiting for the API keys"]).await;
     let opened = serde_json::json!({
-        "token": "t", "team_id": crate::slack_driver::TEAM, "api_app_id": "A0FAKEAPP", "type": "event_callback",
-        "event_id": crate::slack_driver::unique("Ev"), "event_time": 1_767_240_000,
+        "token": "t", "team_id": crate::drivers::slack::TEAM, "api_app_id": "A0FAKEAPP", "type": "event_callback",
+        "event_id": crate::drivers::slack::unique("Ev"), "event_time": 1_767_240_000,
         "event": { "type": "app_home_opened", "user": "U0ANA", "channel": "D0ANA", "tab": "home", "event_ts": "1767240000.000100" },
     });
     w.event(opened.clone()).await;
@@ -135,7 +124,7 @@ async fn the_app_home_shows_my_week_and_resolves_my_blocker(db: Db) {
     w.click("U0ANA", "D0ANA", &resolve).await;
     w.t.tick().await;
     let mut again = opened;
-    again["event_id"] = crate::slack_driver::unique("Ev").into();
+    again["event_id"] = crate::drivers::slack::unique("Ev").into();
     w.event(again).await;
     w.t.tick().await;
     let text = w.fake.views().last().map(|v| v["view"]["blocks"].to_string()).unwrap_or_default();

@@ -1,8 +1,8 @@
 //! Connecting workspaces: the OAuth install stores a workspace's own token; Socket Mode
 //! reconnects where Slack sends it after a disconnect.
 
+use crate::drivers::slack::{SlackWorld, people};
 use crate::helpers::{Db, SlackVia};
-use crate::slack_driver::{SlackWorld, people};
 use reqwest::header;
 
 async fn a_workspace_installs_tandem_and_its_own_token_is_used(db: Db) {
@@ -51,18 +51,18 @@ async fn a_workspace_installs_tandem_and_its_own_token_is_used(db: Db) {
     w.t.tick().await;
     let replies = w.fake.calls_to("chat.postEphemeral");
     let reply = replies.last().expect("an answer to the command");
-    assert_eq!(reply.token.as_deref(), Some("xoxb-newco-token"), "{reply:#?}");
-    let text = reply.params["text"].as_str().unwrap_or_default();
+    assert_eq!(reply.auth.as_deref(), Some("xoxb-newco-token"), "{reply:#?}");
+    let text = reply.body["text"].as_str().unwrap_or_default();
     assert!(text.contains("Stand-up créé"), "the installer may create stand-ups, in French: {text}");
 }
 
 async fn a_slack_team_cannot_be_entered_through_the_web_chat(db: Db) {
-    let w = crate::slack_driver::with_standup(db, SlackVia::EventsApi).await;
+    let w = crate::drivers::slack::with_standup(db, SlackVia::EventsApi).await;
     let page = reqwest::get(format!("{}/chat", w.t.base)).await.expect("page").text().await.expect("html");
     assert!(!page.contains("Paula Martin"), "Slack people are not offered: {page}");
     let slack_member = {
         let mut c = w.t.app.svc.store.pool.acquire().await.expect("conn");
-        let team = tandem::store::platform::workspace(&mut c, "slack", crate::slack_driver::TEAM)
+        let team = tandem::store::platform::workspace(&mut c, "slack", crate::drivers::slack::TEAM)
             .await
             .expect("query")
             .expect("the workspace's team");

@@ -1,7 +1,14 @@
 //! People on Discord, as the fake Discord would send their actions to Tandem: over the
 //! gateway websocket, or as signed requests to the HTTP interactions endpoint.
+//! `DiscordWorld` speaks Discord's ids and payloads; `Discord` (`platform`) is the same
+//! behind the `Platform` vocabulary.
 
-use crate::fake_discord::{self, FakeDiscord, TEST_SEED_HEX};
+mod platform;
+
+pub use platform::Discord;
+
+use crate::fakes::discord::{self as fake_discord, FakeDiscord, TEST_SEED_HEX};
+use crate::fakes::{PATIENCE, poll_until, poll_until_async};
 use crate::helpers::{Db, TestApp};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -59,7 +66,7 @@ pub fn create_options() -> (serde_json::Value, serde_json::Value) {
     );
     let resolved = json!({ "channels": { STANDUP.0: {
         "id": STANDUP.0, "name": STANDUP.1, "type": 0, "permissions": "2248473465835073", "flags": 0,
-        "parent_id": null, "guild_id": crate::fake_discord::GUILD } } });
+        "parent_id": null, "guild_id": crate::fakes::discord::GUILD } } });
     (options, resolved)
 }
 
@@ -90,13 +97,8 @@ impl DiscordWorld {
             DiscordVia::Gateway => {
                 let id = payload["id"].as_str().expect("id").to_string();
                 self.fake.dispatch("INTERACTION_CREATE", payload).await;
-                for _ in 0..500 {
-                    if let Some(answer) = self.fake.interaction_callbacks(&id).pop() {
-                        return answer;
-                    }
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-                panic!("interaction {id} was never acknowledged");
+                let answer = poll_until(PATIENCE, || self.fake.interaction_callbacks(&id).pop()).await;
+                answer.unwrap_or_else(|| panic!("interaction {id} was never acknowledged"))
             }
         }
     }
@@ -164,13 +166,8 @@ impl DiscordWorld {
         let before = self.inbox_len().await;
         let d = fake_discord::dm_message(&unique_id(), who.0, who.1, &fake_discord::dm_channel_for(who.0), text);
         self.fake.dispatch("MESSAGE_CREATE", d).await;
-        for _ in 0..500 {
-            if self.inbox_len().await > before {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("the DM {text:?} never reached the inbox");
+        let stored = || async move { (self.inbox_len().await > before).then_some(()) };
+        poll_until_async(PATIENCE, stored).await.unwrap_or_else(|| panic!("the DM {text:?} never reached the inbox"));
     }
 
     /// `who` answers the DM's questions one message at a time, each handled in turn.

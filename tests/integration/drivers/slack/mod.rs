@@ -1,7 +1,13 @@
 //! People on Slack, as the fake Slack would send their actions to Tandem: over the
-//! Socket Mode websocket, or signed HTTP requests to the Events API endpoints.
+//! Socket Mode websocket, or signed HTTP requests to the Events API endpoints. `SlackWorld`
+//! speaks Slack's ids and payloads; `Slack` (`platform`) is the same behind the `Platform`
+//! vocabulary.
 
-use crate::fake_slack::{self, FakeSlack};
+mod platform;
+
+pub use platform::Slack;
+
+use crate::fakes::slack::{self as fake_slack, FakeSlack};
 use crate::helpers::{Db, SLACK_SECRET, SlackVia, TestApp};
 use serde_json::Value;
 use tandem::clock::Clock;

@@ -1,0 +1,151 @@
+//! `PEOPLE` on Slack, behind the `Platform` vocabulary: each person is a Slack user the
+//! fake knows (`U0ANA`: name, real name, zone, language), each channel a Slack channel
+//! (`#standup` is `C0STANDUP`); a command's `#channel` and `@name` go as Slack's references,
+//! and a form is the modal a click opened.
+
+use super::SlackWorld;
+use crate::drivers::{Platform, channel_of, person, plain};
+use crate::helpers::{Db, PEOPLE, SlackVia, TestApp};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use tandem::core::Locale;
+
+/// Tandem on the fake Slack, with `PEOPLE` as users of its workspace.
+pub struct Slack {
+    pub w: SlackWorld,
+    /// The callback id and questions of the modal each person's last click opened.
+    forms: Mutex<HashMap<String, (String, Vec<String>)>>,
+    /// The Slack channel of each person's last command.
+    last_place: Mutex<HashMap<String, String>>,
+}
+
+/// `ana` → `U0ANA`.
+pub fn user_id(who: &str) -> String {
+    format!("U0{}", person(who).0.to_uppercase())
+}
+
+/// `standup` → `C0STANDUP`.
+pub fn channel_id(name: &str) -> String {
+    format!("C0{}", name.to_uppercase())
+}
+
+/// A command's text as Slack sends it with escaping on (the app manifest's
+/// `should_escape`): `#standup` → `<#C0STANDUP|standup>`, `@ana` → `<@U0ANA>`.
+fn references(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(['#', '@']) {
+        out.push_str(&rest[..at]);
+        let (sigil, after) = rest[at..].split_at(1);
+        let end = after.find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')).unwrap_or(after.len());
+        let name = &after[..end];
+        let known = PEOPLE.iter().any(|p| p.0 == name);
+        match sigil {
+            "#" if !name.is_empty() => out.push_str(&format!("<#{}|{name}>", channel_id(name))),
+            "@" if known => out.push_str(&format!("<@{}>", user_id(name))),
+            _ => out.push_str(&rest[at..at + 1 + end]),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Slack {
+    pub async fn start(db: Db, via: SlackVia) -> Slack {
+        let w = SlackWorld::start(db, via).await;
+        for (name, display_name, _, tz, locale) in PEOPLE {
+            let locale = match locale {
+                Locale::Fr => "fr-FR",
+                Locale::En => "en-US",
+            };
+            w.fake.add_user(&user_id(name), name, display_name, tz, locale);
+        }
+        Slack { w, forms: Mutex::default(), last_place: Mutex::default() }
+    }
+
+    pub async fn over_socket_mode(db: Db) -> Slack {
+        Slack::start(db, SlackVia::SocketMode).await
+    }
+
+    fn dm(&self, who: &str) -> String {
+        self.w.fake.dm_channel_of(&user_id(who))
+    }
+}
+
+impl Platform for Slack {
+    fn app(&self) -> &TestApp {
+        &self.w.t
+    }
+
+    async fn command(&self, who: &str, place: &str, line: &str) {
+        let (channel, name) = match channel_of(place) {
+            Some(name) => (channel_id(name), name.to_string()),
+            None => (self.dm(who), "directmessage".to_string()),
+        };
+        let text = line.strip_prefix("/tandem").unwrap_or(line).trim();
+        self.w.command(&user_id(who), (&channel, &name), &references(text)).await;
+        self.last_place.lock().expect("places").insert(who.to_string(), channel);
+        self.tick().await;
+    }
+
+    async fn say_in_dm(&self, who: &str, text: &str) {
+        self.w.dm(&user_id(who), text).await;
+        self.tick().await;
+    }
+
+    async fn click(&self, who: &str, prefix: &str) {
+        let dm = self.dm(who);
+        let action = self.w.button(&dm, prefix);
+        let before = self.w.fake.views().len();
+        self.w.click(&user_id(who), &dm, &action).await;
+        // A modal opens before the click is acknowledged: it is there now, or not at all.
+        let views = self.w.fake.views();
+        if let Some(modal) = views[before..].iter().find(|v| v["method"] == "views.open") {
+            let blocks = modal["view"]["blocks"].as_array().cloned().unwrap_or_default();
+            let inputs = blocks.iter().filter(|b| b["type"] == "input");
+            let questions = inputs.map(|b| b["label"]["text"].as_str().unwrap_or_default().to_string()).collect();
+            let form = (super::callback_of(modal), questions);
+            self.forms.lock().expect("forms").insert(who.to_string(), form);
+        }
+        self.tick().await;
+    }
+
+    async fn form_questions(&self, who: &str) -> Vec<String> {
+        let forms = self.forms.lock().expect("forms");
+        forms.get(who).map(|(_, questions)| questions.clone()).unwrap_or_else(|| panic!("no modal open for {who}"))
+    }
+
+    async fn submit_form(&self, who: &str, values: &[&str]) {
+        let form = self.forms.lock().expect("forms").remove(who);
+        let (callback, _) = form.unwrap_or_else(|| panic!("no modal open for {who}"));
+        self.w.submit(&user_id(who), &callback, values).await;
+        self.tick().await;
+    }
+
+    async fn dm_texts(&self, who: &str) -> Vec<String> {
+        self.w.texts(&self.dm(who)).iter().map(|t| plain(t)).collect()
+    }
+
+    async fn channel_texts(&self, channel: &str) -> Vec<String> {
+        let name = channel_of(channel).expect("a channel");
+        self.w.texts(&channel_id(name)).iter().map(|t| plain(t)).collect()
+    }
+
+    async fn ephemeral_for(&self, who: &str) -> String {
+        let place = self.last_place.lock().expect("places").get(who).cloned();
+        let place = place.unwrap_or_else(|| panic!("{who} has typed no command"));
+        let shown = self.w.fake.ephemerals_for(&user_id(who));
+        let last = shown.iter().rev().find(|e| e["channel"] == place.as_str());
+        plain(last.and_then(|e| e["text"].as_str()).unwrap_or_default())
+    }
+}
+
+#[test]
+fn channels_and_people_in_a_command_go_as_slack_references() {
+    assert_eq!(
+        references("standup create daily channel=#standup members=@ana,lea"),
+        "standup create daily channel=<#C0STANDUP|standup> members=<@U0ANA>,lea"
+    );
+    assert_eq!(references("@nobody 50%#"), "@nobody 50%#");
+}

@@ -1,0 +1,231 @@
+//! People on the web chat, as a browser would be: `Person` signs in, posts lines, clicks
+//! and forms, and reads a conversation's JSON; `WebChat` is the team of `PEOPLE` behind the
+//! `Platform` vocabulary.
+
+use super::{Platform, channel_of, plain};
+use crate::helpers::{Db, PEOPLE, TestApp};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+impl TestApp {
+    /// Sign in to the web chat as `name`.
+    pub async fn person(&self, name: &str) -> Person {
+        let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let id = self.member_id(name).await;
+        let r = client
+            .post(format!("{}/chat/login", self.base))
+            .form(&[("member_id", id.to_string())])
+            .send()
+            .await
+            .expect("login");
+        assert!(r.status().is_success(), "login as {name}: {}", r.status());
+        Person { client, base: self.base.clone() }
+    }
+}
+
+/// Someone using the web chat in a browser.
+pub struct Person {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+/// A fresh request id, as the page puts in each form it posts (a resend repeats it).
+pub fn request_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+impl Person {
+    /// Type `text` in a conversation (`dm` or `channel:ID`), with a fresh request id.
+    pub async fn say(&self, conv: &str, text: &str) {
+        self.say_with_id(conv, text, &request_id()).await;
+    }
+
+    pub async fn say_with_id(&self, conv: &str, text: &str, id: &str) {
+        let r = self
+            .client
+            .post(format!("{}/chat/send", self.base))
+            .form(&[("conv", conv), ("text", text), ("request_id", id)])
+            .send()
+            .await
+            .expect("send");
+        assert!(r.status().is_success(), "send {text:?}: {}", r.status());
+    }
+
+    pub async fn click(&self, conv: &str, action: &str) {
+        let r = self
+            .client
+            .post(format!("{}/chat/click", self.base))
+            .form(&[("conv", conv), ("action", action), ("request_id", &request_id())])
+            .send()
+            .await
+            .expect("click");
+        assert!(r.status().is_success(), "click {action}: {}", r.status());
+    }
+
+    pub async fn submit_form(&self, conv: &str, submit: &str, values: &[&str]) {
+        let mut fields = vec![
+            ("conv".to_string(), conv.to_string()),
+            ("submit".into(), submit.into()),
+            ("request_id".into(), request_id()),
+        ];
+        for (i, v) in values.iter().enumerate() {
+            fields.push((format!("v{i}"), v.to_string()));
+        }
+        let r = self.client.post(format!("{}/chat/form", self.base)).form(&fields).send().await.expect("form");
+        assert!(r.status().is_success(), "form {submit}: {}", r.status());
+    }
+
+    /// The conversation as this person sees it, oldest first.
+    pub async fn messages(&self, conv: &str) -> Vec<Value> {
+        let r = self
+            .client
+            .get(format!("{}/api/chat/messages", self.base))
+            .query(&[("conv", conv)])
+            .send()
+            .await
+            .expect("messages");
+        assert!(r.status().is_success(), "messages: {}", r.status());
+        r.json().await.expect("json")
+    }
+
+    /// Bodies of the bot's messages in a conversation.
+    pub async fn bot_lines(&self, conv: &str) -> Vec<String> {
+        self.messages(conv)
+            .await
+            .iter()
+            .filter(|m| m["author_member"].is_null())
+            .map(|m| m["body"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// The bot's last message in a conversation.
+    pub async fn last_bot(&self, conv: &str) -> String {
+        self.bot_lines(conv).await.pop().unwrap_or_default()
+    }
+
+    /// The latest button whose action starts with `prefix` (`skip:`, `form:`, `resolve:`),
+    /// with its label: buttons are found by what they do, whatever the person's language.
+    pub async fn button(&self, conv: &str, prefix: &str) -> (String, String) {
+        let msgs = self.messages(conv).await;
+        msgs.iter()
+            .rev()
+            .flat_map(|m| m["extra"]["buttons"].as_array().cloned().unwrap_or_default())
+            .find(|b| b["action"].as_str().is_some_and(|a| a.starts_with(prefix)))
+            .map(|b| {
+                (
+                    b["action"].as_str().unwrap_or_default().to_string(),
+                    b["label"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .unwrap_or_else(|| panic!("no {prefix} button in {conv}: {msgs:#?}"))
+    }
+
+    /// The latest form offered in a conversation: (submit action, current values).
+    pub async fn form(&self, conv: &str) -> (String, Vec<String>) {
+        let (submit, fields) = self.form_fields(conv).await;
+        (submit, fields.into_iter().map(|(_, value)| value).collect())
+    }
+
+    /// The latest form offered in a conversation: (submit action, (label, value) per field).
+    pub async fn form_fields(&self, conv: &str) -> (String, Vec<(String, String)>) {
+        let msgs = self.messages(conv).await;
+        let form = msgs.iter().rev().find_map(|m| m["extra"]["form"].as_object().cloned()).expect("a form");
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        let fields = form["fields"].as_array().expect("fields").iter().map(|f| (text(&f["label"]), text(&f["value"])));
+        (form["submit"].as_str().expect("submit").to_string(), fields.collect())
+    }
+}
+
+/// Tandem's web chat with team "acme" and `PEOPLE` signed in.
+pub struct WebChat {
+    t: TestApp,
+    people: HashMap<&'static str, Person>,
+    /// Where each person typed their last command (`dm`, `channel:ID`).
+    last_place: Mutex<HashMap<String, String>>,
+}
+
+impl WebChat {
+    pub async fn start(db: Db) -> WebChat {
+        let t = TestApp::spawn(db).await;
+        let mut people = HashMap::new();
+        for (name, ..) in PEOPLE {
+            people.insert(name, t.person(name).await);
+        }
+        WebChat { t, people, last_place: Mutex::default() }
+    }
+
+    fn person(&self, who: &str) -> &Person {
+        self.people.get(who).unwrap_or_else(|| panic!("{who} is not on the web chat"))
+    }
+
+    /// The web chat's name for a place: `dm`, or `channel:ID` (the channel made if new).
+    async fn conv(&self, place: &str) -> String {
+        match channel_of(place) {
+            None => "dm".to_string(),
+            Some(name) => self.t.channel_param(name).await,
+        }
+    }
+}
+
+/// Messages from the bot (no author), for everyone or for the viewer only.
+fn from_bot(messages: Vec<Value>, private: bool) -> Vec<String> {
+    messages
+        .into_iter()
+        .filter(|m| m["author_member"].is_null() && m["visible_to"].is_null() != private)
+        .map(|m| plain(m["body"].as_str().unwrap_or_default()))
+        .collect()
+}
+
+impl Platform for WebChat {
+    fn app(&self) -> &TestApp {
+        &self.t
+    }
+
+    async fn command(&self, who: &str, place: &str, line: &str) {
+        let conv = self.conv(place).await;
+        self.person(who).say(&conv, line).await;
+        self.last_place.lock().expect("places").insert(who.to_string(), conv);
+        self.tick().await;
+    }
+
+    async fn say_in_dm(&self, who: &str, text: &str) {
+        self.person(who).say("dm", text).await;
+        self.tick().await;
+    }
+
+    async fn click(&self, who: &str, prefix: &str) {
+        let p = self.person(who);
+        let (action, _) = p.button("dm", prefix).await;
+        p.click("dm", &action).await;
+        self.tick().await;
+    }
+
+    async fn form_questions(&self, who: &str) -> Vec<String> {
+        let (_, fields) = self.person(who).form_fields("dm").await;
+        fields.into_iter().map(|(label, _)| label).collect()
+    }
+
+    async fn submit_form(&self, who: &str, values: &[&str]) {
+        let p = self.person(who);
+        let (submit, _) = p.form("dm").await;
+        p.submit_form("dm", &submit, values).await;
+        self.tick().await;
+    }
+
+    async fn dm_texts(&self, who: &str) -> Vec<String> {
+        self.person(who).bot_lines("dm").await.iter().map(|l| plain(l)).collect()
+    }
+
+    async fn channel_texts(&self, channel: &str) -> Vec<String> {
+        let conv = self.conv(channel).await;
+        let anyone = self.person(PEOPLE[0].0);
+        from_bot(anyone.messages(&conv).await, false)
+    }
+
+    async fn ephemeral_for(&self, who: &str) -> String {
+        let conv = self.last_place.lock().expect("places").get(who).cloned();
+        let conv = conv.unwrap_or_else(|| panic!("{who} has typed no command"));
+        from_bot(self.person(who).messages(&conv).await, true).pop().unwrap_or_default()
+    }
+}
