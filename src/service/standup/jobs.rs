@@ -27,84 +27,52 @@ pub(super) const ESCALATE: &str = "blocker_escalate";
 /// The stand-up's job kinds, as registered.
 pub(super) static KINDS: &[&dyn JobKind] = &[&OpenRound, &Remind, &Deadline, &Escalate];
 
-#[derive(Debug)]
-struct OpenRound;
-#[derive(Debug)]
-struct Remind;
-#[derive(Debug)]
-struct Deadline;
-#[derive(Debug)]
-struct Escalate;
+/// A stand-up job kind: its name, and the function that runs one job of it.
+macro_rules! job_kind {
+    ($kind:ident, $name:expr, $run:ident) => {
+        #[derive(Debug)]
+        struct $kind;
 
-#[async_trait]
-impl JobKind for OpenRound {
-    fn name(&self) -> &'static str {
-        OPEN
-    }
+        #[async_trait]
+        impl JobKind for $kind {
+            fn name(&self) -> &'static str {
+                $name
+            }
 
-    async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
-        let mut done = JobDone::default();
-        done.skipped_late = !open(c, svc, job, now, &mut done.effects, &mut done.team_id).await?;
-        Ok(done)
-    }
+            async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
+                let mut done = JobDone::default();
+                $run(svc, c, job, now, &mut done).await?;
+                Ok(done)
+            }
+        }
+    };
 }
 
-#[async_trait]
-impl JobKind for Remind {
-    fn name(&self) -> &'static str {
-        REMIND
-    }
+job_kind!(OpenRound, OPEN, open);
+job_kind!(Remind, REMIND, remind);
+job_kind!(Deadline, DEADLINE, deadline);
+job_kind!(Escalate, ESCALATE, escalate);
 
-    async fn run(&self, _svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
-        let mut done = JobDone::default();
-        remind(c, job, now, &mut done.effects, &mut done.team_id).await?;
-        Ok(done)
-    }
-}
-
-#[async_trait]
-impl JobKind for Deadline {
-    fn name(&self) -> &'static str {
-        DEADLINE
-    }
-
-    async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
-        let mut done = JobDone::default();
-        let round = store::standup::rounds::get(c, job.subject_id).await?;
-        done.team_id = round.team_id;
-        report::post_report(c, &svc.renderer, round.id, now, &mut done.effects).await?;
-        store::jobs::finish(c, job.id).await?;
-        Ok(done)
-    }
-}
-
-#[async_trait]
-impl JobKind for Escalate {
-    fn name(&self) -> &'static str {
-        ESCALATE
-    }
-
-    async fn run(&self, _svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
-        let mut done = JobDone::default();
-        escalate(c, job, now, &mut done.effects, &mut done.team_id).await?;
-        Ok(done)
-    }
-}
-
-/// Open the round a fire is due for; false when the fire was past the grace period.
-async fn open(
-    c: &mut Conn,
+/// Post a round's report at its deadline.
+async fn deadline(
     svc: &Service,
+    c: &mut Conn,
     job: &Job,
     now: DateTime<Utc>,
-    out: &mut Vec<Effect>,
-    team_id: &mut i64,
-) -> anyhow::Result<bool> {
+    done: &mut JobDone,
+) -> anyhow::Result<()> {
+    let round = store::standup::rounds::get(c, job.subject_id).await?;
+    done.team_id = round.team_id;
+    report::post_report(c, &svc.renderer, round.id, now, &mut done.effects).await?;
+    store::jobs::finish(c, job.id).await
+}
+
+/// Open the round a fire is due for; one past the grace period is skipped.
+async fn open(svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: &mut JobDone) -> anyhow::Result<()> {
     let Some(s) = store::standup::get(c, job.subject_id).await? else {
-        store::jobs::finish(c, job.id).await?;
-        return Ok(true);
+        return store::jobs::finish(c, job.id).await;
     };
-    *team_id = s.team_id;
+    done.team_id = s.team_id;
     let member = if job.member_id == 0 { None } else { Some(store::team::member(c, job.member_id).await?) };
     let tz = match &member {
         Some(m) => m.tz,
@@ -121,7 +89,8 @@ async fn open(
             Some(resume) => store::jobs::advance(c, job.id, resume).await?,
             None => store::jobs::finish(c, job.id).await?,
         }
-        return Ok(false);
+        done.skipped_late = true;
+        return Ok(());
     }
     // Strictly after now: several missed occurrences run late once, not once each.
     match sched.next_after(tz, now.max(job.due_at)) {
@@ -129,20 +98,14 @@ async fn open(
         None => store::jobs::finish(c, job.id).await?,
     }
     let late = lateness > Duration::minutes(1);
-    rounds::open_round(c, &svc.renderer, &s, job.due_at, now, member.as_ref(), late, out).await?;
-    Ok(true)
+    rounds::open_round(c, &svc.renderer, &s, job.due_at, now, member.as_ref(), late, &mut done.effects).await?;
+    Ok(())
 }
 
-async fn remind(
-    c: &mut Conn,
-    job: &Job,
-    now: DateTime<Utc>,
-    out: &mut Vec<Effect>,
-    team_id: &mut i64,
-) -> anyhow::Result<()> {
+async fn remind(_: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: &mut JobDone) -> anyhow::Result<()> {
     store::standup::rounds::lock(c, job.subject_id).await?;
     let round = store::standup::rounds::get(c, job.subject_id).await?;
-    *team_id = round.team_id;
+    done.team_id = round.team_id;
     let Some(mut p) = store::standup::rounds::participant(c, round.id, job.member_id).await? else {
         return store::jobs::finish(c, job.id).await;
     };
@@ -172,7 +135,7 @@ async fn remind(
                     ButtonStyle::Primary,
                 )
                 .with_button("button_skip", Action::Skip { round_id: round.id }.encode());
-            out.push(Effect::post(Target::Dm { member_id: m.id }, msg));
+            done.effects.push(Effect::post(Target::Dm { member_id: m.id }, msg));
             let again = now + Duration::minutes(max.1.max(1));
             if p.reminders_sent < max.0 && again < round.deadline_at {
                 store::jobs::advance(c, job.id, again).await
@@ -184,16 +147,10 @@ async fn remind(
 }
 
 /// A blocker still open after N days: DM the PO and the PM, once.
-async fn escalate(
-    c: &mut Conn,
-    job: &Job,
-    now: DateTime<Utc>,
-    out: &mut Vec<Effect>,
-    team_id: &mut i64,
-) -> anyhow::Result<()> {
+async fn escalate(_: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: &mut JobDone) -> anyhow::Result<()> {
     store::jobs::finish(c, job.id).await?;
     let Some(b) = store::standup::blockers::blocker(c, job.subject_id).await? else { return Ok(()) };
-    *team_id = b.team_id;
+    done.team_id = b.team_id;
     if b.resolved_at.is_some() || b.escalated_at.is_some() {
         return Ok(());
     }
@@ -211,7 +168,7 @@ async fn escalate(
         });
         let msg = Message::new("blocker_escalated", data, m.locale)
             .with_button("button_resolve", Action::Resolve { blocker_id: b.id }.encode());
-        out.push(Effect::post(Target::Dm { member_id: m.id }, msg));
+        done.effects.push(Effect::post(Target::Dm { member_id: m.id }, msg));
     }
     Ok(())
 }
