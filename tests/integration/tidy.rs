@@ -242,3 +242,32 @@ fn the_outbox_names_no_chat_platform_and_the_adapters_do_not_import_the_web_chat
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+#[test]
+fn the_readme_lists_every_command_with_every_option() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let table: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `/tandem")).collect();
+    let mut missing = Vec::new();
+    for (_, meta) in tandem::service::registry::commands() {
+        let words = meta.words.join(" ");
+        let leaf = meta.words.last().copied().unwrap_or_default();
+        // A row names the command in full, or as `· leaf` after its group's first command.
+        let rows: Vec<&&str> = table
+            .iter()
+            .filter(|l| {
+                l.contains(&format!("/tandem {words}"))
+                    || l.contains(&format!("`{words}"))
+                    || (meta.words.len() > 1 && l.contains(meta.words[0]) && l.contains(&format!("· `{leaf}")))
+            })
+            .collect();
+        if rows.is_empty() {
+            missing.push(format!("/tandem {words}"));
+        }
+        for p in meta.params.iter().filter(|p| !p.positional) {
+            if !rows.iter().any(|l| l.contains(&format!("{}=", p.name))) {
+                missing.push(format!("/tandem {words} {}=", p.name));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "README's command table lacks:\n{}", missing.join("\n"));
+}
