@@ -29,12 +29,15 @@ pub fn parse_minutes(s: &str) -> Result<i64, UserError> {
         }
         let n: i64 = digits.parse().map_err(|_| bad())?;
         digits.clear();
-        total += match c {
-            'd' | 'j' => n * 24 * 60,
-            'h' => n * 60,
-            'm' => n,
+        let unit = match c {
+            'd' | 'j' => 24 * 60,
+            'h' => 60,
+            'm' => 1,
             _ => return Err(bad()),
         };
+        // Checked: `576460752303423489d` overflows an i64 of minutes and must not wrap
+        // into a plausible value.
+        total = n.checked_mul(unit).and_then(|m| total.checked_add(m)).ok_or_else(bad)?;
     }
     if !digits.is_empty() || total <= 0 || total > 7 * 24 * 60 {
         return Err(bad());
@@ -85,10 +88,16 @@ pub fn check_name(s: &str) -> Result<String, UserError> {
     if ok { Ok(name) } else { Err(UserError::new("error_bad_name", json!({ "value": s, "max": MAX_NAME_CHARS }))) }
 }
 
+/// Text as Tandem takes it in: at most `MAX_TEXT_CHARS`, and no control character but
+/// line breaks and tabs (a NUL byte is refused here, the same on both databases, before
+/// anything is stored).
 pub fn check_length(s: &str) -> Result<(), UserError> {
     let n = s.chars().count();
     if n > MAX_TEXT_CHARS {
         return Err(UserError::new("error_too_long", json!({ "length": n, "max": MAX_TEXT_CHARS })));
+    }
+    if let Some(c) = s.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(UserError::new("error_control_character", json!({ "code": format!("U+{:04X}", u32::from(c)) })));
     }
     Ok(())
 }
@@ -128,6 +137,21 @@ mod tests {
         assert_eq!(parse_minutes("2 hours").map_err(|e| e.template), Err("error_bad_duration"));
         assert!(parse_minutes("0").is_err());
         assert!(parse_minutes("30d").is_err());
+    }
+
+    #[test]
+    fn a_duration_too_large_to_count_is_refused_not_wrapped() {
+        for huge in ["576460752303423489d", "9223372036854775807h", "99999999999999999999m"] {
+            assert_eq!(parse_minutes(huge).map_err(|e| e.template), Err("error_bad_duration"), "{huge}");
+        }
+    }
+
+    #[test]
+    fn a_nul_byte_or_another_control_character_is_refused_but_line_breaks_are_text() {
+        let e = check_length("da\u{0}ily").expect_err("NUL");
+        assert_eq!((e.template, e.data["code"].as_str()), ("error_control_character", Some("U+0000")));
+        assert!(check_length("a\u{7f}b").is_err());
+        assert!(check_length("first line\nsecond\tline").is_ok());
     }
 
     #[test]

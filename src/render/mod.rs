@@ -12,6 +12,9 @@ use anyhow::{Context, anyhow};
 use include_dir::{Dir, include_dir};
 use std::collections::{BTreeMap, HashMap};
 
+/// The prefix of the templates that refuse something.
+const REFUSAL_PREFIX: &str = "error";
+
 static PROMPTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/prompts");
 
 #[derive(Debug)]
@@ -64,9 +67,16 @@ impl Renderer {
         Ok(text.trim().to_string())
     }
 
-    /// Renders a message's body.
+    /// Renders a message's body. A refusal (an `error_` template) whose data carries the
+    /// command's usage shows it, when the template does not already.
     pub fn message(&self, m: &Message) -> anyhow::Result<String> {
-        self.render(m.locale, &m.template, &m.data)
+        let text = self.render(m.locale, &m.template, &m.data)?;
+        match m.data.get("usage").and_then(|u| u.as_str()) {
+            Some(usage) if m.template.starts_with(REFUSAL_PREFIX) && !text.contains(usage) => {
+                Ok(format!("{text}\n{} {usage}", self.label(m.locale, "usage")))
+            }
+            _ => Ok(text),
+        }
     }
 
     /// A short label; a missing one shows its key so the gap is visible, never a panic.

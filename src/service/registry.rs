@@ -6,7 +6,7 @@
 //! line here; nothing outside its own folders names its commands, buttons, jobs or
 //! templates.
 
-use super::{Ctx, Outcome, Service, standup, team};
+use super::{Ctx, Fail, Outcome, Service, standup, team};
 use crate::core::command::{self, Args, Meta};
 use crate::core::{Effect, UserError, policy};
 use crate::store::Conn;
@@ -123,8 +123,12 @@ pub fn find_command(words: &[String]) -> Option<(&'static dyn Capability, &'stat
 }
 
 /// Parse a command line, check its arguments and the person's right to it, and run it.
+/// A refusal always shows the usage of the command that was typed.
 pub(super) async fn run_command(ctx: &mut Ctx<'_>, line: &str) -> Outcome<()> {
-    let words = command::words(line)?;
+    let words = match command::words(line) {
+        Ok(words) => words,
+        Err(e) => return Err(with_usage(e, guess_command(line)).into()),
+    };
     let Some((cap, meta)) = find_command(&words) else { return Err(command::unknown(&words).into()) };
     let args = command::split_args(&words[meta.words.len()..]);
     if let Some(act) = meta.permission.filter(|act| !policy::may(ctx.me.role, *act)) {
@@ -133,7 +137,26 @@ pub(super) async fn run_command(ctx: &mut Ctx<'_>, line: &str) -> Outcome<()> {
         return Err(UserError::new("error_not_allowed", json!({ "what": what, "usage": meta.usage() })).into());
     }
     meta.check(&args)?;
-    cap.command(ctx, meta, args).await
+    match cap.command(ctx, meta, args).await {
+        Err(Fail::User(e)) => Err(with_usage(e, Some(meta)).into()),
+        other => other,
+    }
+}
+
+/// The command a line that could not be read starts with, from its first plain words.
+fn guess_command(line: &str) -> Option<&'static Meta> {
+    let first: Vec<String> = line.split_whitespace().filter(|w| *w != "/tandem").take(3).map(String::from).collect();
+    find_command(&first).map(|(_, m)| m)
+}
+
+/// The refusal, with the command's usage when it does not carry one already.
+fn with_usage(mut e: UserError, meta: Option<&Meta>) -> UserError {
+    if let (Some(meta), Some(data)) = (meta, e.data.as_object_mut())
+        && !data.contains_key("usage")
+    {
+        data.insert("usage".into(), meta.usage().into());
+    }
+    e
 }
 
 /// The prefix of an action or a submit value: `skip` in `skip:12`.

@@ -134,7 +134,12 @@ async fn dispatch(
         InboundKind::Text(t) => Some(t.clone()),
         _ => None,
     };
-    let plain_talk = matches!(conversation, Conversation::Channel { .. }) && matches!(kind, InboundKind::Text(_));
+    // Nothing is stored before it is checked: a line too long or with a control character
+    // is not shown back; the service refuses it, in the person's language.
+    let acceptable = typed.as_deref().is_none_or(|t| crate::core::text::check_length(t).is_ok());
+    let typed = typed.filter(|_| acceptable);
+    let plain_talk =
+        acceptable && matches!(conversation, Conversation::Channel { .. }) && matches!(kind, InboundKind::Text(_));
     let ev =
         Inbound { platform: "webchat".into(), event_id: request_id.to_string(), member_id: me.id, conversation, kind };
     let now = st.app.clock.now();

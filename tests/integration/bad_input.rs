@@ -174,3 +174,80 @@ async fn a_corrupt_stored_role_or_zone_is_an_internal_error_not_a_quiet_default(
     let error = format!("{:#}", read.expect_err("a corrupt role is an error"));
     assert!(error.contains("member role") && error.contains("boss"), "{error}");
 }
+
+on_both_databases!(
+    every_refusal_names_the_problem_and_shows_the_command_typed,
+    refusals_show_usage_on_sqlite,
+    refusals_show_usage_on_postgres
+);
+
+async fn every_refusal_names_the_problem_and_shows_the_command_typed(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let (olivier, ana) = (t.person("olivier").await, t.person("ana").await);
+    olivier.say(&team, r#"/tandem standup create daily channel=team schedule="30 9 * * MON-FRI""#).await;
+    let long = format!("/tandem history {}", "x".repeat(5000));
+    let cases: [(&crate::drivers::web_chat::Person, &str, &[&str], &str); 5] = [
+        (
+            &ana,
+            "/tandem history @nobody",
+            &["no member named `nobody`", "Usage: /tandem history [@member]"],
+            "members=",
+        ),
+        (&ana, "/tandem standup delete daily", &["Only the team's PM", "Usage: /tandem standup delete NAME"], "zzz"),
+        (&ana, &long, &["too long (5008 characters", "Usage: /tandem history"], "zzz"),
+        (&ana, "/tandem resolve 999", &["no blocker #999", "Usage: /tandem resolve BLOCKER_ID"], "zzz"),
+        (
+            &olivier,
+            "/tandem standup edit daily window=576460752303423489d",
+            &["is not a duration", "at most 7 days"],
+            "Stand-up updated",
+        ),
+    ];
+    for (who, line, expected, absent) in cases {
+        who.say(&team, line).await;
+        t.tick().await;
+        let answer = who.last_bot(&team).await;
+        for e in expected {
+            assert!(answer.contains(e), "{line:.60}\n→ {answer}\n(expected {e:?})");
+        }
+        assert!(!answer.contains(absent), "{line:.60} → {answer}");
+    }
+}
+
+on_both_databases!(
+    a_nul_byte_is_refused_at_the_door_the_same_on_both_databases,
+    nul_refused_on_sqlite,
+    nul_refused_on_postgres
+);
+
+async fn a_nul_byte_is_refused_at_the_door_the_same_on_both_databases(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let olivier = t.person("olivier").await;
+    olivier.say(&team, r#"/tandem standup create daily channel=team schedule="30 9 * * MON-FRI""#).await;
+    olivier.say(&team, "/tandem standup show da\u{0}ily").await;
+    t.tick().await;
+    let answer = olivier.last_bot(&team).await;
+    assert!(answer.contains("invisible control character (U+0000)"), "{answer}");
+}
+
+on_both_databases!(
+    an_apostrophe_in_a_name_is_a_letter_and_an_escaped_quote_is_kept,
+    apostrophes_on_sqlite,
+    apostrophes_on_postgres
+);
+
+async fn an_apostrophe_in_a_name_is_a_letter_and_an_escaped_quote_is_kept(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let olivier = t.person("olivier").await;
+    olivier.say(&team, "/tandem member add obrien display=O'Brien").await;
+    t.tick().await;
+    assert!(olivier.last_bot(&team).await.contains("O'Brien"), "{}", olivier.last_bot(&team).await);
+    let q = r#"/tandem standup create daily channel=team schedule="30 9 * * *" questions="Qu'as-tu fait pour l'équipe ?|Le \"plan\" tient ?""#;
+    olivier.say(&team, q).await;
+    t.tick().await;
+    let created = olivier.last_bot(&team).await;
+    assert!(created.contains("Qu'as-tu fait pour l'équipe ?") && created.contains(r#"Le "plan" tient ?"#), "{created}");
+}

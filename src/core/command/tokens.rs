@@ -26,16 +26,28 @@ impl Args {
 }
 
 /// Split on spaces; `"…"`, `“…”` and `'…'` group words; `key=value` becomes an option.
+/// An apostrophe inside a word is a letter (`O'Brien`, `l'équipe`): only one that starts a
+/// word or a value opens a quote. Inside quotes, `\"` (or the quote's own closing mark
+/// after a backslash) is the character itself, and `\\` a backslash.
 pub fn tokenize(line: &str) -> Result<Vec<String>, UserError> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut in_word = false;
     let mut quote: Option<char> = None;
-    for c in line.chars() {
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
         match quote {
-            Some(q) if c == q || (q == '“' && c == '”') => quote = None,
-            Some(_) => cur.push(c),
-            None if c == '"' || c == '“' || c == '\'' => {
+            Some(q) => {
+                let close = if q == '“' { '”' } else { q };
+                match c {
+                    '\\' if chars.peek().is_some_and(|n| *n == close || *n == '"' || *n == '\\') => {
+                        cur.extend(chars.next());
+                    }
+                    _ if c == close => quote = None,
+                    _ => cur.push(c),
+                }
+            }
+            None if c == '"' || c == '“' || (c == '\'' && (!in_word || cur.ends_with('='))) => {
                 quote = Some(c);
                 in_word = true;
             }
@@ -85,6 +97,16 @@ mod tests {
         assert_eq!(args.positional, vec!["daily"]);
         assert_eq!(args.options["schedule"], "30 9 * * MON-FRI");
         assert_eq!(args.options["tz"], "Europe/Paris");
+    }
+
+    #[test]
+    fn an_apostrophe_inside_a_word_is_a_letter_and_escaped_quotes_are_kept() {
+        let words = tokenize(r#"member add obrien display=O'Brien"#).expect("tokenizes");
+        assert_eq!(words, ["member", "add", "obrien", "display=O'Brien"]);
+        let words = tokenize(r#"questions="Qu'as-tu fait pour l'équipe ?|Le \"plan\" ?""#).expect("tokenizes");
+        assert_eq!(words, [r#"questions=Qu'as-tu fait pour l'équipe ?|Le "plan" ?"#]);
+        let words = tokenize("display='Ana Lima' 'two words'").expect("tokenizes");
+        assert_eq!(words, ["display=Ana Lima", "two words"]);
     }
 
     #[test]
