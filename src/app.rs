@@ -127,6 +127,17 @@ impl App {
         }
     }
 
+    /// True when some team is on the web chat (bound to no Slack workspace or Discord server).
+    pub async fn web_chat_has_teams(&self) -> anyhow::Result<bool> {
+        let mut c = self.svc.store.pool.acquire().await?;
+        for team in store::team::teams(&mut c).await? {
+            if store::platform::workspace_of_team(&mut c, team.id).await?.is_none() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Forget event ids older than a week and delivered messages older than 30 days.
     pub async fn housekeep(&self) -> anyhow::Result<(u64, u64)> {
         let now = self.clock.now();
@@ -242,7 +253,22 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
     let kick = Arc::new(tokio::sync::Notify::new());
     let router = crate::http::router(app.clone(), kick.clone());
-    tracing::info!("Tandem is up: open {}/chat", config.base_url.trim_end_matches('/'));
+    let base = config.base_url.trim_end_matches('/');
+    if app.web_chat_has_teams().await? {
+        tracing::info!("Tandem is up: open {base}/chat");
+    } else if app.slack.is_some() || app.discord.is_some() {
+        // Every team lives on Slack or Discord: the web chat would list nobody.
+        let on = match (&app.slack, &app.discord) {
+            (Some(_), Some(_)) => "Slack and Discord",
+            (Some(_), None) => "Slack",
+            _ => "Discord",
+        };
+        tracing::info!("Tandem is up on {on}: type /tandem help there (the web chat has no team of its own)");
+    } else {
+        tracing::info!(
+            "Tandem is up with no team yet: run `tandem team create NAME --admin NAME`, then open {base}/chat"
+        );
+    }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let socket = match (app.slack_receiver(kick.clone()), &config.slack.app_token) {
         (Some(rx), Some(token)) => {

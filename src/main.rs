@@ -112,7 +112,9 @@ fn main() -> ExitCode {
 }
 
 fn run_server() -> ExitCode {
+    // Colours only on a terminal: a log written to a file or a journal stays plain text.
     tracing_subscriber::fmt()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG").unwrap_or_else(|_| "info".into()))
         .init();
     let result = (|| {
@@ -216,7 +218,8 @@ fn preview(expr: &str, tz: &str, from: Option<&str>, n: usize) -> ExitCode {
         },
     };
     let fires = schedule.upcoming(zone, start, n);
-    if fires.is_empty() {
+    // Asked for no fire, none is printed; only a schedule that never fires is an error.
+    if fires.is_empty() && n > 0 {
         return fail("error_schedule_never_fires", serde_json::json!({ "expr": expr }));
     }
     for t in fires {

@@ -19,13 +19,17 @@ pub enum Act {
     ReceiveEscalations,
     /// Be mentioned in a report that lists open blockers.
     HearOfBlockers,
+    /// Read a teammate's answers before the round's report is out.
+    ReadAnswersBeforeReport,
 }
 
 /// Whether `role` may do `act`.
 pub fn may(role: Role, act: Act) -> bool {
     use Role::*;
     match act {
-        Act::ManageRituals | Act::ManageTeam | Act::ResolveOthersBlockers => matches!(role, Pm | Po | ScrumMaster),
+        Act::ManageRituals | Act::ManageTeam | Act::ResolveOthersBlockers | Act::ReadAnswersBeforeReport => {
+            matches!(role, Pm | Po | ScrumMaster)
+        }
         Act::ReceiveEscalations => matches!(role, Pm | Po),
         Act::HearOfBlockers => matches!(role, Po | ScrumMaster),
     }
@@ -38,12 +42,13 @@ mod tests {
     #[test]
     fn the_policy_table_gives_each_role_its_own_acts() {
         let roles = [Role::Pm, Role::Po, Role::ScrumMaster, Role::Developer, Role::Stakeholder];
-        let table: [(Act, [bool; 5]); 5] = [
+        let table: [(Act, [bool; 5]); 6] = [
             (Act::ManageRituals, [true, true, true, false, false]),
             (Act::ManageTeam, [true, true, true, false, false]),
             (Act::ResolveOthersBlockers, [true, true, true, false, false]),
             (Act::ReceiveEscalations, [true, true, false, false, false]),
             (Act::HearOfBlockers, [false, true, true, false, false]),
+            (Act::ReadAnswersBeforeReport, [true, true, true, false, false]),
         ];
         for (act, row) in table {
             for (role, allowed) in roles.iter().zip(row) {

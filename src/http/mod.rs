@@ -88,7 +88,7 @@ async fn export(
     if p.to < p.from || (p.to - p.from).num_days() > 366 {
         return (StatusCode::BAD_REQUEST, "from must be before to, at most 366 days apart\n").into_response();
     }
-    match app.svc.export(me.team_id, format, p.from, p.to).await {
+    match app.svc.export(&me, format, p.from, p.to).await {
         Ok(body) => {
             let disposition = format!("attachment; filename=\"tandem-{}-{}.{}\"", p.from, p.to, format.code());
             ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], body)

@@ -7,6 +7,8 @@
 //! labels (buttons, command descriptions, default questions, web chat chrome) are
 //! `labels.toml`.
 
+pub mod csv;
+
 use crate::core::{Locale, Message};
 use anyhow::{Context, anyhow};
 use include_dir::{Dir, include_dir};

@@ -66,3 +66,57 @@ fn team_create_makes_a_team_whose_admin_can_sign_in_and_refuses_a_duplicate() {
     let bad = run(&["team", "create", "beta", "--tz", "Paris", "--admin", "x"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("e.g. Europe/Paris"));
 }
+
+#[test]
+fn preview_of_no_fire_prints_nothing_and_an_empty_schedule_is_named_as_such() {
+    let out = tandem(&["schedule", "preview", "30 9 * * *", "--tz", "Europe/Paris", "-n", "0"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = tandem(&["schedule", "preview", "", "--tz", "Europe/Paris"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not a valid schedule: it is empty.") && !err.contains("the  field"), "{err}");
+}
+
+/// Start `tandem serve` with `env`, and return its log up to the line saying it is up.
+fn log_until_up(env: &[(&str, &str)]) -> String {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("tandem.db").display());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    cmd.arg("serve")
+        .env("TANDEM_DATABASE_URL", &url)
+        .env("TANDEM_LISTEN", "127.0.0.1:0")
+        .env("TANDEM_DEMO", "0")
+        .env("TANDEM_CONFIG", "/dev/null")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start tandem");
+    let mut log = String::new();
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    while let Some(Ok(line)) = lines.next() {
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("Tandem is up") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    log
+}
+
+#[test]
+fn a_slack_only_deployment_does_not_send_people_to_an_empty_web_chat_and_its_log_has_no_colour_codes() {
+    let log = log_until_up(&[
+        ("SLACK_BOT_TOKEN", "xoxb-test"),
+        ("SLACK_SIGNING_SECRET", "secret"),
+        ("TANDEM_SLACK_API_URL", "http://127.0.0.1:9/api"),
+    ]);
+    assert!(log.contains("Tandem is up on Slack: type /tandem help there"), "{log}");
+    assert!(!log.contains("/chat"), "{log}");
+    assert!(!log.contains('\u{1b}'), "a log read by a program has no ANSI colours: {log:?}");
+}

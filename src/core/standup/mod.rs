@@ -169,6 +169,13 @@ pub fn participants<'a>(s: &StandupSettings, team: &'a [Member]) -> Result<Vec<&
         .collect()
 }
 
+/// Whether `viewer` may read the answers `author_id` gave in a round: everyone the report
+/// reaches once it is posted; before that, only their author and those who run the
+/// rituals (a teammate's answers are not read ahead of the report).
+pub fn may_read_answers(viewer: &Member, author_id: i64, reported: bool) -> bool {
+    reported || viewer.id == author_id || super::policy::may(viewer.role, super::policy::Act::ReadAnswersBeforeReport)
+}
+
 /// The local date of `t` in `tz`.
 pub fn local_day(tz: chrono_tz::Tz, t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&tz).date_naive()

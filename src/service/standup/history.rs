@@ -1,6 +1,7 @@
 //! History, stats, the weekly roll-up and exports of stand-up answers.
 
 use crate::core::UserError;
+use crate::core::model::Member;
 use crate::core::standup::ExportFormat;
 use crate::core::standup::stats::{Participation, member_stats};
 use crate::core::standup::{self, Status};
@@ -50,7 +51,8 @@ pub(super) async fn history(
             Some(m.ok_or_else(|| UserError::new("error_unknown_member", json!({ "name": name })))?.id)
         }
     };
-    let entries = store::standup::history::entries(ctx.c, ctx.team.id, member_id, from, to).await?;
+    let mut entries = store::standup::history::entries(ctx.c, ctx.team.id, member_id, from, to).await?;
+    hide_unreported(&mut entries, &ctx.me);
     ctx.reply("history", json!({ "from": from.to_string(), "to": to.to_string(), "entries": entries }));
     Ok(())
 }
@@ -87,7 +89,8 @@ pub(super) async fn rollup(ctx: &mut Ctx<'_>, week: Option<NaiveDate>) -> Outcom
     let any_day = week.unwrap_or_else(|| standup::local_day(ctx.me.tz, ctx.now));
     let monday = any_day - Duration::days(i64::from(any_day.weekday().num_days_from_monday()));
     let sunday = monday + Duration::days(6);
-    let entries = store::standup::history::entries(ctx.c, ctx.team.id, None, monday, sunday).await?;
+    let mut entries = store::standup::history::entries(ctx.c, ctx.team.id, None, monday, sunday).await?;
+    hide_unreported(&mut entries, &ctx.me);
     let stats = member_stats(&participations(&entries));
     let people: Vec<_> = stats
         .iter()
@@ -118,26 +121,31 @@ pub(super) fn export_link(
     Ok(())
 }
 
+/// Answers `viewer` may not read yet (their report is not out) are left out.
+fn hide_unreported(entries: &mut [Entry], viewer: &Member) {
+    for e in entries.iter_mut().filter(|e| !standup::may_read_answers(viewer, e.member_id, e.reported)) {
+        e.answers.clear();
+    }
+}
+
 impl Service {
-    /// Answers of a team over a period, as CSV (one row per answer) or JSON.
+    /// The answers of `viewer`'s team over a period that they may read, as CSV (one row
+    /// per answer) or JSON.
     pub async fn export(
         &self,
-        team_id: i64,
+        viewer: &Member,
         format: ExportFormat,
         from: NaiveDate,
         to: NaiveDate,
     ) -> anyhow::Result<String> {
         let mut conn = self.store.pool.acquire().await?;
-        let entries = store::standup::history::entries(&mut conn, team_id, None, from, to).await?;
+        let mut entries = store::standup::history::entries(&mut conn, viewer.team_id, None, from, to).await?;
+        hide_unreported(&mut entries, viewer);
         Ok(match format {
             ExportFormat::Json => serde_json::to_string_pretty(&entries)?,
             ExportFormat::Csv => to_csv(&entries),
         })
     }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 /// One row per answer; a participant without answers gets one row with empty question.
@@ -146,8 +154,8 @@ pub fn to_csv(entries: &[Entry]) -> String {
     for e in entries {
         let head = [
             e.day.to_string(),
-            csv_field(&e.standup),
-            csv_field(&e.member),
+            crate::render::csv::cell(&e.standup),
+            crate::render::csv::cell(&e.member),
             e.status.clone(),
             e.late.to_string(),
             e.answered_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
@@ -157,7 +165,11 @@ pub fn to_csv(entries: &[Entry]) -> String {
             out.push_str(&format!("{head},,\n"));
         }
         for qa in &e.answers {
-            out.push_str(&format!("{head},{},{}\n", csv_field(&qa.question), csv_field(&qa.answer)));
+            out.push_str(&format!(
+                "{head},{},{}\n",
+                crate::render::csv::cell(&qa.question),
+                crate::render::csv::cell(&qa.answer)
+            ));
         }
     }
     out
