@@ -78,7 +78,7 @@ async fn oversized_input_is_refused(db: Db) {
     assert!(ana.last_bot("dm").await.contains("too long (5000 characters, at most 4000)"));
     ana.say("dm", "short").await;
     t.tick().await;
-    assert_eq!(ana.last_bot("dm").await, "2/3 What will you do today?", "the long answer was not stored");
+    assert_eq!(ana.last_bot("dm").await, "2/3 What will you do today? — *daily*", "the long answer was not stored");
 }
 
 on_both_databases!(a_retried_request_is_processed_once, retried_on_sqlite, retried_on_postgres);

@@ -50,7 +50,15 @@ async fn two_processes_on_one_postgres_fire_each_stand_up_exactly_once() {
     loop {
         let rounds = count("SELECT COUNT(*) FROM rounds").await;
         let pending = count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").await;
-        if rounds == 250 && pending == 0 {
+        // Delivery runs beside the scheduler: an empty outbox does not mean every
+        // member's own fire has run yet; those still due say so.
+        let due_fires =
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE kind = 'standup_open' AND due_at <= $1")
+                .bind(due.timestamp_millis())
+                .fetch_one(&store.pool)
+                .await
+                .expect("count");
+        if rounds == 250 && pending == 0 && due_fires == 0 {
             break;
         }
         assert!(Instant::now() < deadline, "timed out: {rounds} rounds, {pending} undelivered");

@@ -57,7 +57,7 @@ async fn a_whole_stand_up_runs(w: impl Platform) {
 
     // Ana answers one question at a time in the DM; her third answer is a blocker.
     w.say_in_dm("ana", "Shipped the login page").await;
-    assert_eq!(w.last_dm("ana").await, "2/3 What will you do today?");
+    assert_eq!(w.last_dm("ana").await, "2/3 What will you do today? — daily");
     w.say_in_dm("ana", "Start the billing page").await;
     w.say_in_dm("ana", "Waiting for the API keys from ops").await;
     let thanks = w.last_dm("ana").await;

@@ -52,7 +52,7 @@ async fn a_whole_stand_up_runs_from_creation_to_escalation(db: Db) {
     // Ana answers one by one in the DM; the blocker question opens a blocker.
     ana.say("dm", "Shipped the login page").await;
     t.tick().await;
-    assert_eq!(ana.last_bot("dm").await, "2/3 What will you do today?");
+    assert_eq!(ana.last_bot("dm").await, "2/3 What will you do today? — *daily*");
     ana.say("dm", "Start the billing page").await;
     ana.say("dm", "Waiting for the API keys from ops").await;
     t.tick().await;

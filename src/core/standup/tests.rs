@@ -79,3 +79,13 @@ fn a_quiet_end_inside_the_repeated_hour_is_taken_on_its_second_pass() {
     let r = reminder(utc("2026-10-25T01:15:00Z"), &m, utc("2026-10-25T06:00:00Z"));
     assert_eq!(r, Reminder::Defer(utc("2026-10-25T01:30:00Z")));
 }
+
+#[test]
+fn a_deadline_on_another_day_for_the_reader_shows_its_date() {
+    let now: chrono::DateTime<chrono::Utc> = "2026-12-01T09:30:00Z".parse().expect("instant");
+    let deadline: chrono::DateTime<chrono::Utc> = "2026-12-01T21:45:00Z".parse().expect("instant");
+    // At 10:30 in Paris (18:30 in Tokyo), 21:45 UTC is 22:45 in Paris the same day, but
+    // 06:45 the next morning in Tokyo.
+    assert_eq!(deadline_text(deadline, chrono_tz::Europe::Paris, now), "22:45");
+    assert_eq!(deadline_text(deadline, chrono_tz::Asia::Tokyo, now), "2026-12-02 06:45");
+}

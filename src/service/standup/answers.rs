@@ -36,7 +36,12 @@ pub(super) async fn take_text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
     if let Some(next) = round.questions.get(p.next_question) {
         store::standup::rounds::save_participant(ctx.c, &p).await?;
         let next = question_text(&ctx.svc.renderer, next, ctx.me.locale);
-        let data = json!({ "question": next, "n": p.next_question + 1, "total": round.questions.len() });
+        let data = json!({
+            "question": next,
+            "n": p.next_question + 1,
+            "total": round.questions.len(),
+            "standup": round.standup_name,
+        });
         ctx.out.push(Effect::post(
             Target::Dm { member_id: ctx.me.id },
             Message::new("standup_dm_question", data, ctx.me.locale),

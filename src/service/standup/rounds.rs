@@ -147,7 +147,7 @@ pub(super) async fn open_round(
         p.status = Status::Asked;
         p.asked_at = Some(now);
         store::standup::rounds::save_participant(c, &p).await?;
-        out.push(open_dm(c, r, &round, s, m, late).await?);
+        out.push(open_dm(c, r, &round, s, m, (now, late)).await?);
         if s.settings.max_reminders > 0 {
             let at = now + Duration::minutes(s.settings.remind_after_minutes);
             if at < round.deadline_at {
@@ -165,7 +165,7 @@ async fn open_dm(
     round: &Round,
     s: &Standup,
     m: &Member,
-    late: bool,
+    (now, late): (DateTime<Utc>, bool),
 ) -> anyhow::Result<Effect> {
     let blockers = store::standup::blockers::open_blockers(c, s.team_id, Some(m.id)).await?;
     let first = round.questions.first().map(|q| question_text(r, q, m.locale)).unwrap_or_default();
@@ -176,7 +176,7 @@ async fn open_dm(
         "question": first,
         "n": 1,
         "total": round.questions.len(),
-        "deadline": round.deadline_at.with_timezone(&m.tz).format("%H:%M").to_string(),
+        "deadline": standup::deadline_text(round.deadline_at, m.tz, now),
         "blockers": blockers.iter().map(|b| json!({ "id": b.id, "text": b.body })).collect::<Vec<_>>(),
     });
     let mut msg = Message::new("standup_dm_open", data, m.locale)
