@@ -147,7 +147,11 @@ pub fn message(r: &Renderer, m: &Message) -> anyhow::Result<Rendered> {
             None => e,
         }
     });
-    let files = m.image.iter().map(|i| CreateAttachment::bytes(i.png.clone(), i.name.clone())).collect();
+    let files = m
+        .image
+        .iter()
+        .map(|i| CreateAttachment::bytes(i.png.clone(), i.name.clone()).description(i.alt.clone()))
+        .collect();
     Ok(Rendered { content: truncate(&text, CONTENT_CHARS), embed, rows, files })
 }
 

@@ -17,7 +17,7 @@ use crate::store::platform::{self, Workspace};
 use crate::store::{self, team};
 use anyhow::Context;
 use chrono::{DateTime, Duration as Span, Utc};
-use serenity::all::{ChannelId, GuildId, Interaction, MessageId, MessageReference, Nonce, UserId};
+use serenity::all::{ChannelId, CreateMessage, GuildId, Interaction, MessageId, MessageReference, Nonce, UserId};
 use serenity::builder::Builder;
 use std::time::Duration;
 
@@ -89,8 +89,9 @@ async fn deliver(o: &Outbox, d: &Discord, ws: &Workspace, item: &Item, now: Date
                 )));
             }
             d.pacer.wait_turn(BOT, Some(&channel.to_string())).await;
-            let posted =
-                call(d, || d.http.send_message(ChannelId::new(channel), rendered.files.clone(), &create)).await?;
+            // Through the builder, which names the image's alt text with its bytes.
+            let create = rendered.files.iter().cloned().fold(create, CreateMessage::add_file);
+            let posted = call(d, || create.clone().execute(d.http.as_ref(), (ChannelId::new(channel), None))).await?;
             let record = Record { key: key.clone(), channel, message: posted.id.get(), dest };
             finish(o, item, now, Some(record)).await
         }

@@ -1,5 +1,6 @@
-//! Delivery to the built-in web chat: the message lands in its own table, in the same
-//! transaction that marks the outbox item delivered, so it shows exactly once.
+//! Delivery to the built-in web chat: the message (and its image) lands in its own table,
+//! or is edited or removed there, in the same transaction that marks the outbox item
+//! delivered, so it shows exactly once.
 
 use super::Outbox;
 use crate::core::{Conversation, Effect, Message, Target};

@@ -252,6 +252,26 @@ mod tests {
     }
 
     #[test]
+    fn buttons_show_their_style_and_a_choice_form_in_a_message_has_its_selects_and_a_submit() {
+        let r = Renderer::load().expect("templates");
+        let pick = FormField::choice("Colour?", [("red", "Red"), ("blue", "Blue")], 2).expect("a choice");
+        let mut m = Message::new("error_internal", serde_json::json!({ "reference": "x" }), crate::core::Locale::En)
+            .with_styled_button("button_skip", "skip:1", ButtonStyle::Danger)
+            .with_button("button_skip", "skip:2");
+        m.form = Some(Form { submit: "poll:1".into(), fields: vec![pick], opener: None });
+        let (_, blocks) = message(&r, &m, None).expect("blocks");
+        let json = serde_json::to_value(&blocks).expect("json");
+        let actions = json.as_array().and_then(|b| b.iter().find(|b| b["type"] == "actions")).expect("buttons");
+        let styles: Vec<&serde_json::Value> =
+            actions["elements"].as_array().expect("elements").iter().map(|e| &e["style"]).collect();
+        assert_eq!(styles, [&serde_json::json!("danger"), &serde_json::Value::Null, &serde_json::json!("primary")]);
+        assert_eq!(actions["elements"][2]["action_id"], "tandem-submit:poll:1");
+        let select = json.as_array().and_then(|b| b.iter().find(|b| b["block_id"] == "q0")).expect("the select");
+        assert_eq!(select["accessory"]["type"], "multi_static_select");
+        assert_eq!(select["accessory"]["options"][1]["value"], "1:blue");
+    }
+
+    #[test]
     fn control_characters_typed_by_people_stay_text() {
         assert_eq!(escape("<!channel> & <@U1>"), "&lt;!channel&gt; &amp; &lt;@U1&gt;");
     }

@@ -1,4 +1,4 @@
-//! The built-in web chat's own data: sessions and the messages it shows.
+//! The built-in web chat's own data: sessions, the messages it shows and their images.
 
 use super::{Conn, checked, from_ms, ms};
 use chrono::{DateTime, Utc};
@@ -30,7 +30,7 @@ pub struct ChatMessage {
     pub visible_to: Option<i64>,
     pub author_member: Option<i64>,
     pub body: String,
-    /// Buttons and form, as JSON (`webchat::render::Extra`).
+    /// Buttons, form and the image's name and alt text, as JSON (`outbox::webchat`).
     pub extra: serde_json::Value,
     pub thread_of: Option<i64>,
     pub created_at: DateTime<Utc>,
