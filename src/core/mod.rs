@@ -17,7 +17,7 @@ pub mod standup;
 pub mod team;
 pub mod text;
 
-pub use effect::{Button, ButtonStyle, Conversation, Effect, Form, FormField, Message, Target};
+pub use effect::{Button, ButtonStyle, Conversation, Effect, Form, FormField, Image, Message, Target};
 pub use error::UserError;
 pub use inbound::{Inbound, InboundKind};
 pub use locale::Locale;

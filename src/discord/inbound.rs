@@ -2,7 +2,7 @@
 //! `Inbound` (who, where, what) for the service. `receive.rs` is the door before it.
 
 use super::commands::{self, Value};
-use super::{Discord, PLATFORM, identity};
+use super::{Discord, PLATFORM, choices, identity};
 use crate::core::{Conversation, Inbound, InboundKind, Locale};
 use crate::service::Service;
 use crate::store::{self, platform};
@@ -127,7 +127,13 @@ async fn translate(
             };
             let kind = match i {
                 Interaction::Command(c) => InboundKind::Command(command_text(svc, member, c, now).await?),
-                Interaction::Component(c) => InboundKind::Click(c.data.custom_id.clone()),
+                Interaction::Component(c) => match c.data.custom_id.strip_prefix(choices::SUBMIT_PREFIX) {
+                    // A form of choice fields: its values are the picks marked on its message.
+                    Some(submit) => {
+                        InboundKind::Form { submit: submit.to_string(), values: choices::values(&c.message.components) }
+                    }
+                    None => InboundKind::Click(c.data.custom_id.clone()),
+                },
                 Interaction::Modal(m) => {
                     let mut values: Vec<(String, String)> = m
                         .data

@@ -1,17 +1,18 @@
 //! Discord events at the door: interactions and messages are stored before the
 //! acknowledgement; forms (modals) and autocomplete are answered at once, from reads only,
-//! because Discord wants them as the acknowledgement itself.
+//! because Discord wants them as the acknowledgement itself, and a pick in a choice form's
+//! select menu redraws its message, storing nothing.
 
 use super::inbound::{DiscordEvent, defers_with_source};
-use super::{Discord, PLATFORM, commands, identity, render};
+use super::{Discord, PLATFORM, choices, commands, identity, render};
 use crate::clock::Clock;
 use crate::core::InboundKind;
 use crate::service::{Service, registry};
 use crate::store::{self, platform};
 use chrono::{DateTime, Utc};
 use serenity::all::{
-    AutocompleteChoice, CommandInteraction, CreateAutocompleteResponse, CreateInteractionResponse,
-    CreateInteractionResponseMessage, GuildId, Interaction, Message, User,
+    AutocompleteChoice, CommandInteraction, ComponentInteractionDataKind, CreateAutocompleteResponse,
+    CreateInteractionResponse, CreateInteractionResponseMessage, GuildId, Interaction, Message, User,
 };
 use std::sync::Arc;
 
@@ -50,6 +51,15 @@ impl Receiver {
         }
         if let Some(answer) = self.open_form(&i, now).await? {
             return Ok(answer);
+        }
+        // A pick in a choice form's select menu changes nothing in Tandem: the message is
+        // redrawn with it, and the submit button's click carries it (`choices.rs`).
+        if let Interaction::Component(c) = &i
+            && let ComponentInteractionDataKind::StringSelect { values } = &c.data.kind
+        {
+            let rows = choices::with_picks(&c.message.components, &c.data.custom_id, values);
+            let redrawn = CreateInteractionResponseMessage::new().components(rows);
+            return Ok(CreateInteractionResponse::UpdateMessage(redrawn));
         }
         let answer = acknowledgement(&i);
         self.store(&i.id().get().to_string(), &DiscordEvent::Interaction(i), now).await?;

@@ -1,12 +1,13 @@
-//! A message as Discord shows it: Markdown content (cards as an embed), buttons in
-//! action rows, and the answer form as a modal.
+//! A message as Discord shows it: Markdown content (cards as an embed), its image as an
+//! attachment (a card's embed shows it), buttons in action rows, a form of text fields as a
+//! modal and one of choice fields as select menus (`choices.rs`).
 
 use crate::core::{self, Button, Form, Message};
 use crate::render::Renderer;
 use serenity::all::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateInputText,
-    CreateInteractionResponseFollowup, CreateMessage, CreateModal, EditInteractionResponse, EditMessage,
-    InputTextStyle,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton, CreateEmbed, CreateInputText,
+    CreateInteractionResponseFollowup, CreateMessage, CreateModal, EditAttachments, EditInteractionResponse,
+    EditMessage, InputTextStyle,
 };
 
 /// Discord's limits: message content, embed description, button label, buttons per row,
@@ -28,6 +29,8 @@ pub struct Rendered {
     pub content: String,
     pub embed: Option<CreateEmbed>,
     pub rows: Vec<CreateActionRow>,
+    /// The image, sent as an attachment with the message.
+    pub files: Vec<CreateAttachment>,
 }
 
 impl Rendered {
@@ -39,8 +42,13 @@ impl Rendered {
         }
     }
 
+    /// The edit, its image replacing the message's attachments (or none left).
     pub fn edit(&self) -> EditMessage {
-        let m = EditMessage::new().allowed_mentions(CreateAllowedMentions::new()).components(self.rows.clone());
+        let files = self.files.iter().cloned().fold(EditAttachments::new(), EditAttachments::add);
+        let m = EditMessage::new()
+            .allowed_mentions(CreateAllowedMentions::new())
+            .components(self.rows.clone())
+            .attachments(files);
         match &self.embed {
             Some(e) => m.content("").embeds(vec![e.clone()]),
             None => m.content(self.content.clone()).embeds(Vec::new()),
@@ -98,7 +106,10 @@ pub fn truncate(text: &str, max: usize) -> String {
 pub fn message(r: &Renderer, m: &Message) -> anyhow::Result<Rendered> {
     let mut text = markdown(&r.message(m)?);
     let mut buttons: Vec<(String, &Button)> = m.buttons.iter().map(|b| (r.label(m.locale, &b.label), b)).collect();
-    if let Some(form) = &m.form {
+    let mut choice_rows = Vec::new();
+    if let Some(form) = m.form.as_ref().filter(|f| f.is_choices()) {
+        choice_rows = super::choices::rows(r, m, form);
+    } else if let Some(form) = &m.form {
         // A form that reached the outbox (no interaction to open a modal from): show what
         // it holds, and a button that opens it.
         for f in &form.fields {
@@ -109,9 +120,9 @@ pub fn message(r: &Renderer, m: &Message) -> anyhow::Result<Rendered> {
             buttons.push((r.label(m.locale, &open.label), open));
         }
     }
-    let rows = buttons
+    let button_rows = buttons
         .chunks(ROW_BUTTONS)
-        .take(ROWS)
+        .take(ROWS.saturating_sub(choice_rows.len()))
         .map(|chunk| {
             CreateActionRow::Buttons(
                 chunk
@@ -127,15 +138,28 @@ pub fn message(r: &Renderer, m: &Message) -> anyhow::Result<Rendered> {
                     .collect(),
             )
         })
+        .collect::<Vec<_>>();
+    let rows = button_rows.into_iter().chain(choice_rows).collect();
+    let embed = m.card.then(|| {
+        let e = CreateEmbed::new().description(truncate(&text, EMBED_CHARS)).color(EMBED_COLOUR);
+        match &m.image {
+            Some(i) => e.image(format!("attachment://{}", i.name)),
+            None => e,
+        }
+    });
+    let files = m
+        .image
+        .iter()
+        .map(|i| CreateAttachment::bytes(i.png.clone(), i.name.clone()).description(i.alt.clone()))
         .collect();
-    let embed = m.card.then(|| CreateEmbed::new().description(truncate(&text, EMBED_CHARS)).color(EMBED_COLOUR));
-    Ok(Rendered { content: truncate(&text, CONTENT_CHARS), embed, rows })
+    Ok(Rendered { content: truncate(&text, CONTENT_CHARS), embed, rows, files })
 }
 
 /// The answer form as a modal: one paragraph input per question (`q0`, `q1`…); `None`
-/// when it has more questions than a modal holds (they are asked one by one in the DM).
+/// when it has more questions than a modal holds (they are asked one by one in the DM), or
+/// choice fields (a modal holds no select menu: they go as a message).
 pub fn modal(r: &Renderer, m: &Message, form: &Form) -> Option<CreateModal> {
-    if form.fields.is_empty() || form.fields.len() > MODAL_FIELDS {
+    if form.fields.is_empty() || form.fields.len() > MODAL_FIELDS || form.is_choices() {
         return None;
     }
     let rows = form

@@ -1,5 +1,5 @@
-//! The outbox's Discord sender: channel posts (reports as embeds), DMs, private answers
-//! to interactions and in-place edits.
+//! The outbox's Discord sender: channel posts (reports as embeds, images as attachments),
+//! DMs, private answers to interactions, in-place edits and deletes.
 //!
 //! A post carries its outbox item id as a nonce that Discord enforces, so a post retried
 //! after an unclear failure (a timeout, a lost answer) comes back as the message already
@@ -17,7 +17,8 @@ use crate::store::platform::{self, Workspace};
 use crate::store::{self, team};
 use anyhow::Context;
 use chrono::{DateTime, Duration as Span, Utc};
-use serenity::all::{ChannelId, GuildId, Interaction, MessageId, MessageReference, Nonce, UserId};
+use serenity::all::{ChannelId, CreateMessage, GuildId, Interaction, MessageId, MessageReference, Nonce, UserId};
+use serenity::builder::Builder;
 use std::time::Duration;
 
 /// How many times one call waits out a 429 before the item goes back to the outbox.
@@ -88,7 +89,9 @@ async fn deliver(o: &Outbox, d: &Discord, ws: &Workspace, item: &Item, now: Date
                 )));
             }
             d.pacer.wait_turn(BOT, Some(&channel.to_string())).await;
-            let posted = call(d, || d.http.send_message(ChannelId::new(channel), vec![], &create)).await?;
+            // Through the builder, which names the image's alt text with its bytes.
+            let create = rendered.files.iter().cloned().fold(create, CreateMessage::add_file);
+            let posted = call(d, || create.clone().execute(d.http.as_ref(), (ChannelId::new(channel), None))).await?;
             let record = Record { key: key.clone(), channel, message: posted.id.get(), dest };
             finish(o, item, now, Some(record)).await
         }
@@ -96,7 +99,29 @@ async fn deliver(o: &Outbox, d: &Discord, ws: &Workspace, item: &Item, now: Date
             let (channel, id) = parent(o, key).await?;
             let edit = render::message(&o.renderer, message)?.edit();
             d.pacer.wait_turn(BOT, None).await;
-            call(d, || d.http.edit_message(ChannelId::new(channel), MessageId::new(id), &edit, vec![])).await?;
+            // Through the builder, which sends the new image's bytes with the edit.
+            let target = (ChannelId::new(channel), MessageId::new(id), None);
+            call(d, || edit.clone().execute(d.http.as_ref(), target)).await?;
+            finish(o, item, now, None).await
+        }
+        Effect::Delete { key } => {
+            let found = {
+                let mut c = o.store.pool.acquire().await?;
+                store::outbox::platform_id(&mut c, key, PLATFORM).await?
+            };
+            // A message never delivered has nothing to delete.
+            if found.is_some() {
+                let (channel, id) = parent(o, key).await?;
+                d.pacer.wait_turn(BOT, None).await;
+                match call(d, || d.http.delete_message(ChannelId::new(channel), MessageId::new(id), None)).await {
+                    Ok(()) => {}
+                    // Deleted already (by a person, or by an attempt whose answer was lost).
+                    Err(e) if format!("{e:#}").contains("Unknown Message") => {}
+                    Err(e) => return Err(e),
+                }
+                let mut c = o.store.pool.acquire().await?;
+                store::outbox::forget_key(&mut c, key, PLATFORM).await?;
+            }
             finish(o, item, now, None).await
         }
     }
@@ -173,12 +198,12 @@ async fn answer_interaction(o: &Outbox, d: &Discord, reply: &Reply, rendered: &r
     };
     if reply.placeholder && !replaced {
         let edit = rendered.edit_original();
-        call(d, || d.http.edit_original_interaction_response(&reply.token, &edit, vec![])).await?;
+        call(d, || d.http.edit_original_interaction_response(&reply.token, &edit, rendered.files.clone())).await?;
         let mut c = o.store.pool.acquire().await?;
         store::outbox::record_key(&mut c, &key, PLATFORM, "@original").await?;
     } else {
         let followup = rendered.followup();
-        call(d, || d.http.create_followup_message(&reply.token, &followup, vec![])).await?;
+        call(d, || d.http.create_followup_message(&reply.token, &followup, rendered.files.clone())).await?;
     }
     Ok(())
 }

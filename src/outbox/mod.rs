@@ -1,6 +1,7 @@
 //! Delivery: claims outbox items with a lease, renders them, hands them to the platform,
-//! and records the platform message id so that updates edit instead of posting again.
-//! Several updates of one message waiting together are delivered as one edit, the latest.
+//! and records the platform message id so that updates edit instead of posting again and
+//! deletes find what to remove. Several updates of one message waiting together are
+//! delivered as one edit, the latest; a waiting delete makes them all unneeded.
 
 pub mod pace;
 mod webchat;

@@ -1,5 +1,6 @@
-//! Delivery to the built-in web chat: the message lands in its own table, in the same
-//! transaction that marks the outbox item delivered, so it shows exactly once.
+//! Delivery to the built-in web chat: the message (and its image) lands in its own table,
+//! or is edited or removed there, in the same transaction that marks the outbox item
+//! delivered, so it shows exactly once.
 
 use super::Outbox;
 use crate::core::{Conversation, Effect, Message, Target};
@@ -12,15 +13,32 @@ use serde_json::{Value, json};
 
 const PLATFORM: &str = "webchat";
 
-/// Buttons with their labels rendered, and the form, as JSON for the page.
+/// Buttons with their labels rendered, the form (a choice field's options with the keys
+/// the page posts back), and the image's name and alt text, as JSON for the page.
 fn extra_json(r: &Renderer, m: &Message) -> Value {
-    let buttons: Vec<Value> =
-        m.buttons.iter().map(|b| json!({ "label": r.label(m.locale, &b.label), "action": b.action })).collect();
-    let form = m
-        .form
-        .as_ref()
-        .map(|f| json!({ "submit": f.submit, "fields": f.fields, "submit_label": r.label(m.locale, "button_submit") }));
-    json!({ "buttons": buttons, "form": form })
+    let buttons: Vec<Value> = m
+        .buttons
+        .iter()
+        .map(|b| json!({ "label": r.label(m.locale, &b.label), "action": b.action, "style": b.style }))
+        .collect();
+    let form = m.form.as_ref().map(|f| {
+        let fields: Vec<Value> = f
+            .fields
+            .iter()
+            .map(|field| {
+                let options: Option<Vec<Value>> = field.choice.as_ref().map(|c| {
+                    c.keyed()
+                        .map(|(key, label, o)| json!({ "key": key, "label": label, "picked": field.is_picked(&o.value) }))
+                        .collect()
+                });
+                let multi = field.choice.as_ref().is_some_and(|c| c.is_multi());
+                json!({ "label": field.label, "value": field.value, "options": options, "multi": multi })
+            })
+            .collect();
+        json!({ "submit": f.submit, "fields": fields, "submit_label": r.label(m.locale, "button_submit") })
+    });
+    let image = m.image.as_ref().map(|i| json!({ "name": i.name, "alt": i.alt }));
+    json!({ "buttons": buttons, "form": form, "image": image })
 }
 
 fn conversation_of(target: &Target) -> (ConvKind, i64, Option<i64>) {
@@ -58,6 +76,7 @@ pub(super) async fn deliver(o: &Outbox, item: &Item, now: DateTime<Utc>) -> anyh
                 outbox_id: Some(item.id),
             };
             let id = store::webchat::insert(&mut tx, &new, now).await?;
+            store::webchat::set_image(&mut tx, id, item.team_id, message.image.as_ref()).await?;
             if let Some(k) = key {
                 store::outbox::record_key(&mut tx, k, PLATFORM, &id.to_string()).await?;
             }
@@ -66,6 +85,14 @@ pub(super) async fn deliver(o: &Outbox, item: &Item, now: DateTime<Utc>) -> anyh
             let id = parent_id(&mut tx, key).await?;
             let body = o.renderer.message(message)?;
             store::webchat::update(&mut tx, id, &body, &extra_json(&o.renderer, message), now).await?;
+            store::webchat::set_image(&mut tx, id, item.team_id, message.image.as_ref()).await?;
+        }
+        Effect::Delete { key } => {
+            // A message never delivered has nothing to delete.
+            if let Some(id) = store::outbox::platform_id(&mut tx, key, PLATFORM).await? {
+                store::webchat::delete(&mut tx, id.parse()?).await?;
+                store::outbox::forget_key(&mut tx, key, PLATFORM).await?;
+            }
         }
     }
     if !store::outbox::mark_delivered(&mut tx, item.id, &o.instance, now).await? {

@@ -2,6 +2,7 @@
 //! where, what) for the service. `receive.rs` is the door before it.
 
 use super::{PLATFORM, Slack, blocks, identity};
+use crate::core::effect::CHOICE_SUBMIT_PREFIX;
 use crate::core::{Conversation, Inbound, InboundKind};
 use crate::service::Service;
 use crate::store::{self, platform};
@@ -26,7 +27,10 @@ impl SlackEvent {
         match self {
             SlackEvent::Push(cb) => is_relevant(&cb.event).then(|| cb.event_id.0.clone()),
             SlackEvent::Command(c) => Some(c.trigger_id.0.clone()),
-            SlackEvent::Interaction(SlackInteractionEvent::BlockActions(b)) => Some(b.trigger_id.0.clone()),
+            // A pick in a choice form's select changes nothing: the submit click carries it.
+            SlackEvent::Interaction(SlackInteractionEvent::BlockActions(b)) => {
+                first_action(b).is_some().then(|| b.trigger_id.0.clone())
+            }
             SlackEvent::Interaction(SlackInteractionEvent::ViewSubmission(v)) => Some(submission_id(v)),
             SlackEvent::Interaction(_) => None,
         }
@@ -64,9 +68,13 @@ fn dm_text(m: &SlackMessageEvent) -> Option<(&str, &str, &str)> {
 
 pub use super::receive::Receiver;
 
-/// The first action of a block-actions event: the button that was clicked.
+/// The first action of a block-actions event: the button that was clicked (`None` for a
+/// pick in a select).
 pub(super) fn first_action(b: &SlackInteractionBlockActionsEvent) -> Option<String> {
     let a = b.actions.as_ref()?.first()?;
+    if a.action_type.0.ends_with("select") {
+        return None;
+    }
     Some(a.value.clone().unwrap_or_else(|| a.action_id.0.clone()))
 }
 
@@ -96,7 +104,7 @@ async fn publish_home(
     let ws = identity::team_for(&svc.store, workspace, None, now).await?;
     let member = identity::member_for(&svc.store, slack, &ws, user, None, now).await?;
     let page = svc.home(member, now).await?;
-    let (_, blocks) = blocks::message(&svc.renderer, &page)?;
+    let (_, blocks) = blocks::message(&svc.renderer, &page, None)?;
     let token = slack.token_for(Some(&ws)).ok_or_else(|| anyhow::anyhow!("no Slack bot token for {workspace}"))?;
     let req =
         SlackApiViewsPublishRequest::new(SlackUserId(user.to_string()), SlackView::Home(SlackHomeView::new(blocks)));
@@ -175,7 +183,14 @@ async fn translate(
                 Some(ch) => conversation(store, &ws, member, &ch, name.as_deref()).await?,
                 None => Conversation::Dm { member_id: member },
             };
-            Ok(Some(inbound(b.trigger_id.0.clone(), member, conversation, InboundKind::Click(action))))
+            let kind = match action.strip_prefix(CHOICE_SUBMIT_PREFIX) {
+                // A choice form's submit: its values are the message's selects.
+                Some(submit) => {
+                    InboundKind::Form { submit: submit.to_string(), values: blocks::modal_values(b.state.as_ref()) }
+                }
+                None => InboundKind::Click(action),
+            };
+            Ok(Some(inbound(b.trigger_id.0.clone(), member, conversation, kind)))
         }
         SlackEvent::Interaction(SlackInteractionEvent::ViewSubmission(v)) => {
             let id = submission_id(&v);

@@ -1,6 +1,8 @@
-//! The outbox's Slack sender: posts, thread replies, ephemeral answers and in-place
-//! updates, paced, with `Retry-After` honoured and a re-post after an unclear failure
-//! checked against the channel's history first.
+//! The outbox's Slack sender: posts, thread replies, ephemeral answers, in-place updates
+//! and deletes, paced, with `Retry-After` honoured and a re-post after an unclear failure
+//! checked against the channel's history first. A message's image is uploaded first
+//! (`files.getUploadURLExternal`, the bytes, `files.completeUploadExternal`, unshared) and
+//! shown by an image block pointing at the file, so the message keeps one `ts` to edit.
 //!
 //! Slack is called with no database connection held (SQLite has only one); the result
 //! is recorded, and the item marked delivered, in one short transaction afterwards.
@@ -65,11 +67,19 @@ async fn deliver(o: &Outbox, slack: &Slack, ws: &Workspace, item: &Item, now: Da
                 tracing::warn!(item = item.id, "a member without a Slack account was skipped");
                 return finish(o, item, now, None).await;
             };
-            let content = content(o, message, item.id)?;
             let thread_ts = match &message.thread_of {
                 Some(k) => Some(parent(o, k).await?.1),
                 None => None,
             };
+            let earlier = match &dest.ephemeral_to {
+                Some(_) => None,
+                None => earlier_post(slack, &session, &ws.external_id, &dest.channel, item).await,
+            };
+            let file = match (&message.image, &earlier) {
+                (Some(image), None) => Some(upload(slack, &session, &ws.external_id, image).await?),
+                _ => None,
+            };
+            let content = content(o, message, item.id, file.as_deref())?;
             if let Some(user) = &dest.ephemeral_to {
                 let mut req = SlackApiChatPostEphemeralRequest::new(
                     SlackChannelId(dest.channel.clone()),
@@ -80,7 +90,7 @@ async fn deliver(o: &Outbox, slack: &Slack, ws: &Workspace, item: &Item, now: Da
                 call(slack, &ws.external_id, None, || session.chat_post_ephemeral(&req)).await?;
                 return finish(o, item, now, None).await;
             }
-            let posted = match earlier_post(slack, &session, &ws.external_id, &dest.channel, item).await {
+            let posted = match earlier {
                 Some(found) => found,
                 None => {
                     let mut req = SlackApiChatPostMessageRequest::new(SlackChannelId(dest.channel.clone()), content);
@@ -95,12 +105,55 @@ async fn deliver(o: &Outbox, slack: &Slack, ws: &Workspace, item: &Item, now: Da
         }
         Effect::Update { key, message } => {
             let (channel, ts) = parent(o, key).await?;
-            let content = content(o, message, item.id)?;
+            let file = match &message.image {
+                Some(image) => Some(upload(slack, &session, &ws.external_id, image).await?),
+                None => None,
+            };
+            let content = content(o, message, item.id, file.as_deref())?;
             let req = SlackApiChatUpdateRequest::new(SlackChannelId(channel), content, SlackTs(ts));
             call(slack, &ws.external_id, None, || session.chat_update(&req)).await?;
             finish(o, item, now, None).await
         }
+        Effect::Delete { key } => {
+            let found = {
+                let mut c = o.store.pool.acquire().await?;
+                store::outbox::platform_id(&mut c, key, PLATFORM).await?
+            };
+            // A message never delivered has nothing to delete.
+            if found.is_some() {
+                let (channel, ts) = parent(o, key).await?;
+                let req = SlackApiChatDeleteRequest::new(SlackChannelId(channel), SlackTs(ts));
+                match call(slack, &ws.external_id, None, || session.chat_delete(&req)).await {
+                    Ok(_) => {}
+                    // Deleted already (by a person, or by an attempt whose answer was lost).
+                    Err(e) if format!("{e:#}").contains("message_not_found") => {}
+                    Err(e) => return Err(e),
+                }
+                let mut c = o.store.pool.acquire().await?;
+                store::outbox::forget_key(&mut c, key, PLATFORM).await?;
+            }
+            finish(o, item, now, None).await
+        }
     }
+}
+
+/// Upload an image as a file of the workspace, shared nowhere: the message shows it by an
+/// image block. Returns the file id.
+async fn upload(
+    slack: &Slack,
+    session: &SlackClientSession<'_, SlackClientHyperHttpsConnector>,
+    workspace: &str,
+    image: &crate::core::Image,
+) -> anyhow::Result<String> {
+    let req = SlackApiFilesGetUploadUrlExternalRequest::new(image.name.clone(), image.png.len())
+        .with_alt_txt(image.alt.clone());
+    let url = call(slack, workspace, None, || session.get_upload_url_external(&req)).await?;
+    let bytes = SlackApiFilesUploadViaUrlRequest::new(url.upload_url.clone(), image.png.clone(), "image/png".into());
+    call(slack, workspace, None, || session.files_upload_via_url(&bytes)).await?;
+    let file = SlackApiFilesComplete::new(url.file_id.clone()).with_title(image.alt.clone());
+    let complete = SlackApiFilesCompleteUploadExternalRequest::new(vec![file]);
+    call(slack, workspace, None, || session.files_complete_upload_external(&complete)).await?;
+    Ok(url.file_id.0)
 }
 
 /// What a post left behind to remember.
@@ -136,9 +189,10 @@ async fn finish(o: &Outbox, item: &Item, now: DateTime<Utc>, record: Option<Reco
     Ok(true)
 }
 
-/// A message as Block Kit, marked with the outbox item that sends it.
-fn content(o: &Outbox, message: &Message, item: i64) -> anyhow::Result<SlackMessageContent> {
-    let (text, blocks) = blocks::message(&o.renderer, message)?;
+/// A message as Block Kit (its image the uploaded `file`), marked with the outbox item that
+/// sends it.
+fn content(o: &Outbox, message: &Message, item: i64, file: Option<&str>) -> anyhow::Result<SlackMessageContent> {
+    let (text, blocks) = blocks::message(&o.renderer, message, file)?;
     let marker = SlackMessageMetadata::new(METADATA_EVENT.into())
         .with_event_payload(HashMap::from([("item".to_string(), item.to_string())]));
     Ok(SlackMessageContent::new().with_text(text).with_blocks(blocks).with_metadata(marker))

@@ -29,10 +29,10 @@ pub async fn push_reply(
     now: DateTime<Utc>,
     reply_to: Option<&str>,
 ) -> anyhow::Result<()> {
-    let update_key = match effect {
-        Effect::Update { key, .. } => Some(key.as_str()),
-        Effect::Post { .. } => None,
-    };
+    // Refused here, in the transaction of the change that made it, rather than failing
+    // on one platform at delivery.
+    effect.check().context("an effect no platform could show")?;
+    let update_key = effect.edited_key();
     sqlx::query(
         "INSERT INTO outbox (team_id, effect, created_at, next_attempt_at, reply_to, update_key) \
          VALUES ($1, $2, $3, $3, $4, $5)",
@@ -79,8 +79,8 @@ pub async fn claim(
     Ok(items)
 }
 
-/// True when a later update of the same message waits in the outbox: this one need not
-/// be delivered, the later one carries the newest content.
+/// True when a later update (or the delete) of the same message waits in the outbox: this
+/// one need not be delivered, the later one carries the newest content.
 pub async fn superseded(c: &mut Conn, id: i64, key: &str) -> anyhow::Result<bool> {
     let r = sqlx::query("SELECT id FROM outbox WHERE update_key = $1 AND id > $2 AND delivered_at IS NULL LIMIT 1")
         .bind(key)
@@ -133,4 +133,14 @@ pub async fn platform_id(c: &mut Conn, key: &str, platform: &str) -> anyhow::Res
         .fetch_optional(&mut *c)
         .await?;
     Ok(r.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Forget where the message under `key` is on `platform` (it was deleted there).
+pub async fn forget_key(c: &mut Conn, key: &str, platform: &str) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM delivered_messages WHERE msg_key = $1 AND platform = $2")
+        .bind(key)
+        .bind(platform)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
 }

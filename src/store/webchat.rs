@@ -1,4 +1,4 @@
-//! The built-in web chat's own data: sessions and the messages it shows.
+//! The built-in web chat's own data: sessions, the messages it shows and their images.
 
 use super::{Conn, checked, from_ms, ms};
 use chrono::{DateTime, Utc};
@@ -30,7 +30,7 @@ pub struct ChatMessage {
     pub visible_to: Option<i64>,
     pub author_member: Option<i64>,
     pub body: String,
-    /// Buttons and form, as JSON (`webchat::render::Extra`).
+    /// Buttons, form and the image's name and alt text, as JSON (`outbox::webchat`).
     pub extra: serde_json::Value,
     pub thread_of: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -168,4 +168,60 @@ pub async fn session_member(c: &mut Conn, token: &str) -> anyhow::Result<Option<
         .fetch_optional(&mut *c)
         .await?;
     Ok(r.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Remove a message and its image; replies in its thread stay, as plain messages.
+pub async fn delete(c: &mut Conn, id: i64) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM webchat_images WHERE message_id = $1").bind(id).execute(&mut *c).await?;
+    sqlx::query("UPDATE webchat_messages SET thread_of = NULL WHERE thread_of = $1").bind(id).execute(&mut *c).await?;
+    sqlx::query("DELETE FROM webchat_messages WHERE id = $1").bind(id).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// An image as the web chat keeps it beside its message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredImage {
+    pub team_id: i64,
+    pub name: String,
+    pub alt: String,
+    pub png: Vec<u8>,
+}
+
+/// Set (or, with `None`, remove) the image of a message.
+pub async fn set_image(
+    c: &mut Conn,
+    message_id: i64,
+    team_id: i64,
+    image: Option<&crate::core::Image>,
+) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM webchat_images WHERE message_id = $1").bind(message_id).execute(&mut *c).await?;
+    if let Some(i) = image {
+        sqlx::query("INSERT INTO webchat_images (message_id, team_id, name, alt, png) VALUES ($1, $2, $3, $4, $5)")
+            .bind(message_id)
+            .bind(team_id)
+            .bind(&i.name)
+            .bind(&i.alt)
+            .bind(i.png.clone())
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The image of a message with who may see it: `(image, message)`.
+pub async fn image(c: &mut Conn, message_id: i64) -> anyhow::Result<Option<(StoredImage, ChatMessage)>> {
+    let r = sqlx::query("SELECT team_id, name, alt, png FROM webchat_images WHERE message_id = $1")
+        .bind(message_id)
+        .fetch_optional(&mut *c)
+        .await?;
+    let Some(r) = r else { return Ok(None) };
+    let image = StoredImage { team_id: r.try_get(0)?, name: r.try_get(1)?, alt: r.try_get(2)?, png: r.try_get(3)? };
+    let m = sqlx::query(checked(format!("SELECT {COLUMNS} FROM webchat_messages WHERE id = $1")))
+        .bind(message_id)
+        .fetch_optional(&mut *c)
+        .await?;
+    Ok(match m {
+        Some(m) => Some((image, from_row(&m)?)),
+        None => None,
+    })
 }

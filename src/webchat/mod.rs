@@ -20,7 +20,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use futures_util::stream::Stream;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -40,6 +39,7 @@ pub fn routes(app: App) -> Router {
         .route("/chat/click", post(click))
         .route("/chat/form", post(form))
         .route("/chat/messages", get(messages_fragment))
+        .route("/chat/images/{id}", get(image))
         .route("/chat/events", get(events))
         .route("/api/chat/messages", get(messages_json))
         .with_state(ChatState { app })
@@ -195,15 +195,70 @@ async fn click(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<Cl
     dispatch(&st, &headers, f.conv.as_deref(), &f.request_id, InboundKind::Click(f.action)).await
 }
 
-/// A form post: `submit`, `request_id`, `conv`, then `v0`, `v1`, … in field order.
-async fn form(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+/// A form post: `submit`, `request_id`, `conv`, `fields` (how many), then per field `vN`,
+/// a text field's text, or `cN`, a choice field's picked keys (none, one, or several for a
+/// multi select), which become its value as on every platform (`core::effect::picked`).
+async fn form(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<Vec<(String, String)>>) -> Response {
+    let get = |name: &str| f.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let count = get("fields").and_then(|n| n.parse::<usize>().ok());
     let mut values = Vec::new();
-    while let Some(v) = f.get(&format!("v{}", values.len())) {
-        values.push(v.clone());
+    for i in 0.. {
+        let text = get(&format!("v{i}"));
+        let (more, value) = match (count, text) {
+            (Some(n), _) if i >= n => (false, None),
+            (_, Some(t)) => (true, Some(t)),
+            (Some(_), None) => {
+                let name = format!("c{i}");
+                (true, Some(crate::core::effect::picked(f.iter().filter(|(k, _)| *k == name).map(|(_, v)| v.as_str()))))
+            }
+            (None, None) => (false, None),
+        };
+        if !more {
+            break;
+        }
+        values.extend(value);
     }
-    let submit = f.get("submit").cloned().unwrap_or_default();
-    let request_id = f.get("request_id").cloned().unwrap_or_default();
-    dispatch(&st, &headers, f.get("conv").map(String::as_str), &request_id, InboundKind::Form { submit, values }).await
+    let submit = get("submit").unwrap_or_default();
+    let request_id = get("request_id").unwrap_or_default();
+    dispatch(&st, &headers, get("conv").as_deref(), &request_id, InboundKind::Form { submit, values }).await
+}
+
+/// Where the page finds a message's image.
+pub(crate) fn image_url(message_id: i64) -> String {
+    format!("/chat/images/{message_id}")
+}
+
+/// A message's image, for a member of its team who may see the message (their own DM, a
+/// channel of their team, a private answer only to them); anyone else gets a 404.
+async fn image(
+    State(st): State<ChatState>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    let me = match member_of(&st.app, &headers).await {
+        Ok(Some(me)) => me,
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(e) => return internal(e),
+    };
+    let found = async {
+        let mut c = st.app.svc.store.pool.acquire().await?;
+        store::webchat::image(&mut c, id).await
+    }
+    .await;
+    let (image, message) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return internal(e),
+    };
+    let in_view = match message.conv_kind.as_str() {
+        "dm" => message.conv_id == me.id,
+        _ => true,
+    };
+    if image.team_id != me.team_id || !in_view || message.visible_to.is_some_and(|v| v != me.id) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let headers = [(header::CONTENT_TYPE, "image/png".to_string()), (header::CACHE_CONTROL, "private".to_string())];
+    (headers, image.png).into_response()
 }
 
 async fn messages_fragment(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {

@@ -143,6 +143,10 @@ async fn messages_data(app: &App, me: &Member, conv: Conversation) -> anyhow::Re
                 "time": m.created_at.with_timezone(&me.tz).format("%a %H:%M").to_string(),
                 "buttons": m.extra.get("buttons").cloned().unwrap_or(Value::Null),
                 "form": m.extra.get("form").cloned().unwrap_or(Value::Null),
+                "image": m.extra.get("image").filter(|i| !i.is_null()).map(|i| json!({
+                    "url": super::image_url(m.id),
+                    "alt": i.get("alt").cloned().unwrap_or_default(),
+                })),
                 "request_id": request_id(),
             })
         })

@@ -54,6 +54,17 @@ pub trait Platform {
     /// The last answer only `who` sees, where they typed their last command.
     async fn ephemeral_for(&self, who: &str) -> String;
 
+    /// The images on the bot's posts in `channel`, oldest first: (alt text, the bytes as the
+    /// platform hands them to a person).
+    async fn channel_images(&self, channel: &str) -> Vec<(String, Vec<u8>)>;
+
+    /// The latest form of choice fields in `who`'s DM: each field's label and its options'
+    /// labels.
+    async fn choice_form(&self, who: &str) -> Vec<(String, Vec<String>)>;
+
+    /// `who` picks options (by label, one list per field) in that form and submits it.
+    async fn choose_and_submit(&self, who: &str, picks: &[&[&str]]);
+
     /// The text of the bot's last message in `who`'s DM.
     async fn last_dm(&self, who: &str) -> String {
         self.dm_texts(who).await.pop().unwrap_or_default()

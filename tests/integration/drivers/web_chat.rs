@@ -177,6 +177,17 @@ fn from_bot(messages: Vec<Value>, private: bool) -> Vec<String> {
         .collect()
 }
 
+/// The latest form of choice fields in a conversation's messages.
+fn choice_form_of(messages: &[Value]) -> Value {
+    let has_options = |f: &Value| f["fields"].as_array().is_some_and(|fs| fs.iter().all(|x| x["options"].is_array()));
+    messages
+        .iter()
+        .rev()
+        .map(|m| m["extra"]["form"].clone())
+        .find(has_options)
+        .unwrap_or_else(|| panic!("no choice form in {messages:#?}"))
+}
+
 impl Platform for WebChat {
     fn app(&self) -> &TestApp {
         &self.t
@@ -221,6 +232,59 @@ impl Platform for WebChat {
         let conv = self.conv(channel).await;
         let anyone = self.person(PEOPLE[0].0);
         from_bot(anyone.messages(&conv).await, false)
+    }
+
+    /// The image as the page links it, fetched by a signed-in member of the team.
+    async fn channel_images(&self, channel: &str) -> Vec<(String, Vec<u8>)> {
+        let conv = self.conv(channel).await;
+        let anyone = self.person(PEOPLE[0].0);
+        let page = anyone.client.get(format!("{}/chat?conv={conv}", self.t.base)).send().await.expect("page");
+        let page = page.text().await.expect("html");
+        let mut images = Vec::new();
+        for m in anyone.messages(&conv).await.iter().filter(|m| !m["extra"]["image"].is_null()) {
+            let alt = m["extra"]["image"]["alt"].as_str().unwrap_or_default().to_string();
+            let url = format!("/chat/images/{}", m["id"]);
+            assert!(page.contains(&format!(r#"src="{url}" alt="{alt}""#)), "the page shows {url}:\n{page}");
+            let r = anyone.client.get(format!("{}{url}", self.t.base)).send().await.expect("image");
+            assert_eq!(r.headers()["content-type"], "image/png", "{url}");
+            images.push((alt, r.bytes().await.expect("bytes").to_vec()));
+        }
+        images
+    }
+
+    async fn choice_form(&self, who: &str) -> Vec<(String, Vec<String>)> {
+        let form = choice_form_of(&self.person(who).messages("dm").await);
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        let fields = form["fields"].as_array().cloned().unwrap_or_default();
+        fields
+            .iter()
+            .map(|f| {
+                (text(&f["label"]), f["options"].as_array().into_iter().flatten().map(|o| text(&o["label"])).collect())
+            })
+            .collect()
+    }
+
+    /// As the browser posts the page's form: `fields`, then each select's picked keys as `cN`.
+    async fn choose_and_submit(&self, who: &str, picks: &[&[&str]]) {
+        let p = self.person(who);
+        let form = choice_form_of(&p.messages("dm").await);
+        let fields = form["fields"].as_array().cloned().unwrap_or_default();
+        let mut post = vec![
+            ("conv".to_string(), "dm".to_string()),
+            ("submit".into(), form["submit"].as_str().unwrap_or_default().into()),
+            ("request_id".into(), super::web_chat::request_id()),
+            ("fields".into(), fields.len().to_string()),
+        ];
+        for (i, (f, labels)) in fields.iter().zip(picks).enumerate() {
+            for o in f["options"].as_array().into_iter().flatten() {
+                if labels.contains(&o["label"].as_str().unwrap_or_default()) {
+                    post.push((format!("c{i}"), o["key"].as_str().unwrap_or_default().to_string()));
+                }
+            }
+        }
+        let r = p.client.post(format!("{}/chat/form", self.t.base)).form(&post).send().await.expect("form");
+        assert!(r.status().is_success(), "form: {}", r.status());
+        self.tick().await;
     }
 
     async fn ephemeral_for(&self, who: &str) -> String {

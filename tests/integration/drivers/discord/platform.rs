@@ -109,6 +109,23 @@ impl Discord {
     }
 }
 
+/// The latest DM message holding a choice form: its id and its select menus.
+fn choice_message(messages: &[Value]) -> (String, Vec<Value>) {
+    let selects = |m: &Value| -> Vec<Value> {
+        let rows = m["components"].as_array().cloned().unwrap_or_default();
+        rows.iter()
+            .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+            .filter(|c| c["type"] == 3)
+            .collect()
+    };
+    messages
+        .iter()
+        .rev()
+        .find(|m| !selects(m).is_empty())
+        .map(|m| (m["id"].as_str().unwrap_or_default().to_string(), selects(m)))
+        .unwrap_or_else(|| panic!("no choice form in {messages:#?}"))
+}
+
 impl Platform for Discord {
     fn app(&self) -> &TestApp {
         &self.w.t
@@ -166,6 +183,67 @@ impl Platform for Discord {
     async fn channel_texts(&self, channel: &str) -> Vec<String> {
         let name = channel_of(channel).expect("a channel");
         self.w.texts(channel_id(name)).iter().map(|t| plain(t)).collect()
+    }
+
+    /// Attachments of the posts, with the bytes the fake received for them.
+    async fn channel_images(&self, channel: &str) -> Vec<(String, Vec<u8>)> {
+        let name = channel_of(channel).expect("a channel");
+        let messages = self.w.fake.messages_in(channel_id(name));
+        let attachments = messages.iter().flat_map(|m| m["attachments"].as_array().cloned().unwrap_or_default());
+        attachments
+            .map(|a| {
+                let id = a["id"].as_str().expect("an attachment id");
+                let bytes = self.w.fake.attachment_bytes(id).expect("the attachment's bytes");
+                (a["description"].as_str().unwrap_or_default().to_string(), bytes)
+            })
+            .collect()
+    }
+
+    async fn choice_form(&self, who: &str) -> Vec<(String, Vec<String>)> {
+        let (id, ..) = user_of(who);
+        let dm = crate::fakes::discord::dm_channel_for(&id);
+        let (_, selects) = choice_message(&self.w.fake.messages_in(&dm));
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+        selects
+            .iter()
+            .map(|s| {
+                let options = s["options"].as_array().cloned().unwrap_or_default();
+                (text(&s["placeholder"]), options.iter().map(|o| text(&o["label"])).collect())
+            })
+            .collect()
+    }
+
+    /// Each pick is a select interaction (Tandem redraws the message with it); then the
+    /// submit button is clicked.
+    async fn choose_and_submit(&self, who: &str, picks: &[&[&str]]) {
+        let (id, name, locale) = user_of(who);
+        let dm = crate::fakes::discord::dm_channel_for(&id);
+        let (message, selects) = choice_message(&self.w.fake.messages_in(&dm));
+        for (s, labels) in selects.iter().zip(picks) {
+            let values: Vec<Value> = s["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|o| labels.contains(&o["label"].as_str().unwrap_or_default()))
+                .map(|o| o["value"].clone())
+                .collect();
+            let custom_id = s["custom_id"].as_str().unwrap_or_default();
+            let mut p = crate::fakes::discord::button_interaction(
+                &super::unique_id(),
+                &id,
+                name,
+                locale,
+                &dm,
+                custom_id,
+                &message,
+            );
+            p["data"] = json!({ "custom_id": custom_id, "component_type": 3, "values": values, "id": 1 });
+            let answer = self.w.interaction(p).await;
+            assert_eq!(answer["type"], 7, "a pick redraws the message: {answer:#}");
+        }
+        let (submit, message) = self.w.button((&id, name, locale), tandem::core::effect::CHOICE_SUBMIT_PREFIX);
+        self.w.click((&id, name, locale), &submit, &message).await;
+        self.tick().await;
     }
 
     /// Private on Discord means through the interaction: acknowledged with an ephemeral

@@ -114,6 +114,14 @@ impl SlackWorld {
         self.interaction(payload).await;
     }
 
+    /// `user` clicks `action` on the bot's message `ts` in `channel`, the message's selects
+    /// holding `state` (`{block_id: {action_id: value}}`), as Slack sends it.
+    pub async fn click_with_state(&self, user: &str, channel: &str, ts: &str, action: &str, state: Value) {
+        let mut payload = fake_slack::block_actions(TEAM, user, channel, ts, action, action, &unique("t."));
+        payload["state"]["values"] = state;
+        self.interaction(payload).await;
+    }
+
     /// `user` submits the modal `callback_id` with one answer per question.
     pub async fn submit(&self, user: &str, callback_id: &str, answers: &[&str]) {
         let blocks: Vec<String> = (0..answers.len()).map(|i| format!("q{i}")).collect();

@@ -73,6 +73,20 @@ impl Slack {
     }
 }
 
+/// The latest DM message holding a choice form: its ts and its selects' sections.
+fn choice_message(messages: &[serde_json::Value]) -> (String, Vec<serde_json::Value>) {
+    let selects = |m: &serde_json::Value| -> Vec<serde_json::Value> {
+        let blocks = m["blocks"].as_array().cloned().unwrap_or_default();
+        blocks.into_iter().filter(|b| b["accessory"]["type"].as_str().is_some_and(|t| t.ends_with("select"))).collect()
+    };
+    messages
+        .iter()
+        .rev()
+        .find(|m| !selects(m).is_empty())
+        .map(|m| (m["ts"].as_str().unwrap_or_default().to_string(), selects(m)))
+        .unwrap_or_else(|| panic!("no choice form in {messages:#?}"))
+}
+
 impl Platform for Slack {
     fn app(&self) -> &TestApp {
         &self.w.t
@@ -130,6 +144,59 @@ impl Platform for Slack {
     async fn channel_texts(&self, channel: &str) -> Vec<String> {
         let name = channel_of(channel).expect("a channel");
         self.w.texts(&channel_id(name)).iter().map(|t| plain(t)).collect()
+    }
+
+    /// Image blocks point at uploaded files; the bytes are the file's.
+    async fn channel_images(&self, channel: &str) -> Vec<(String, Vec<u8>)> {
+        let name = channel_of(channel).expect("a channel");
+        let messages = self.w.fake.messages_in(&channel_id(name));
+        let blocks = messages.iter().flat_map(|m| m["blocks"].as_array().cloned().unwrap_or_default());
+        blocks
+            .filter(|b| b["type"] == "image")
+            .map(|b| {
+                let id = b["slack_file"]["id"].as_str().expect("an uploaded file");
+                let bytes = self.w.fake.file_bytes(id).unwrap_or_else(|| panic!("file {id} was never uploaded"));
+                (b["alt_text"].as_str().unwrap_or_default().to_string(), bytes)
+            })
+            .collect()
+    }
+
+    async fn choice_form(&self, who: &str) -> Vec<(String, Vec<String>)> {
+        let (_, sections) = choice_message(&self.w.fake.messages_in(&self.dm(who)));
+        let text = |v: &serde_json::Value| plain(v.as_str().unwrap_or_default());
+        sections
+            .iter()
+            .map(|s| {
+                let options = s["accessory"]["options"].as_array().cloned().unwrap_or_default();
+                (text(&s["text"]["text"]), options.iter().map(|o| text(&o["text"]["text"])).collect())
+            })
+            .collect()
+    }
+
+    /// Picks change the message's state; the submit button's click carries it.
+    async fn choose_and_submit(&self, who: &str, picks: &[&[&str]]) {
+        let dm = self.dm(who);
+        let (ts, sections) = choice_message(&self.w.fake.messages_in(&dm));
+        let mut state = serde_json::Map::new();
+        for (s, labels) in sections.iter().zip(picks) {
+            let kind = s["accessory"]["type"].as_str().unwrap_or_default();
+            let chosen: Vec<serde_json::Value> = s["accessory"]["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|o| labels.contains(&o["text"]["text"].as_str().unwrap_or_default()))
+                .cloned()
+                .collect();
+            let value = match kind {
+                "multi_static_select" => serde_json::json!({ "type": kind, "selected_options": chosen }),
+                _ => serde_json::json!({ "type": kind, "selected_option": chosen.first() }),
+            };
+            let block = s["block_id"].as_str().unwrap_or_default().to_string();
+            state.insert(block, serde_json::json!({ "answer": value }));
+        }
+        let submit = self.w.button(&dm, tandem::core::effect::CHOICE_SUBMIT_PREFIX);
+        self.w.click_with_state(&user_id(who), &dm, &ts, &submit, serde_json::Value::Object(state)).await;
+        self.tick().await;
     }
 
     async fn ephemeral_for(&self, who: &str) -> String {

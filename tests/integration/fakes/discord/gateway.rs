@@ -76,6 +76,11 @@ impl Inner {
                 (Some(id), Some(channel)) => self.find_message(channel, id).cloned(),
                 _ => None,
             };
+            if let (Some(id), Some(message), Some(channel)) =
+                (d["id"].as_str(), d["message"]["id"].as_str(), &channel_id)
+            {
+                self.interaction_messages.insert(id.to_owned(), (channel.clone(), message.to_owned()));
+            }
             if let Some(message) = stored {
                 d["message"] = message;
             }

@@ -15,6 +15,7 @@
 // The Discord tests use these helpers a few at a time.
 #![allow(dead_code)]
 
+mod files;
 mod gateway;
 mod objects;
 mod payloads;
@@ -101,6 +102,12 @@ struct Inner {
     /// Guild id (`None`: global) → the last command list, as returned.
     commands: HashMap<Option<String>, Vec<Value>>,
     id_seq: u64,
+    /// The files of the request being answered: `(file name, content type, bytes)`.
+    uploads: Vec<(String, String, Vec<u8>)>,
+    /// Attachment id → its bytes.
+    attachment_bytes: HashMap<String, Vec<u8>>,
+    /// Interaction id → the (channel, message) it came from, for UPDATE_MESSAGE answers.
+    interaction_messages: HashMap<String, (String, String)>,
     ws_url: String,
     gateway_down: bool,
     sessions: Vec<Session>,
@@ -182,6 +189,11 @@ impl FakeDiscord {
     /// responses and followups are not in here: see `original_response` and `followups`.
     pub fn messages_in(&self, channel_id: &str) -> Vec<Value> {
         lock(&self.state).messages.get(channel_id).cloned().unwrap_or_default()
+    }
+
+    /// The bytes of an attachment of a message the bot posted, by attachment id.
+    pub fn attachment_bytes(&self, attachment_id: &str) -> Option<Vec<u8>> {
+        lock(&self.state).attachment_bytes.get(attachment_id).cloned()
     }
 
     /// The DM channel of a user, once opened through `POST /users/@me/channels` or seen in a

@@ -69,6 +69,16 @@ pub(super) async fn serve(
     body: Bytes,
 ) -> Response {
     let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if let Some(boundary) = content_type.strip_prefix("multipart/form-data; boundary=") {
+        // A message with files: `payload_json` is the body, `files[n]` its attachments.
+        let (payload, files) = super::files::parse(&body, boundary);
+        let mut s = lock(&state);
+        s.uploads = files;
+        let reply = s.answer(method.as_str(), uri.path(), uri.query().unwrap_or_default(), payload, auth);
+        s.uploads.clear();
+        return reply.into_response();
+    }
     let body = if body.is_empty() {
         Value::Null
     } else {
@@ -142,6 +152,7 @@ impl Inner {
             ("POST", ["channels", channel, "messages"]) => self.post_message(channel, body),
             ("GET", ["channels", channel, "messages"]) => self.history(channel, query),
             ("PATCH", ["channels", channel, "messages", id]) => self.edit_message(channel, id, body),
+            ("DELETE", ["channels", channel, "messages", id]) => self.delete_message(channel, id),
             ("GET", ["channels", channel]) => Reply::ok(self.channel(channel)),
             ("GET", ["guilds", id]) => Reply::ok(guild(id)),
             ("POST", ["interactions", id, _, "callback"]) => self.callback(id, body),
@@ -165,7 +176,7 @@ impl Inner {
     }
 
     /// Unique, increasing snowflake-like ids.
-    fn next_id(&mut self) -> String {
+    pub(super) fn next_id(&mut self) -> String {
         self.id_seq += 1;
         (FIRST_ID + self.id_seq).to_string()
     }
@@ -235,6 +246,7 @@ impl Inner {
             p,
             &["content", "embeds", "components", "flags", "nonce", "tts", "message_reference"],
         );
+        self.attach(&mut message, channel, p);
         self.messages.entry(channel.to_owned()).or_default().push(message.clone());
         Reply::ok(message)
     }
@@ -259,13 +271,40 @@ impl Inner {
         };
         copy_fields(message, p, EDITABLE);
         message["edited_timestamp"] = json!(now());
-        Reply::ok(message.clone())
+        let mut message = message.clone();
+        // `attachments` in an edit lists what stays: the new files (or none).
+        if p.get("attachments").is_some_and(Value::is_array) {
+            message["attachments"] = json!([]);
+            self.attach(&mut message, channel, p);
+            if let Some(stored) = self.messages.get_mut(channel).and_then(|ms| ms.iter_mut().find(|m| m["id"] == id)) {
+                stored["attachments"] = message["attachments"].clone();
+            }
+        }
+        Reply::ok(message)
     }
 
-    /// Record the callback (204); a second one for the same interaction is a 400.
+    fn delete_message(&mut self, channel: &str, id: &str) -> Reply {
+        let Some(messages) = self.messages.get_mut(channel) else { return unknown_message() };
+        let before = messages.len();
+        messages.retain(|m| m["id"] != id);
+        if messages.len() == before {
+            return unknown_message();
+        }
+        Reply::empty(StatusCode::NO_CONTENT)
+    }
+
+    /// Record the callback (204); a second one for the same interaction is a 400. An
+    /// UPDATE_MESSAGE (type 7) edits the message the interaction came from.
     fn callback(&mut self, id: &str, p: &Value) -> Reply {
         if self.callbacks.contains_key(id) {
             return Reply::error(StatusCode::BAD_REQUEST, "Interaction has already been acknowledged.", 40060);
+        }
+        if p["type"] == 7
+            && let Some((channel, message)) = self.interaction_messages.get(id).cloned()
+            && let Some(stored) =
+                self.messages.get_mut(&channel).and_then(|ms| ms.iter_mut().find(|m| m["id"] == message))
+        {
+            copy_fields(stored, &p["data"], EDITABLE);
         }
         self.callbacks.insert(id.to_owned(), vec![p.clone()]);
         Reply::empty(StatusCode::NO_CONTENT)

@@ -68,6 +68,18 @@ struct Inner {
     client_seq: u64,
     acks: Vec<Value>,
     socket_url: String,
+    /// Where `files.getUploadURLExternal` sends the bytes: `http://…/upload`.
+    upload_base: String,
+    files: HashMap<String, File>,
+}
+
+/// A file uploaded through `files.getUploadURLExternal`.
+#[derive(Debug, Clone, Default)]
+struct File {
+    name: String,
+    length: usize,
+    bytes: Option<Vec<u8>>,
+    completed: bool,
 }
 
 pub struct FakeSlack {
@@ -84,7 +96,11 @@ impl FakeSlack {
         let api_url = format!("http://{}/api", http.local_addr().expect("API address"));
         let state = Shared::default();
         lock(&state).socket_url = format!("ws://{}/link", sockets.local_addr().expect("socket address"));
-        let router = Router::new().route("/api/{method}", any(web_api::api)).with_state(state.clone());
+        lock(&state).upload_base = format!("http://{}/upload", http.local_addr().expect("API address"));
+        let router = Router::new()
+            .route("/api/{method}", any(web_api::api))
+            .route("/upload/{id}", axum::routing::post(upload))
+            .with_state(state.clone());
         let tasks = vec![
             tokio::spawn(async move { axum::serve(http, router).await.expect("the fake Slack API serves") }),
             tokio::spawn(socket_mode::accept(sockets, state.clone())),
@@ -169,6 +185,11 @@ impl FakeSlack {
         lock(&self.state).views.clone()
     }
 
+    /// The bytes of a file uploaded and completed (`files.completeUploadExternal`).
+    pub fn file_bytes(&self, id: &str) -> Option<Vec<u8>> {
+        lock(&self.state).files.get(id).filter(|f| f.completed).and_then(|f| f.bytes.clone())
+    }
+
     /// How many Socket Mode clients are connected.
     pub fn socket_connections(&self) -> usize {
         lock(&self.state).clients.len()
@@ -216,6 +237,22 @@ impl Drop for FakeSlack {
         for task in &self.tasks {
             task.abort();
         }
+    }
+}
+
+/// The bytes of a file, POSTed to the URL `files.getUploadURLExternal` gave; Slack answers
+/// in plain text.
+async fn upload(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: axum::body::Bytes,
+) -> (axum::http::StatusCode, String) {
+    match lock(&state).files.get_mut(&id) {
+        Some(file) => {
+            file.bytes = Some(body.to_vec());
+            (axum::http::StatusCode::OK, format!("OK - {}", body.len()))
+        }
+        None => (axum::http::StatusCode::NOT_FOUND, "no such upload".into()),
     }
 }
 

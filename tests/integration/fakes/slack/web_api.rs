@@ -128,6 +128,9 @@ impl Inner {
             _ if !has("xoxb-") => slack_error("not_authed"),
             "chat.postMessage" => self.post_message(p),
             "chat.update" => self.update_message(p),
+            "chat.delete" => self.delete_message(p),
+            "files.getUploadURLExternal" => self.upload_url(p),
+            "files.completeUploadExternal" => self.complete_upload(p),
             "chat.postEphemeral" => self.post_ephemeral(p),
             "conversations.history" => self.history(p),
             "views.open" | "views.publish" | "views.update" => self.record_view(method, p),
@@ -176,6 +179,45 @@ impl Inner {
         copy_fields(message, p, &["text", "blocks", "metadata"]);
         message["edited"] = edited;
         json!({"ok": true, "channel": channel, "ts": ts, "text": message["text"], "message": message})
+    }
+
+    fn delete_message(&mut self, p: &Value) -> Value {
+        let channel = channel_for(str_param(p, "channel"));
+        let ts = str_param(p, "ts");
+        let Some(messages) = self.messages.get_mut(&channel) else { return slack_error("message_not_found") };
+        let before = messages.len();
+        messages.retain(|m| m["ts"] != ts);
+        if messages.len() == before {
+            return slack_error("message_not_found");
+        }
+        json!({"ok": true, "channel": channel, "ts": ts})
+    }
+
+    /// A file id and where to send its bytes (this fake's `/upload/{id}`).
+    fn upload_url(&mut self, p: &Value) -> Value {
+        let id = format!("F{:09}", next_seq());
+        let length: usize = str_param(p, "length").parse().unwrap_or_default();
+        self.files.insert(
+            id.clone(),
+            super::File { name: str_param(p, "filename").to_owned(), length, ..Default::default() },
+        );
+        json!({"ok": true, "upload_url": format!("{}/{id}", self.upload_base), "file_id": id})
+    }
+
+    /// Files whose bytes arrived, with the length announced, are complete.
+    fn complete_upload(&mut self, p: &Value) -> Value {
+        let mut done = Vec::new();
+        for f in p["files"].as_array().cloned().unwrap_or_default() {
+            let id = f["id"].as_str().unwrap_or_default();
+            let Some(file) =
+                self.files.get_mut(id).filter(|file| file.bytes.as_ref().is_some_and(|b| b.len() == file.length))
+            else {
+                return slack_error("file_upload_not_found");
+            };
+            file.completed = true;
+            done.push(json!({"id": id, "name": file.name, "title": f["title"]}));
+        }
+        json!({"ok": true, "files": done})
     }
 
     fn post_ephemeral(&mut self, p: &Value) -> Value {

@@ -1,4 +1,15 @@
 //! Outbound effects: what Tandem wants said, platform-neutral. Adapters render them.
+//! `form.rs` holds forms and their choice fields, `image.rs` the image a message carries;
+//! `check` refuses what some platform could not show, before it reaches the outbox.
+
+mod form;
+mod image;
+
+pub use form::{
+    CHOICE_SUBMIT_PREFIX, Choice, ChoiceOption, EffectError, Form, FormField, MAX_CHOICE_FIELDS,
+    MAX_CHOICE_VALUE_CHARS, MAX_CHOICES, choice_key, picked,
+};
+pub use image::{Image, MAX_IMAGE_BYTES};
 
 use super::Locale;
 use serde::{Deserialize, Serialize};
@@ -71,30 +82,9 @@ pub struct Message {
     /// Shown as a card (a Discord embed): a report, a board.
     #[serde(default)]
     pub card: bool,
-}
-
-/// A form: fields with their current values; `submit` comes back with the values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Form {
-    pub submit: String,
-    pub fields: Vec<FormField>,
-    /// The button that opens this form again, where it cannot be shown at once (a form
-    /// that reaches a Slack or Discord DM without a modal).
-    #[serde(default)]
-    pub opener: Option<Button>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormField {
-    /// The field's label as written by the team (a question), not a template.
-    pub label: String,
-    pub value: String,
-}
-
-impl FormField {
-    pub fn text(label: impl Into<String>, value: impl Into<String>) -> Self {
-        FormField { label: label.into(), value: value.into() }
-    }
+    /// An image shown with the message (a poll's bar chart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
 }
 
 impl Message {
@@ -107,6 +97,7 @@ impl Message {
             thread_of: None,
             form: None,
             card: false,
+            image: None,
         }
     }
 
@@ -124,17 +115,26 @@ impl Message {
         self.card = true;
         self
     }
+
+    /// With an image under the text.
+    pub fn with_image(mut self, image: Image) -> Self {
+        self.image = Some(image);
+        self
+    }
 }
 
 /// One thing to deliver. `key` names a message so that it can later be updated in place
 /// (`Update` with the same key edits the platform message instead of posting again).
 /// Several `Update`s of one key still waiting in the outbox are delivered as one edit, the
 /// latest: a live board receiving 50 changes in a minute is edited a few times, not 50.
+/// `Delete` removes the message; updates of it still waiting are then not delivered, and a
+/// key that was never delivered has nothing to delete.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Effect {
     Post { target: Target, message: Message, key: Option<String> },
     Update { key: String, message: Message },
+    Delete { key: String },
 }
 
 impl Effect {
@@ -144,5 +144,29 @@ impl Effect {
 
     pub fn post_keyed(target: Target, message: Message, key: String) -> Self {
         Effect::Post { target, message, key: Some(key) }
+    }
+
+    /// The message key an edit or a delete applies to (several waiting make one).
+    pub fn edited_key(&self) -> Option<&str> {
+        match self {
+            Effect::Update { key, .. } | Effect::Delete { key } => Some(key),
+            Effect::Post { .. } => None,
+        }
+    }
+
+    /// Refuse what some platform could not show: too many choices or choice fields, a
+    /// form mixing text and choice fields, an image too large or badly named.
+    pub fn check(&self) -> Result<(), EffectError> {
+        let message = match self {
+            Effect::Post { message, .. } | Effect::Update { message, .. } => message,
+            Effect::Delete { .. } => return Ok(()),
+        };
+        if let Some(form) = &message.form {
+            form.check()?;
+        }
+        if let Some(image) = &message.image {
+            image.check()?;
+        }
+        Ok(())
     }
 }
