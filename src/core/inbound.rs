@@ -14,6 +14,18 @@ pub struct Inbound {
     pub kind: InboundKind,
 }
 
+impl Inbound {
+    pub fn new(
+        platform: &str,
+        event_id: String,
+        member_id: i64,
+        conversation: Conversation,
+        kind: InboundKind,
+    ) -> Inbound {
+        Inbound { platform: platform.to_string(), event_id, member_id, conversation, kind }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum InboundKind {
     /// `/tandem …`: the text after the command name.

@@ -99,12 +99,8 @@ async fn translate(
     ev: &DiscordEvent,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Inbound>> {
-    let inbound = |event_id: String, member_id: i64, conversation: Conversation, kind: InboundKind| Inbound {
-        platform: PLATFORM.to_string(),
-        event_id,
-        member_id,
-        conversation,
-        kind,
+    let inbound = |event_id: String, member_id: i64, conversation: Conversation, kind: InboundKind| {
+        Inbound::new(PLATFORM, event_id, member_id, conversation, kind)
     };
     match ev {
         DiscordEvent::Interaction(i) => {

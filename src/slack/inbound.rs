@@ -120,12 +120,8 @@ async fn translate(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Inbound>> {
     let store = &svc.store;
-    let inbound = |event_id: String, member_id: i64, conversation: Conversation, kind: InboundKind| Inbound {
-        platform: PLATFORM.to_string(),
-        event_id,
-        member_id,
-        conversation,
-        kind,
+    let inbound = |event_id: String, member_id: i64, conversation: Conversation, kind: InboundKind| {
+        Inbound::new(PLATFORM, event_id, member_id, conversation, kind)
     };
     match ev {
         SlackEvent::Push(cb) => {
