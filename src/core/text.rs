@@ -102,6 +102,17 @@ pub fn check_length(s: &str) -> Result<(), UserError> {
     Ok(())
 }
 
+/// An instant as its reader reads it, in their zone: the time alone when it falls on their
+/// today, with the date otherwise (Tokyo's "06:45" tomorrow is "2026-12-02 06:45").
+pub fn moment(t: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz, now: chrono::DateTime<chrono::Utc>) -> String {
+    let local = t.with_timezone(&tz);
+    if local.date_naive() == now.with_timezone(&tz).date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
 /// True when an answer to a blocker question reports a real blocker ("none", "-", "rien" do not).
 pub fn is_blocker(answer: &str) -> bool {
     let a = answer.trim().trim_end_matches(['.', '!']).to_lowercase();

@@ -69,11 +69,38 @@ impl Renderer {
         Ok(text.trim().to_string())
     }
 
+    /// A usage line in `locale`: its placeholders (`NAME`, `#CHANNEL`, `BLOCKER_ID`) are
+    /// words of the reader's language, from the `placeholder_*` labels.
+    pub fn usage(&self, locale: Locale, usage: &str) -> String {
+        let mut out = String::with_capacity(usage.len());
+        let mut word = String::new();
+        for c in usage.chars().chain(std::iter::once('\0')) {
+            if c.is_ascii_uppercase() || (c == '_' && !word.is_empty()) {
+                word.push(c);
+                continue;
+            }
+            if !word.is_empty() {
+                let key = format!("placeholder_{}", word.to_ascii_lowercase());
+                let label = self.label(locale, &key);
+                out.push_str(if label == key || word.len() < 3 { &word } else { &label });
+                word.clear();
+            }
+            if c != '\0' {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     /// Renders a message's body. A refusal (an `error_` template) whose data carries the
     /// command's usage shows it, when the template does not already.
     pub fn message(&self, m: &Message) -> anyhow::Result<String> {
-        let text = self.render(m.locale, &m.template, &m.data)?;
-        match m.data.get("usage").and_then(|u| u.as_str()) {
+        let mut data = m.data.clone();
+        if let Some(usage) = data.get("usage").and_then(|u| u.as_str()).map(|u| self.usage(m.locale, u)) {
+            data["usage"] = usage.into();
+        }
+        let text = self.render(m.locale, &m.template, &data)?;
+        match data.get("usage").and_then(|u| u.as_str()) {
             Some(usage) if m.template.starts_with(REFUSAL_PREFIX) && !text.contains(usage) => {
                 Ok(format!("{text}\n{} {usage}", self.label(m.locale, "usage")))
             }

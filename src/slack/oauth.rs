@@ -6,7 +6,7 @@ use super::inbound::Receiver;
 use super::{PLATFORM, identity};
 use crate::core::Locale;
 use crate::store::platform::{self, Workspace};
-use crate::web::{cookie, internal};
+use crate::web::{cookie, internal, locale_of};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -56,11 +56,6 @@ struct Callback {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
-}
-
-/// The page's language: French if the browser asks for it first.
-fn locale_of(headers: &HeaderMap) -> Locale {
-    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::parse).unwrap_or_default()
 }
 
 fn page(rx: &Receiver, locale: Locale, status: StatusCode, template: &str, data: serde_json::Value) -> Response {

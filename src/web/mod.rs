@@ -19,6 +19,15 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// The page's language: French if the browser asks for it first.
+pub fn locale_of(headers: &HeaderMap) -> crate::core::Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::core::Locale::parse)
+        .unwrap_or_default()
+}
+
 /// An internal error: logged with its context; the page says only that it happened.
 pub fn internal(e: anyhow::Error) -> Response {
     tracing::error!(error = format!("{e:#}"), "a web request failed");

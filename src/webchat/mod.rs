@@ -78,7 +78,10 @@ async fn chat_page(State(st): State<ChatState>, headers: HeaderMap, Query(q): Qu
         Ok(Some(me)) => {
             page::chat(&st.app, &me, q.conv.as_deref()).await.map(|h| Html(h).into_response()).unwrap_or_else(internal)
         }
-        Ok(None) => page::login(&st.app).await.map(|h| Html(h).into_response()).unwrap_or_else(internal),
+        Ok(None) => page::login(&st.app, crate::web::locale_of(&headers))
+            .await
+            .map(|h| Html(h).into_response())
+            .unwrap_or_else(internal),
         Err(e) => internal(e),
     }
 }

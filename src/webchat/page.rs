@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 const PAGE: &str = include_str!("page.html");
 const MESSAGES: &str = include_str!("messages.html");
-const LABELS: [&str; 11] = [
+const LABELS: [&str; 14] = [
     "web_title",
     "web_pick",
     "web_channels",
@@ -24,6 +24,9 @@ const LABELS: [&str; 11] = [
     "web_bot_name",
     "web_signed_in_as",
     "web_thread_reply",
+    "web_dms",
+    "web_empty_channel",
+    "web_empty_dm",
 ];
 
 fn tera() -> anyhow::Result<&'static tera::Tera> {
@@ -57,7 +60,7 @@ fn render(ctx: Value) -> anyhow::Result<String> {
 
 /// "Pick who you are": every member of every web chat team (a team on Slack or Discord
 /// signs in there, with that platform's own identities).
-pub(super) async fn login(app: &App) -> anyhow::Result<String> {
+pub(super) async fn login(app: &App, locale: Locale) -> anyhow::Result<String> {
     let mut c = app.svc.store.pool.acquire().await?;
     let mut teams = Vec::new();
     for team in store::team::teams(&mut c).await? {
@@ -67,11 +70,14 @@ pub(super) async fn login(app: &App) -> anyhow::Result<String> {
         let members: Vec<Value> = store::team::members(&mut c, team.id)
             .await?
             .iter()
-            .map(|m| json!({ "id": m.id, "name": m.display_name, "role": m.role.code(), "tz": m.tz.name() }))
+            .map(|m| {
+                let role = app.svc.renderer.label(locale, &format!("role_{}", m.role.code()));
+                json!({ "id": m.id, "name": m.display_name, "role": role, "tz": m.tz.name() })
+            })
             .collect();
         teams.push(json!({ "name": team.name, "members": members }));
     }
-    render(json!({ "mode": "login", "lang": "en", "labels": labels(app, Locale::En), "teams": teams }))
+    render(json!({ "mode": "login", "lang": locale.code(), "labels": labels(app, locale), "teams": teams }))
 }
 
 pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::Result<String> {
@@ -125,6 +131,7 @@ async fn messages_data(app: &App, me: &Member, conv: Conversation) -> anyhow::Re
     let members = store::team::members(&mut c, me.team_id).await?;
     let list = store::webchat::conversation(&mut c, kind, id, me.id, 200).await?;
     let bot = app.svc.renderer.label(me.locale, "web_bot_name");
+    let now = app.clock.now();
     Ok(list
         .iter()
         .map(|m| {
@@ -140,7 +147,7 @@ async fn messages_data(app: &App, me: &Member, conv: Conversation) -> anyhow::Re
                 "body": m.body,
                 "private": m.visible_to.is_some(),
                 "thread_of": m.thread_of,
-                "time": m.created_at.with_timezone(&me.tz).format("%a %H:%M").to_string(),
+                "time": crate::core::text::moment(m.created_at, me.tz, now),
                 "buttons": m.extra.get("buttons").cloned().unwrap_or(Value::Null),
                 "form": m.extra.get("form").cloned().unwrap_or(Value::Null),
                 "image": m.extra.get("image").filter(|i| !i.is_null()).map(|i| json!({

@@ -72,3 +72,4 @@ mod standup_flow;
 mod standup_settings;
 mod tidy;
 mod webchat;
+mod webchat_language;

@@ -117,7 +117,8 @@ fn every_command_has_a_description_in_both_languages_a_help_line_and_a_discord_s
             let key = meta.label_key();
             assert_ne!(r.label(locale, &key), key, "{locale} lacks {key} ({})", cap.name());
             let help = r.render(locale, "help", &tandem::service::help_data(&r, locale)).expect("help");
-            assert!(help.contains(&meta.usage()), "help in {locale} lacks {}", meta.usage());
+            let usage = r.usage(locale, &meta.usage());
+            assert!(help.contains(&usage), "help in {locale} lacks {usage}");
             for p in meta.params {
                 assert_ne!(r.label(locale, &p.label_key()), p.label_key(), "{locale} lacks {}", p.label_key());
             }
@@ -270,4 +271,44 @@ fn the_readme_lists_every_command_with_every_option() {
         }
     }
     assert!(missing.is_empty(), "README's command table lacks:\n{}", missing.join("\n"));
+}
+
+/// `text` without what a browser does not show as words: styles, scripts, tags and
+/// template expressions.
+fn visible_words(text: &str) -> String {
+    let mut out = text.to_string();
+    for (open, close) in [("<style", "</style>"), ("<script", "</script>"), ("{#", "#}"), ("{{", "}}"), ("{%", "%}")] {
+        while let Some(a) = out.find(open) {
+            let b = out[a..].find(close).map_or(out.len(), |b| a + b + close.len());
+            out.replace_range(a..b, " ");
+        }
+    }
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in out.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    plain
+}
+
+#[test]
+fn the_web_chat_html_has_no_words_of_its_own_and_french_help_has_no_english_placeholders() {
+    for page in ["src/webchat/page.html", "src/webchat/messages.html"] {
+        let html = std::fs::read_to_string(root().join(page)).expect("page");
+        let words = visible_words(&html);
+        let leftover: Vec<&str> = words.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).collect();
+        assert!(leftover.is_empty(), "{page} shows words that are not labels: {leftover:?}");
+    }
+    let r = tandem::render::Renderer::load().expect("templates");
+    let help = r.render(tandem::core::Locale::Fr, "help", &tandem::service::help_data(&r, tandem::core::Locale::Fr));
+    let help = help.expect("help");
+    for english in ["NAME", "CHANNEL", "BLOCKER_ID"] {
+        assert!(!help.split(|c: char| !c.is_ascii_uppercase() && c != '_').any(|w| w == english), "{english}: {help}");
+    }
+    assert!(help.contains("/tandem standup show NOM"), "{help}");
 }

@@ -176,17 +176,6 @@ pub fn may_read_answers(viewer: &Member, author_id: i64, reported: bool) -> bool
     reported || viewer.id == author_id || super::policy::may(viewer.role, super::policy::Act::ReadAnswersBeforeReport)
 }
 
-/// A deadline as its reader reads it, in their zone: the time alone when it falls on their
-/// today, with the date otherwise (Tokyo's "06:45" tomorrow is "2026-12-02 06:45").
-pub fn deadline_text(deadline: DateTime<Utc>, tz: chrono_tz::Tz, now: DateTime<Utc>) -> String {
-    let local = deadline.with_timezone(&tz);
-    if local.date_naive() == local_day(tz, now) {
-        local.format("%H:%M").to_string()
-    } else {
-        local.format("%Y-%m-%d %H:%M").to_string()
-    }
-}
-
 /// The local date of `t` in `tz`.
 pub fn local_day(tz: chrono_tz::Tz, t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&tz).date_naive()

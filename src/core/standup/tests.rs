@@ -86,6 +86,6 @@ fn a_deadline_on_another_day_for_the_reader_shows_its_date() {
     let deadline: chrono::DateTime<chrono::Utc> = "2026-12-01T21:45:00Z".parse().expect("instant");
     // At 10:30 in Paris (18:30 in Tokyo), 21:45 UTC is 22:45 in Paris the same day, but
     // 06:45 the next morning in Tokyo.
-    assert_eq!(deadline_text(deadline, chrono_tz::Europe::Paris, now), "22:45");
-    assert_eq!(deadline_text(deadline, chrono_tz::Asia::Tokyo, now), "2026-12-02 06:45");
+    assert_eq!(crate::core::text::moment(deadline, chrono_tz::Europe::Paris, now), "22:45");
+    assert_eq!(crate::core::text::moment(deadline, chrono_tz::Asia::Tokyo, now), "2026-12-02 06:45");
 }

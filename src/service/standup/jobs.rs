@@ -125,7 +125,7 @@ async fn remind(_: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: 
             store::standup::rounds::save_participant(c, &p).await?;
             let data = json!({
                 "standup": round.standup_name,
-                "deadline": standup::deadline_text(round.deadline_at, m.tz, now),
+                "deadline": crate::core::text::moment(round.deadline_at, m.tz, now),
                 "n": p.reminders_sent,
             });
             let msg = Message::new("standup_dm_reminder", data, m.locale)

@@ -176,7 +176,7 @@ async fn open_dm(
         "question": first,
         "n": 1,
         "total": round.questions.len(),
-        "deadline": standup::deadline_text(round.deadline_at, m.tz, now),
+        "deadline": crate::core::text::moment(round.deadline_at, m.tz, now),
         "blockers": blockers.iter().map(|b| json!({ "id": b.id, "text": b.body })).collect::<Vec<_>>(),
     });
     let mut msg = Message::new("standup_dm_open", data, m.locale)

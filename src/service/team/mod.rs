@@ -128,7 +128,7 @@ pub(crate) fn help_message(r: &Renderer, locale: Locale, unknown: Value) -> Mess
 /// Help: every command's usage and its description in `locale`, in registry order.
 pub fn help_data(r: &Renderer, locale: Locale) -> Value {
     let commands: Vec<Value> = registry::commands()
-        .map(|(_, m)| json!({ "usage": m.usage(), "description": r.label(locale, &m.label_key()) }))
+        .map(|(_, m)| json!({ "usage": r.usage(locale, &m.usage()), "description": r.label(locale, &m.label_key()) }))
         .collect();
     json!({ "commands": commands })
 }
