@@ -23,28 +23,41 @@ pub async fn seed_if_empty(svc: &Service, now: DateTime<Utc>) -> anyhow::Result<
         ("kenji", "Kenji", Role::Developer, "Asia/Tokyo", Locale::En),
         ("lea", "Léa", Role::Developer, "Europe/Paris", Locale::Fr),
     ];
-    let mut po = 0;
+    let mut ids = Vec::new();
     for (name, display_name, role, tz, locale) in people {
         let id =
             store::team::add_member(&mut tx, team, &NewMember { name, display_name, role, tz, locale }, now).await?;
-        if role == Role::Po {
-            po = id;
-        }
+        ids.push((name, id, locale));
     }
     let channel_id = store::team::channel_id(&mut tx, team, "team").await?;
-    tx.commit().await?;
     let conversation = Conversation::Channel { channel_id };
+    // The PM says hello in #team, so the first page a newcomer opens is not empty.
+    let (_, paula, _) = ids[0];
+    let hello = svc.renderer.label(Locale::En, "demo_hello");
+    crate::outbox::record_typed(&mut tx, team, conversation, paula, &hello, now).await?;
+    tx.commit().await?;
+    let (_, po, _) = ids[1];
+    let mut n = 0;
+    let mut event = |member_id: i64, conversation: Conversation, kind: InboundKind| {
+        n += 1;
+        Inbound::new("demo", format!("seed-{n}"), member_id, conversation, kind)
+    };
+    // Last week's kick-off, already answered by everyone: its report is in #team at once.
+    let question = svc.renderer.label(Locale::En, "demo_question");
+    let kickoff =
+        format!(r#"standup create kickoff channel=#team schedule="0 9 * * MON" questions="{question}" reminders=0"#);
+    for line in [kickoff.as_str(), "standup run kickoff"] {
+        svc.handle(&event(po, conversation, InboundKind::Command(line.to_string())), now).await?;
+    }
+    for (name, id, locale) in &ids {
+        let answer = svc.renderer.label(*locale, &format!("demo_answer_{name}"));
+        svc.handle(&event(*id, Conversation::Dm { member_id: *id }, InboundKind::Text(answer)), now).await?;
+    }
+    // Today's stand-up, under way: the newcomer answers it in their DM.
     let commands =
         [r#"standup create daily channel=#team schedule="30 9 * * MON-FRI" local=yes window=3h"#, "standup run daily"];
-    for (i, line) in commands.into_iter().enumerate() {
-        let ev = Inbound {
-            platform: "demo".into(),
-            event_id: format!("seed-{i}"),
-            member_id: po,
-            conversation,
-            kind: InboundKind::Command(line.to_string()),
-        };
-        svc.handle(&ev, now).await?;
+    for line in commands {
+        svc.handle(&event(po, conversation, InboundKind::Command(line.to_string())), now).await?;
     }
     Ok(true)
 }

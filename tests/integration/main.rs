@@ -62,6 +62,7 @@ mod slack_install;
 mod bad_input;
 mod cli;
 mod coalesced;
+mod demo;
 mod effects;
 mod exports;
 mod ops;
