@@ -212,7 +212,7 @@ pub(super) async fn text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
     }
 }
 
-/// Every job kind, with the capability it belongs to.
+/// Every job kind of every capability.
 pub fn job_kinds() -> impl Iterator<Item = &'static dyn JobKind> {
     CAPABILITIES.iter().flat_map(|c| c.jobs().iter().copied())
 }
