@@ -4,6 +4,7 @@
 //! It is a chat platform like Slack or Discord: it turns requests into `Inbound` events
 //! and shows what the outbox delivered to its message table.
 
+pub(crate) mod guard;
 pub(crate) mod page;
 pub(crate) mod session;
 
@@ -13,12 +14,13 @@ use crate::core::{Conversation, Inbound, InboundKind};
 use crate::store::{self, webchat::ConvKind};
 use crate::web::internal;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use futures_util::stream::Stream;
+use guard::{ChatForm, Posted};
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
@@ -75,10 +77,20 @@ pub(crate) fn conv_param(c: Conversation) -> String {
 
 async fn chat_page(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {
     match member_of(&st.app, &headers).await {
-        Ok(Some(me)) => {
-            page::chat(&st.app, &me, q.conv.as_deref()).await.map(|h| Html(h).into_response()).unwrap_or_else(internal)
+        Ok(Some(me)) => page::chat(&st.app, &me, &headers, q.conv.as_deref())
+            .await
+            .map(|h| Html(h).into_response())
+            .unwrap_or_else(internal),
+        Ok(None) => {
+            let (token, cookie) = guard::login_form_token(&headers);
+            match page::login(&st.app, &token).await {
+                Ok(h) => match cookie {
+                    Some(cookie) => ([(header::SET_COOKIE, cookie)], Html(h)).into_response(),
+                    None => Html(h).into_response(),
+                },
+                Err(e) => internal(e),
+            }
         }
-        Ok(None) => page::login(&st.app).await.map(|h| Html(h).into_response()).unwrap_or_else(internal),
         Err(e) => internal(e),
     }
 }
@@ -88,7 +100,11 @@ struct LoginForm {
     member_id: i64,
 }
 
-async fn login(State(st): State<ChatState>, Form(f): Form<LoginForm>) -> Response {
+impl Posted for LoginForm {
+    const BEFORE_SESSION: bool = true;
+}
+
+async fn login(State(st): State<ChatState>, ChatForm(f): ChatForm<LoginForm>) -> Response {
     match session::create(&st.app, f.member_id).await {
         Ok(Some(cookie)) => ([(header::SET_COOKIE, cookie)], Redirect::to("/chat")).into_response(),
         Ok(None) => (StatusCode::BAD_REQUEST, "No such member.").into_response(),
@@ -96,7 +112,7 @@ async fn login(State(st): State<ChatState>, Form(f): Form<LoginForm>) -> Respons
     }
 }
 
-async fn logout() -> Response {
+async fn logout(_: ChatForm<Vec<(String, String)>>) -> Response {
     ([(header::SET_COOKIE, session::clear_cookie())], Redirect::to("/chat")).into_response()
 }
 
@@ -107,6 +123,8 @@ struct SendForm {
     text: String,
     request_id: String,
 }
+
+impl Posted for SendForm {}
 
 /// Handle an inbound event for the signed-in member and go back to the conversation.
 async fn dispatch(
@@ -169,7 +187,7 @@ async fn dispatch(
     }
 }
 
-async fn send(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<SendForm>) -> Response {
+async fn send(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): ChatForm<SendForm>) -> Response {
     let text = f.text.trim();
     if text.is_empty() {
         return Redirect::to(&format!("/chat?conv={}", f.conv.unwrap_or_default())).into_response();
@@ -191,14 +209,20 @@ struct ClickForm {
     request_id: String,
 }
 
-async fn click(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<ClickForm>) -> Response {
+impl Posted for ClickForm {}
+
+async fn click(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): ChatForm<ClickForm>) -> Response {
     dispatch(&st, &headers, f.conv.as_deref(), &f.request_id, InboundKind::Click(f.action)).await
 }
 
 /// A form post: `submit`, `request_id`, `conv`, `fields` (how many), then per field `vN`,
 /// a text field's text, or `cN`, a choice field's picked keys (none, one, or several for a
 /// multi select), which become its value as on every platform (`core::effect::picked`).
-async fn form(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<Vec<(String, String)>>) -> Response {
+async fn form(
+    State(st): State<ChatState>,
+    headers: HeaderMap,
+    ChatForm(f): ChatForm<Vec<(String, String)>>,
+) -> Response {
     let get = |name: &str| f.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let count = get("fields").and_then(|n| n.parse::<usize>().ok());
     let mut values = Vec::new();
@@ -263,7 +287,7 @@ async fn image(
 
 async fn messages_fragment(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {
     match member_of(&st.app, &headers).await {
-        Ok(Some(me)) => page::messages(&st.app, &me, q.conv.as_deref())
+        Ok(Some(me)) => page::messages(&st.app, &me, &headers, q.conv.as_deref())
             .await
             .map(|h| Html(h).into_response())
             .unwrap_or_else(internal),

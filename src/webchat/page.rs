@@ -7,6 +7,7 @@ use crate::core::model::Member;
 use crate::core::{Conversation, Locale};
 use crate::store::{self, webchat::ConvKind};
 use anyhow::Context;
+use axum::http::HeaderMap;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 
@@ -57,7 +58,7 @@ fn render(ctx: Value) -> anyhow::Result<String> {
 
 /// "Pick who you are": every member of every web chat team (a team on Slack or Discord
 /// signs in there, with that platform's own identities).
-pub(super) async fn login(app: &App) -> anyhow::Result<String> {
+pub(super) async fn login(app: &App, csrf: &str) -> anyhow::Result<String> {
     let mut c = app.svc.store.pool.acquire().await?;
     let mut teams = Vec::new();
     for team in store::team::teams(&mut c).await? {
@@ -71,10 +72,10 @@ pub(super) async fn login(app: &App) -> anyhow::Result<String> {
             .collect();
         teams.push(json!({ "name": team.name, "members": members }));
     }
-    render(json!({ "mode": "login", "lang": "en", "labels": labels(app, Locale::En), "teams": teams }))
+    render(json!({ "mode": "login", "lang": "en", "labels": labels(app, Locale::En), "teams": teams, "csrf": csrf }))
 }
 
-pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::Result<String> {
+pub(super) async fn chat(app: &App, me: &Member, headers: &HeaderMap, conv: Option<&str>) -> anyhow::Result<String> {
     let current = parse_conv(app, conv, me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
     let mut c = app.svc.store.pool.acquire().await?;
     let team = store::team::team(&mut c, me.team_id).await?;
@@ -87,7 +88,8 @@ pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::
         })
         .collect();
     drop(c);
-    let messages = messages_data(app, me, current).await?;
+    let csrf = form_token(headers)?;
+    let messages = messages_data(app, me, current, &csrf).await?;
     render(json!({
         "mode": "chat",
         "lang": me.locale.code(),
@@ -99,13 +101,24 @@ pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::
         "conv": conv_param(current),
         "messages": messages,
         "request_id": request_id(),
+        "csrf": csrf,
     }))
 }
 
+/// The token every form of a signed-in page carries (`guard`).
+fn form_token(headers: &HeaderMap) -> anyhow::Result<String> {
+    super::guard::session_token(headers).context("a signed-in page without a session cookie")
+}
+
 /// Only the message list, for live refreshes.
-pub(super) async fn messages(app: &App, me: &Member, conv: Option<&str>) -> anyhow::Result<String> {
+pub(super) async fn messages(
+    app: &App,
+    me: &Member,
+    headers: &HeaderMap,
+    conv: Option<&str>,
+) -> anyhow::Result<String> {
     let current = parse_conv(app, conv, me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
-    let messages = messages_data(app, me, current).await?;
+    let messages = messages_data(app, me, current, &form_token(headers)?).await?;
     render(json!({
         "mode": "messages",
         "lang": me.locale.code(),
@@ -116,7 +129,7 @@ pub(super) async fn messages(app: &App, me: &Member, conv: Option<&str>) -> anyh
     }))
 }
 
-async fn messages_data(app: &App, me: &Member, conv: Conversation) -> anyhow::Result<Vec<Value>> {
+async fn messages_data(app: &App, me: &Member, conv: Conversation, csrf: &str) -> anyhow::Result<Vec<Value>> {
     let (kind, id) = match conv {
         Conversation::Dm { member_id } => (ConvKind::Dm, member_id),
         Conversation::Channel { channel_id } => (ConvKind::Channel, channel_id),
@@ -148,6 +161,7 @@ async fn messages_data(app: &App, me: &Member, conv: Conversation) -> anyhow::Re
                     "alt": i.get("alt").cloned().unwrap_or_default(),
                 })),
                 "request_id": request_id(),
+                "csrf": csrf,
             })
         })
         .collect())

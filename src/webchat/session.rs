@@ -7,9 +7,14 @@ use axum::http::HeaderMap;
 
 const COOKIE: &str = "tandem_session";
 
+/// The session token the request's cookie carries, if any.
+pub fn token(headers: &HeaderMap) -> Option<String> {
+    crate::web::cookie(headers, COOKIE).filter(|t| !t.is_empty())
+}
+
 /// The signed-in member, if the request carries a known session.
 pub async fn member_of(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<Member>> {
-    let Some(token) = crate::web::cookie(headers, COOKIE) else { return Ok(None) };
+    let Some(token) = token(headers) else { return Ok(None) };
     let mut c = app.svc.store.pool.acquire().await?;
     match store::webchat::session_member(&mut c, &token).await? {
         Some(id) => Ok(Some(store::team::member(&mut c, id).await?)),

@@ -71,4 +71,5 @@ mod standup_everywhere;
 mod standup_flow;
 mod standup_settings;
 mod tidy;
+mod web_security;
 mod webchat;

@@ -1,6 +1,6 @@
 //! People on the web chat, as a browser would be: `Person` signs in, posts lines, clicks
-//! and forms, and reads a conversation's JSON; `WebChat` is the team of `PEOPLE` behind the
-//! `Platform` vocabulary.
+//! and forms (each post with the page's form token and the site's `Origin`), and reads a
+//! conversation's JSON; `WebChat` is the team of `PEOPLE` behind the `Platform` vocabulary.
 
 use super::{Platform, channel_of, plain};
 use crate::helpers::{Db, PEOPLE, TestApp};
@@ -8,19 +8,36 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+/// A browser on the web chat: it keeps cookies and says where its posts come from.
+pub fn browser(base: &str) -> reqwest::Client {
+    let mut origin = reqwest::header::HeaderMap::new();
+    origin.insert(reqwest::header::ORIGIN, base.parse().expect("origin"));
+    reqwest::Client::builder().cookie_store(true).default_headers(origin).build().expect("client")
+}
+
+/// The form token of the page at `url`, as its hidden `csrf` fields hold it.
+pub async fn form_token(client: &reqwest::Client, url: &str) -> String {
+    let page = client.get(url).send().await.expect("page").text().await.expect("html");
+    let (_, rest) = page.split_once(r#"name="csrf" value=""#).unwrap_or_else(|| panic!("no form token in {page}"));
+    rest.split('"').next().unwrap_or_default().to_string()
+}
+
+/// Sign `client` in as the member `id` through the login page, as a browser does.
+pub async fn sign_in(client: &reqwest::Client, base: &str, id: i64) -> reqwest::Response {
+    let token = form_token(client, &format!("{base}/chat")).await;
+    let form = [("member_id", id.to_string()), ("csrf", token)];
+    client.post(format!("{base}/chat/login")).form(&form).send().await.expect("login")
+}
+
 impl TestApp {
     /// Sign in to the web chat as `name`.
     pub async fn person(&self, name: &str) -> Person {
-        let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let client = browser(&self.base);
         let id = self.member_id(name).await;
-        let r = client
-            .post(format!("{}/chat/login", self.base))
-            .form(&[("member_id", id.to_string())])
-            .send()
-            .await
-            .expect("login");
+        let r = sign_in(&client, &self.base, id).await;
         assert!(r.status().is_success(), "login as {name}: {}", r.status());
-        Person { client, base: self.base.clone() }
+        let csrf = form_token(&client, &format!("{}/chat", self.base)).await;
+        Person { client, base: self.base.clone(), csrf }
     }
 }
 
@@ -28,6 +45,8 @@ impl TestApp {
 pub struct Person {
     pub client: reqwest::Client,
     pub base: String,
+    /// The form token the pages give this person's session.
+    pub csrf: String,
 }
 
 /// A fresh request id, as the page puts in each form it posts (a resend repeats it).
@@ -45,7 +64,7 @@ impl Person {
         let r = self
             .client
             .post(format!("{}/chat/send", self.base))
-            .form(&[("conv", conv), ("text", text), ("request_id", id)])
+            .form(&[("conv", conv), ("text", text), ("request_id", id), ("csrf", &self.csrf)])
             .send()
             .await
             .expect("send");
@@ -56,7 +75,7 @@ impl Person {
         let r = self
             .client
             .post(format!("{}/chat/click", self.base))
-            .form(&[("conv", conv), ("action", action), ("request_id", &request_id())])
+            .form(&[("conv", conv), ("action", action), ("request_id", &request_id()), ("csrf", &self.csrf)])
             .send()
             .await
             .expect("click");
@@ -68,6 +87,7 @@ impl Person {
             ("conv".to_string(), conv.to_string()),
             ("submit".into(), submit.into()),
             ("request_id".into(), request_id()),
+            ("csrf".into(), self.csrf.clone()),
         ];
         for (i, v) in values.iter().enumerate() {
             fields.push((format!("v{i}"), v.to_string()));
@@ -274,6 +294,7 @@ impl Platform for WebChat {
             ("submit".into(), form["submit"].as_str().unwrap_or_default().into()),
             ("request_id".into(), super::web_chat::request_id()),
             ("fields".into(), fields.len().to_string()),
+            ("csrf".into(), p.csrf.clone()),
         ];
         for (i, (f, labels)) in fields.iter().zip(picks).enumerate() {
             for o in f["options"].as_array().into_iter().flatten() {

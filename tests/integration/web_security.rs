@@ -1,0 +1,92 @@
+//! What an attacker tries against the web chat, and what they get: a page on another site
+//! posting with a signed-in person's cookie, or signing a visitor in as someone.
+
+use crate::drivers::web_chat::{Person, browser, sign_in};
+use crate::helpers::{Db, TestApp};
+use reqwest::header::{ACCEPT_LANGUAGE, ORIGIN, SET_COOKIE};
+
+async fn holidays(t: &TestApp) -> Vec<chrono::NaiveDate> {
+    let mut c = t.app.svc.store.pool.acquire().await.expect("conn");
+    tandem::store::team::holidays(&mut c, t.team_id).await.expect("holidays")
+}
+
+/// A post to `path` from the evil site's page, with whatever cookies `p`'s browser holds.
+async fn from_evil_site(p: &Person, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    let url = format!("{}{path}", p.base);
+    p.client.post(url).header(ORIGIN, "https://evil.example").form(form).send().await.expect("post")
+}
+
+on_both_databases!(
+    a_cross_site_post_with_the_pms_cookie_is_refused_and_adds_no_holiday,
+    cross_site_post_on_sqlite,
+    cross_site_post_on_postgres
+);
+
+async fn a_cross_site_post_with_the_pms_cookie_is_refused_and_adds_no_holiday(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let paula = t.person("paula").await;
+    let line = "/tandem holiday add 2026-12-24";
+    let form = [("conv", team.as_str()), ("text", line), ("request_id", "evil-1")];
+    let r = from_evil_site(&paula, "/chat/send", &form).await;
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.expect("page").contains("did not come from this Tandem page"));
+    // Even the right token does not carry a post from another site, nor one that says
+    // nothing of where it comes from.
+    let with_token = [("conv", team.as_str()), ("text", line), ("request_id", "evil-2"), ("csrf", &paula.csrf)];
+    assert_eq!(from_evil_site(&paula, "/chat/send", &with_token).await.status(), 403);
+    let bare = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let r = bare.post(format!("{}/chat/send", t.base)).form(&with_token).send().await.expect("post");
+    assert_eq!(r.status(), 403, "no Origin nor Referer");
+    // From this site, a post without the page's token (or with another session's) is refused.
+    let kenji = t.person("kenji").await;
+    let forged = [("conv", team.as_str()), ("text", line), ("request_id", "evil-3"), ("csrf", &kenji.csrf)];
+    let r = paula.client.post(format!("{}/chat/send", t.base)).form(&forged).send().await.expect("post");
+    assert_eq!(r.status(), 403);
+    let r = paula
+        .client
+        .post(format!("{}/chat/click", t.base))
+        .header(ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")
+        .form(&[("conv", "dm"), ("action", "skip:1"), ("request_id", "evil-4")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.expect("page").contains("ne vient pas de cette page Tandem"), "in French");
+    t.tick().await;
+    assert!(holidays(&t).await.is_empty(), "no holiday was added");
+    assert!(!paula.messages(&team).await.iter().any(|m| m["body"] == line), "nothing was posted");
+    // Paula's own page still works.
+    paula.say(&team, line).await;
+    t.tick().await;
+    assert_eq!(holidays(&t).await.len(), 1);
+}
+
+on_both_databases!(
+    a_cross_site_login_is_refused_and_signs_nobody_in,
+    cross_site_login_on_sqlite,
+    cross_site_login_on_postgres
+);
+
+async fn a_cross_site_login_is_refused_and_signs_nobody_in(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let ana = t.member_id("ana").await.to_string();
+    let visitor = browser(&t.base);
+    // The visitor has the login page open, so their browser holds its token's cookie.
+    visitor.get(format!("{}/chat", t.base)).send().await.expect("page");
+    let r = visitor
+        .post(format!("{}/chat/login", t.base))
+        .header(ORIGIN, "https://evil.example")
+        .form(&[("member_id", ana.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 403);
+    assert!(r.headers().get(SET_COOKIE).is_none(), "no session cookie");
+    let r =
+        visitor.post(format!("{}/chat/login", t.base)).form(&[("member_id", ana.as_str())]).send().await.expect("post");
+    assert_eq!(r.status(), 403, "from this site but without the login form's token");
+    let r = visitor.get(format!("{}/api/chat/messages", t.base)).send().await.expect("get");
+    assert_eq!(r.status(), 401, "the visitor is signed in as nobody");
+    assert!(sign_in(&visitor, &t.base, ana.parse().expect("id")).await.status().is_success(), "the real form works");
+}
