@@ -104,7 +104,11 @@ impl Posted for LoginForm {
     const BEFORE_SESSION: bool = true;
 }
 
-async fn login(State(st): State<ChatState>, ChatForm(f): ChatForm<LoginForm>) -> Response {
+async fn login(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): ChatForm<LoginForm>) -> Response {
+    // Picking someone else ends the session the browser had.
+    if let Err(e) = session::revoke(&st.app, &headers).await {
+        return internal(e);
+    }
     match session::create(&st.app, f.member_id).await {
         Ok(Some(cookie)) => ([(header::SET_COOKIE, cookie)], Redirect::to("/chat")).into_response(),
         Ok(None) => (StatusCode::BAD_REQUEST, "No such member.").into_response(),
@@ -112,8 +116,11 @@ async fn login(State(st): State<ChatState>, ChatForm(f): ChatForm<LoginForm>) ->
     }
 }
 
-async fn logout(_: ChatForm<Vec<(String, String)>>) -> Response {
-    ([(header::SET_COOKIE, session::clear_cookie())], Redirect::to("/chat")).into_response()
+async fn logout(State(st): State<ChatState>, headers: HeaderMap, _: ChatForm<Vec<(String, String)>>) -> Response {
+    match session::revoke(&st.app, &headers).await {
+        Ok(()) => ([(header::SET_COOKIE, session::clear_cookie())], Redirect::to("/chat")).into_response(),
+        Err(e) => internal(e),
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -33,14 +33,14 @@ async fn a_cross_site_post_with_the_pms_cookie_is_refused_and_adds_no_holiday(db
     assert!(r.text().await.expect("page").contains("did not come from this Tandem page"));
     // Even the right token does not carry a post from another site, nor one that says
     // nothing of where it comes from.
-    let with_token = [("conv", team.as_str()), ("text", line), ("request_id", "evil-2"), ("csrf", &paula.csrf)];
+    let with_token = [("conv", team.as_str()), ("text", line), ("request_id", "evil-2"), ("csrf", &paula.csrf())];
     assert_eq!(from_evil_site(&paula, "/chat/send", &with_token).await.status(), 403);
     let bare = reqwest::Client::builder().cookie_store(true).build().expect("client");
     let r = bare.post(format!("{}/chat/send", t.base)).form(&with_token).send().await.expect("post");
     assert_eq!(r.status(), 403, "no Origin nor Referer");
     // From this site, a post without the page's token (or with another session's) is refused.
     let kenji = t.person("kenji").await;
-    let forged = [("conv", team.as_str()), ("text", line), ("request_id", "evil-3"), ("csrf", &kenji.csrf)];
+    let forged = [("conv", team.as_str()), ("text", line), ("request_id", "evil-3"), ("csrf", &kenji.csrf())];
     let r = paula.client.post(format!("{}/chat/send", t.base)).form(&forged).send().await.expect("post");
     assert_eq!(r.status(), 403);
     let r = paula
@@ -89,4 +89,87 @@ async fn a_cross_site_login_is_refused_and_signs_nobody_in(db: Db) {
     let r = visitor.get(format!("{}/api/chat/messages", t.base)).send().await.expect("get");
     assert_eq!(r.status(), 401, "the visitor is signed in as nobody");
     assert!(sign_in(&visitor, &t.base, ana.parse().expect("id")).await.status().is_success(), "the real form works");
+}
+
+/// What the messages API answers a browser presenting only `cookie`.
+async fn messages_with_cookie(t: &TestApp, cookie: &str) -> u16 {
+    let r = reqwest::Client::new().get(format!("{}/api/chat/messages", t.base)).header("cookie", cookie);
+    r.send().await.expect("get").status().as_u16()
+}
+
+on_both_databases!(
+    after_switching_person_the_old_session_cookie_reads_nothing,
+    logout_revokes_on_sqlite,
+    logout_revokes_on_postgres
+);
+
+async fn after_switching_person_the_old_session_cookie_reads_nothing(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let ana = t.person("ana").await;
+    let old = format!("tandem_session={}", ana.cookie("tandem_session").expect("a session cookie"));
+    assert_eq!(messages_with_cookie(&t, &old).await, 200);
+    let r =
+        ana.client.post(format!("{}/chat/logout", t.base)).form(&[("csrf", &ana.csrf())]).send().await.expect("out");
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(messages_with_cookie(&t, &old).await, 401, "the session ended at logout");
+}
+
+on_both_databases!(
+    a_session_unused_for_12_hours_or_begun_7_days_ago_reads_nothing,
+    sessions_expire_on_sqlite,
+    sessions_expire_on_postgres
+);
+
+async fn a_session_unused_for_12_hours_or_begun_7_days_ago_reads_nothing(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let (ana, kenji) = (t.person("ana").await, t.person("kenji").await);
+    let cookie = |p: &Person| format!("tandem_session={}", p.cookie("tandem_session").expect("cookie"));
+    let (ana, kenji) = (cookie(&ana), cookie(&kenji));
+    // Both read 11 hours later; then Ana stops.
+    t.clock.advance(chrono::Duration::hours(11));
+    assert_eq!(messages_with_cookie(&t, &ana).await, 200);
+    assert_eq!(messages_with_cookie(&t, &kenji).await, 200);
+    t.clock.advance(chrono::Duration::hours(11));
+    assert_eq!(messages_with_cookie(&t, &kenji).await, 200);
+    t.clock.advance(chrono::Duration::hours(1));
+    assert_eq!(messages_with_cookie(&t, &ana).await, 401, "twelve hours without use");
+    // Kenji goes on reading every 10 hours, until a week after he signed in.
+    let week = crate::helpers::monday_morning() + chrono::Duration::days(7);
+    while tandem::clock::Clock::now(&t.clock) + chrono::Duration::hours(10) < week {
+        t.clock.advance(chrono::Duration::hours(10));
+        assert_eq!(messages_with_cookie(&t, &kenji).await, 200);
+    }
+    t.clock.advance(chrono::Duration::hours(10));
+    assert_eq!(messages_with_cookie(&t, &kenji).await, 401, "seven days after signing in");
+    t.app.housekeep().await.expect("housekeeping");
+    let mut c = t.app.svc.store.pool.acquire().await.expect("conn");
+    let left: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) FROM webchat_sessions").fetch_one(&mut *c).await.expect("count"),
+        0,
+    );
+    assert_eq!(left, 0, "housekeeping forgets ended sessions");
+}
+
+on_both_databases!(
+    a_copy_of_the_database_holds_no_session_token_that_signs_anyone_in,
+    hashed_sessions_on_sqlite,
+    hashed_sessions_on_postgres
+);
+
+async fn a_copy_of_the_database_holds_no_session_token_that_signs_anyone_in(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let ana = t.person("ana").await;
+    let token = ana.cookie("tandem_session").expect("cookie");
+    let mut c = t.app.svc.store.pool.acquire().await.expect("conn");
+    let rows = sqlx::query("SELECT token_sha256 FROM webchat_sessions").fetch_all(&mut *c).await.expect("rows");
+    drop(c);
+    assert_eq!(rows.len(), 1);
+    let stored: String = sqlx::Row::get(&rows[0], 0);
+    assert_ne!(stored, token, "the token itself is not kept");
+    assert_eq!(
+        messages_with_cookie(&t, &format!("tandem_session={stored}")).await,
+        401,
+        "what is kept signs nobody in"
+    );
+    assert_eq!(messages_with_cookie(&t, &format!("tandem_session={token}")).await, 200);
 }
