@@ -43,6 +43,7 @@ pub fn routes(app: App) -> Router {
         .route("/chat/messages", get(messages_fragment))
         .route("/chat/images/{id}", get(image))
         .route("/chat/events", get(events))
+        .route("/chat/chat.js", get(script))
         .route("/api/chat/messages", get(messages_json))
         .with_state(ChatState { app })
 }
@@ -252,6 +253,12 @@ async fn form(
     let submit = get("submit").unwrap_or_default();
     let request_id = get("request_id").unwrap_or_default();
     dispatch(&st, &headers, get("conv").as_deref(), &request_id, InboundKind::Form { submit, values }).await
+}
+
+/// The page's script (a file, so the Content-Security-Policy allows no inline script).
+async fn script() -> Response {
+    let headers = [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")];
+    (headers, page::SCRIPT).into_response()
 }
 
 /// Where the page finds a message's image.

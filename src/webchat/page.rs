@@ -27,6 +27,36 @@ const LABELS: [&str; 11] = [
     "web_thread_reply",
 ];
 
+/// The page's script, served at `/chat/chat.js`.
+pub(super) const SCRIPT: &str = include_str!("chat.js");
+
+/// The `sha256-…` sources of the page's inline styles (its `<style>` blocks and `style="…"`
+/// attributes), for the Content-Security-Policy: the page keeps its styles inline and the
+/// policy follows whatever they become. They hold no template expression, so each renders
+/// as written (a unit test checks it).
+pub fn style_hashes() -> Vec<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    inline_styles(PAGE)
+        .iter()
+        .map(|css| format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(css))))
+        .collect()
+}
+
+/// The text of each `<style>` block and `style="…"` attribute of `html`.
+fn inline_styles(html: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for (open, close) in [("<style>", "</style>"), (" style=\"", "\"")] {
+        let mut rest = html;
+        while let Some((_, after)) = rest.split_once(open) {
+            let Some((css, tail)) = after.split_once(close) else { break };
+            found.push(css);
+            rest = tail;
+        }
+    }
+    found
+}
+
 fn tera() -> anyhow::Result<&'static tera::Tera> {
     static TERA: OnceLock<Result<tera::Tera, String>> = OnceLock::new();
     TERA.get_or_init(|| {
@@ -165,4 +195,19 @@ async fn messages_data(app: &App, me: &Member, conv: Conversation, csrf: &str) -
             })
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_inline_styles_render_as_written_so_their_hashes_hold() {
+        let styles = inline_styles(PAGE);
+        assert!(styles.len() >= 2, "the style block and the style attributes: {styles:?}");
+        for css in styles {
+            assert!(!css.contains("{{") && !css.contains("{%"), "a template expression in an inline style: {css}");
+        }
+        assert!(!PAGE.contains("<script>"), "scripts are files: CSP runs no inline script");
+    }
 }

@@ -173,3 +173,45 @@ async fn a_copy_of_the_database_holds_no_session_token_that_signs_anyone_in(db: 
     );
     assert_eq!(messages_with_cookie(&t, &format!("tandem_session={token}")).await, 200);
 }
+
+on_both_databases!(
+    the_pages_and_exports_may_not_be_framed_sniffed_cached_or_run_inline_script,
+    headers_on_sqlite,
+    headers_on_postgres
+);
+
+async fn the_pages_and_exports_may_not_be_framed_sniffed_cached_or_run_inline_script(db: Db) {
+    use base64::Engine;
+    use sha2::Digest;
+    let t = TestApp::spawn(db).await;
+    let login = reqwest::get(format!("{}/chat", t.base)).await.expect("page");
+    let h = login.headers().clone();
+    let csp = h["content-security-policy"].to_str().expect("ascii").to_string();
+    for part in ["default-src 'none'", "script-src 'self';", "frame-ancestors 'none'", "form-action 'self'"] {
+        assert!(csp.contains(part), "{part} in {csp}");
+    }
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    // The page's inline style is allowed by its hash; its script is a file.
+    let page = login.text().await.expect("html");
+    let css = page.split_once("<style>").and_then(|(_, r)| r.split_once("</style>")).expect("a style block").0;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css));
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+    let ana = t.person("ana").await;
+    let chat = ana.client.get(format!("{}/chat?conv=dm", t.base)).send().await.expect("page");
+    assert_eq!(chat.headers()["cache-control"], "no-store");
+    let chat = chat.text().await.expect("html");
+    assert!(chat.contains(r#"<script src="/chat/chat.js""#) && !chat.contains("<script>"), "{chat}");
+    let script = ana.client.get(format!("{}/chat/chat.js", t.base)).send().await.expect("script");
+    assert_eq!(script.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert!(script.text().await.expect("js").contains("EventSource"));
+    for path in
+        ["/chat/messages?conv=dm", "/api/chat/messages?conv=dm", "/export/answers.csv?from=2026-11-23&to=2026-11-23"]
+    {
+        let r = ana.client.get(format!("{}{path}", t.base)).send().await.expect("get");
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+    }
+}
