@@ -55,6 +55,26 @@ pub(crate) struct ConvQuery {
     conv: Option<String>,
 }
 
+/// A conversation as a form names it: `dm` or `channel:DIGITS`, nothing else, so a
+/// redirect built from it is always a valid URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ConvName(String);
+
+impl ConvName {
+    fn parse(s: &str) -> Option<ConvName> {
+        let channel =
+            s.strip_prefix("channel:").is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+        (s == "dm" || channel).then(|| ConvName(s.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for ConvName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ConvName::parse(&s).ok_or_else(|| serde::de::Error::custom("a conversation is dm or channel:ID"))
+    }
+}
+
 /// The conversation `s` names, if `me` may see it: their own DM, or a channel of their team.
 pub(crate) async fn parse_conv(app: &App, s: Option<&str>, me: &Member) -> anyhow::Result<Option<Conversation>> {
     let id: i64 = match s {
@@ -127,7 +147,7 @@ async fn logout(State(st): State<ChatState>, headers: HeaderMap, _: ChatForm<Vec
 #[derive(Debug, Deserialize)]
 struct SendForm {
     #[serde(default)]
-    conv: Option<String>,
+    conv: Option<ConvName>,
     text: String,
     request_id: String,
 }
@@ -198,7 +218,8 @@ async fn dispatch(
 async fn send(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): ChatForm<SendForm>) -> Response {
     let text = f.text.trim();
     if text.is_empty() {
-        return Redirect::to(&format!("/chat?conv={}", f.conv.unwrap_or_default())).into_response();
+        let conv = f.conv.map(|c| c.0).unwrap_or_else(|| "dm".into());
+        return Redirect::to(&format!("/chat?conv={conv}")).into_response();
     }
     let kind = match text.strip_prefix("/tandem") {
         Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => {
@@ -206,13 +227,13 @@ async fn send(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): Chat
         }
         _ => InboundKind::Text(text.to_string()),
     };
-    dispatch(&st, &headers, f.conv.as_deref(), &f.request_id, kind).await
+    dispatch(&st, &headers, f.conv.as_ref().map(|c| c.0.as_str()), &f.request_id, kind).await
 }
 
 #[derive(Debug, Deserialize)]
 struct ClickForm {
     #[serde(default)]
-    conv: Option<String>,
+    conv: Option<ConvName>,
     action: String,
     request_id: String,
 }
@@ -220,7 +241,7 @@ struct ClickForm {
 impl Posted for ClickForm {}
 
 async fn click(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): ChatForm<ClickForm>) -> Response {
-    dispatch(&st, &headers, f.conv.as_deref(), &f.request_id, InboundKind::Click(f.action)).await
+    dispatch(&st, &headers, f.conv.as_ref().map(|c| c.0.as_str()), &f.request_id, InboundKind::Click(f.action)).await
 }
 
 /// A form post: `submit`, `request_id`, `conv`, `fields` (how many), then per field `vN`,
@@ -252,7 +273,12 @@ async fn form(
     }
     let submit = get("submit").unwrap_or_default();
     let request_id = get("request_id").unwrap_or_default();
-    dispatch(&st, &headers, get("conv").as_deref(), &request_id, InboundKind::Form { submit, values }).await
+    let conv = match get("conv").map(|c| ConvName::parse(&c)) {
+        Some(None) => return guard::refusal(&st, &headers, StatusCode::BAD_REQUEST, "web_bad_form"),
+        Some(Some(c)) => Some(c.0),
+        None => None,
+    };
+    dispatch(&st, &headers, conv.as_deref(), &request_id, InboundKind::Form { submit, values }).await
 }
 
 /// The page's script (a file, so the Content-Security-Policy allows no inline script).

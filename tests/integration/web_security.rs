@@ -215,3 +215,45 @@ async fn the_pages_and_exports_may_not_be_framed_sniffed_cached_or_run_inline_sc
         assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
     }
 }
+
+on_both_databases!(
+    a_form_with_a_newline_in_its_conversation_gets_a_400_page_in_the_readers_language_not_a_500,
+    bad_forms_on_sqlite,
+    bad_forms_on_postgres
+);
+
+async fn a_form_with_a_newline_in_its_conversation_gets_a_400_page_in_the_readers_language_not_a_500(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let paula = t.person("paula").await;
+    let token = paula.csrf();
+    for conv in ["dm\n", "dm\x7f", "channel:1\r\nSet-Cookie: x=y", "channel:", "channel:abc", ""] {
+        let fields = [("conv", conv), ("text", " "), ("request_id", "r1"), ("csrf", &token)];
+        let r = paula.client.post(format!("{}/chat/send", t.base)).form(&fields).send().await.expect("post");
+        assert_eq!(r.status(), 400, "{conv:?}");
+        assert!(r.text().await.expect("page").contains("This form could not be read"), "{conv:?}");
+        let clicked = [("conv", conv), ("action", "skip:1"), ("request_id", "r2"), ("csrf", &token)];
+        let r = paula.client.post(format!("{}/chat/click", t.base)).form(&clicked).send().await.expect("post");
+        assert_eq!(r.status(), 400, "click {conv:?}");
+        let filled = [("conv", conv), ("submit", "x"), ("request_id", "r3"), ("csrf", &token)];
+        let r = paula.client.post(format!("{}/chat/form", t.base)).form(&filled).send().await.expect("post");
+        assert_eq!(r.status(), 400, "form {conv:?}");
+    }
+    // Without a session, and with a field missing, the page says the same, in French if asked.
+    let visitor = browser(&t.base);
+    for fields in [vec![("conv", "dm\n"), ("text", "")], vec![("conv", "dm"), ("text", "hi")]] {
+        let r = visitor
+            .post(format!("{}/chat/send", t.base))
+            .header(ACCEPT_LANGUAGE, "fr")
+            .form(&fields)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 400, "{fields:?}");
+        let page = r.text().await.expect("page");
+        assert!(page.contains("Ce formulaire est illisible") && !page.contains("Failed to deserialize"), "{page}");
+    }
+    let r = visitor.post(format!("{}/chat/login", t.base)).form(&[("member_id", "paula")]).send().await.expect("post");
+    assert_eq!(r.status(), 400, "a member id that is not a number");
+    // A well-formed conversation still works.
+    paula.say("dm", "/tandem help").await;
+}
