@@ -138,13 +138,16 @@ impl App {
         Ok(false)
     }
 
-    /// Forget event ids older than a week and delivered messages older than 30 days.
+    /// Forget event ids older than a week, delivered messages older than 30 days and web chat
+    /// sessions that have ended.
     pub async fn housekeep(&self) -> anyhow::Result<(u64, u64)> {
         let now = self.clock.now();
         let mut c = self.svc.store.pool.acquire().await?;
         let (seen, delivered) =
             crate::store::ops::prune(&mut c, now - Duration::days(7), now - Duration::days(30)).await?;
         let received = store::inbox::prune(&mut c, now - Duration::days(7)).await?;
+        let (lifetime, idle) = (crate::webchat::session::LIFETIME, crate::webchat::session::IDLE);
+        store::webchat::prune_sessions(&mut c, now - lifetime, now - idle).await?;
         Ok((seen + received, delivered))
     }
 

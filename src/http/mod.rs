@@ -1,10 +1,11 @@
-//! The HTTP router: health, exports, and each platform's endpoints.
+//! The HTTP router: health, exports, and each platform's endpoints, every response with
+//! the security headers of `web::headers`.
 
 use crate::app::App;
 use crate::core::standup::ExportFormat;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
@@ -23,7 +24,12 @@ pub fn router(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
     if let Some(rx) = app.discord_receiver(kick.clone()) {
         router = router.merge(crate::discord::http::routes(rx));
     }
-    router.merge(crate::webchat::routes(app)).route("/", get(|| async { axum::response::Redirect::to("/chat") }))
+    let policy = crate::web::headers::policy(&crate::webchat::page::style_hashes());
+    let policy = Arc::new(HeaderValue::from_str(&policy).expect("the policy is ASCII"));
+    router
+        .merge(crate::webchat::routes(app))
+        .route("/", get(|| async { axum::response::Redirect::to("/chat") }))
+        .layer(axum::middleware::from_fn_with_state(policy, crate::web::headers::secure))
 }
 
 /// Ready when the database answers.

@@ -152,22 +152,71 @@ pub async fn last_change(c: &mut Conn, team_id: i64, viewer: i64) -> anyhow::Res
     Ok(r.try_get::<i64, _>(0)? + r.try_get::<i64, _>(1)?)
 }
 
-pub async fn create_session(c: &mut Conn, token: &str, member_id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO webchat_sessions (token, member_id, created_at) VALUES ($1, $2, $3)")
-        .bind(token)
-        .bind(member_id)
+/// Record a session by its token's hash (`webchat::session`), used from `now`.
+pub async fn create_session(
+    c: &mut Conn,
+    token_sha256: &str,
+    member_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO webchat_sessions (token_sha256, member_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)",
+    )
+    .bind(token_sha256)
+    .bind(member_id)
+    .bind(ms(now))
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// A session still alive: `(member_id, last_used_at)`, when it was created after
+/// `created_after` and used after `used_after`.
+pub async fn live_session(
+    c: &mut Conn,
+    token_sha256: &str,
+    created_after: DateTime<Utc>,
+    used_after: DateTime<Utc>,
+) -> anyhow::Result<Option<(i64, DateTime<Utc>)>> {
+    let r = sqlx::query(
+        "SELECT member_id, last_used_at FROM webchat_sessions WHERE token_sha256 = $1 AND created_at > $2 AND last_used_at > $3",
+    )
+    .bind(token_sha256)
+    .bind(ms(created_after))
+    .bind(ms(used_after))
+    .fetch_optional(&mut *c)
+    .await?;
+    r.map(|r| anyhow::Ok((r.try_get(0)?, from_ms(r.try_get(1)?)))).transpose()
+}
+
+/// Note that a session was used at `now`.
+pub async fn touch_session(c: &mut Conn, token_sha256: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    sqlx::query("UPDATE webchat_sessions SET last_used_at = $1 WHERE token_sha256 = $2")
         .bind(ms(now))
+        .bind(token_sha256)
         .execute(&mut *c)
         .await?;
     Ok(())
 }
 
-pub async fn session_member(c: &mut Conn, token: &str) -> anyhow::Result<Option<i64>> {
-    let r = sqlx::query("SELECT member_id FROM webchat_sessions WHERE token = $1")
-        .bind(token)
-        .fetch_optional(&mut *c)
+/// End a session (logging out).
+pub async fn delete_session(c: &mut Conn, token_sha256: &str) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM webchat_sessions WHERE token_sha256 = $1").bind(token_sha256).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// Forget sessions created before `created_before` or unused since `used_before`.
+pub async fn prune_sessions(
+    c: &mut Conn,
+    created_before: DateTime<Utc>,
+    used_before: DateTime<Utc>,
+) -> anyhow::Result<u64> {
+    let r = sqlx::query("DELETE FROM webchat_sessions WHERE created_at <= $1 OR last_used_at <= $2")
+        .bind(ms(created_before))
+        .bind(ms(used_before))
+        .execute(&mut *c)
         .await?;
-    Ok(r.map(|r| r.try_get(0)).transpose()?)
+    Ok(r.rows_affected())
 }
 
 /// Remove a message and its image; replies in its thread stay, as plain messages.

@@ -1,7 +1,8 @@
 //! What every web page shares, apart from the web chat: cookies, the light markup as
-//! HTML, and the page for an internal error. The web chat, Slack's install pages and the
+//! HTML, the security headers of every response, and the page for an internal error. The web chat, Slack's install pages and the
 //! exports all build on it; it names none of them.
 
+pub mod headers;
 pub mod markup;
 
 use axum::http::{HeaderMap, StatusCode, header};

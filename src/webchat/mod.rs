@@ -4,6 +4,7 @@
 //! It is a chat platform like Slack or Discord: it turns requests into `Inbound` events
 //! and shows what the outbox delivered to its message table.
 
+pub(crate) mod guard;
 pub(crate) mod page;
 pub(crate) mod session;
 
@@ -13,12 +14,13 @@ use crate::core::{Conversation, Inbound, InboundKind};
 use crate::store::{self, webchat::ConvKind};
 use crate::web::internal;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use futures_util::stream::Stream;
+use guard::{ChatForm, Posted};
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
@@ -41,6 +43,7 @@ pub fn routes(app: App) -> Router {
         .route("/chat/messages", get(messages_fragment))
         .route("/chat/images/{id}", get(image))
         .route("/chat/events", get(events))
+        .route("/chat/chat.js", get(script))
         .route("/api/chat/messages", get(messages_json))
         .with_state(ChatState { app })
 }
@@ -50,6 +53,26 @@ pub fn routes(app: App) -> Router {
 pub(crate) struct ConvQuery {
     #[serde(default)]
     conv: Option<String>,
+}
+
+/// A conversation as a form names it: `dm` or `channel:DIGITS`, nothing else, so a
+/// redirect built from it is always a valid URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ConvName(String);
+
+impl ConvName {
+    fn parse(s: &str) -> Option<ConvName> {
+        let channel =
+            s.strip_prefix("channel:").is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+        (s == "dm" || channel).then(|| ConvName(s.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for ConvName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ConvName::parse(&s).ok_or_else(|| serde::de::Error::custom("a conversation is dm or channel:ID"))
+    }
 }
 
 /// The conversation `s` names, if `me` may see it: their own DM, or a channel of their team.
@@ -75,13 +98,20 @@ pub(crate) fn conv_param(c: Conversation) -> String {
 
 async fn chat_page(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {
     match member_of(&st.app, &headers).await {
-        Ok(Some(me)) => {
-            page::chat(&st.app, &me, q.conv.as_deref()).await.map(|h| Html(h).into_response()).unwrap_or_else(internal)
-        }
-        Ok(None) => page::login(&st.app, crate::web::locale_of(&headers))
+        Ok(Some(me)) => page::chat(&st.app, &me, &headers, q.conv.as_deref())
             .await
             .map(|h| Html(h).into_response())
             .unwrap_or_else(internal),
+        Ok(None) => {
+            let (token, cookie) = guard::login_form_token(&headers);
+            match page::login(&st.app, crate::web::locale_of(&headers), &token).await {
+                Ok(h) => match cookie {
+                    Some(cookie) => ([(header::SET_COOKIE, cookie)], Html(h)).into_response(),
+                    None => Html(h).into_response(),
+                },
+                Err(e) => internal(e),
+            }
+        }
         Err(e) => internal(e),
     }
 }
@@ -91,7 +121,15 @@ struct LoginForm {
     member_id: i64,
 }
 
-async fn login(State(st): State<ChatState>, Form(f): Form<LoginForm>) -> Response {
+impl Posted for LoginForm {
+    const BEFORE_SESSION: bool = true;
+}
+
+async fn login(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): ChatForm<LoginForm>) -> Response {
+    // Picking someone else ends the session the browser had.
+    if let Err(e) = session::revoke(&st.app, &headers).await {
+        return internal(e);
+    }
     match session::create(&st.app, f.member_id).await {
         Ok(Some(cookie)) => ([(header::SET_COOKIE, cookie)], Redirect::to("/chat")).into_response(),
         Ok(None) => (StatusCode::BAD_REQUEST, "No such member.").into_response(),
@@ -99,17 +137,22 @@ async fn login(State(st): State<ChatState>, Form(f): Form<LoginForm>) -> Respons
     }
 }
 
-async fn logout() -> Response {
-    ([(header::SET_COOKIE, session::clear_cookie())], Redirect::to("/chat")).into_response()
+async fn logout(State(st): State<ChatState>, headers: HeaderMap, _: ChatForm<Vec<(String, String)>>) -> Response {
+    match session::revoke(&st.app, &headers).await {
+        Ok(()) => ([(header::SET_COOKIE, session::clear_cookie())], Redirect::to("/chat")).into_response(),
+        Err(e) => internal(e),
+    }
 }
 
 #[derive(Debug, Deserialize)]
 struct SendForm {
     #[serde(default)]
-    conv: Option<String>,
+    conv: Option<ConvName>,
     text: String,
     request_id: String,
 }
+
+impl Posted for SendForm {}
 
 /// Handle an inbound event for the signed-in member and go back to the conversation.
 async fn dispatch(
@@ -172,10 +215,11 @@ async fn dispatch(
     }
 }
 
-async fn send(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<SendForm>) -> Response {
+async fn send(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): ChatForm<SendForm>) -> Response {
     let text = f.text.trim();
     if text.is_empty() {
-        return Redirect::to(&format!("/chat?conv={}", f.conv.unwrap_or_default())).into_response();
+        let conv = f.conv.map(|c| c.0).unwrap_or_else(|| "dm".into());
+        return Redirect::to(&format!("/chat?conv={conv}")).into_response();
     }
     let kind = match text.strip_prefix("/tandem") {
         Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => {
@@ -183,25 +227,31 @@ async fn send(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<Sen
         }
         _ => InboundKind::Text(text.to_string()),
     };
-    dispatch(&st, &headers, f.conv.as_deref(), &f.request_id, kind).await
+    dispatch(&st, &headers, f.conv.as_ref().map(|c| c.0.as_str()), &f.request_id, kind).await
 }
 
 #[derive(Debug, Deserialize)]
 struct ClickForm {
     #[serde(default)]
-    conv: Option<String>,
+    conv: Option<ConvName>,
     action: String,
     request_id: String,
 }
 
-async fn click(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<ClickForm>) -> Response {
-    dispatch(&st, &headers, f.conv.as_deref(), &f.request_id, InboundKind::Click(f.action)).await
+impl Posted for ClickForm {}
+
+async fn click(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): ChatForm<ClickForm>) -> Response {
+    dispatch(&st, &headers, f.conv.as_ref().map(|c| c.0.as_str()), &f.request_id, InboundKind::Click(f.action)).await
 }
 
 /// A form post: `submit`, `request_id`, `conv`, `fields` (how many), then per field `vN`,
 /// a text field's text, or `cN`, a choice field's picked keys (none, one, or several for a
 /// multi select), which become its value as on every platform (`core::effect::picked`).
-async fn form(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<Vec<(String, String)>>) -> Response {
+async fn form(
+    State(st): State<ChatState>,
+    headers: HeaderMap,
+    ChatForm(f): ChatForm<Vec<(String, String)>>,
+) -> Response {
     let get = |name: &str| f.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let count = get("fields").and_then(|n| n.parse::<usize>().ok());
     let mut values = Vec::new();
@@ -223,7 +273,18 @@ async fn form(State(st): State<ChatState>, headers: HeaderMap, Form(f): Form<Vec
     }
     let submit = get("submit").unwrap_or_default();
     let request_id = get("request_id").unwrap_or_default();
-    dispatch(&st, &headers, get("conv").as_deref(), &request_id, InboundKind::Form { submit, values }).await
+    let conv = match get("conv").map(|c| ConvName::parse(&c)) {
+        Some(None) => return guard::refusal(&st, &headers, StatusCode::BAD_REQUEST, "web_bad_form"),
+        Some(Some(c)) => Some(c.0),
+        None => None,
+    };
+    dispatch(&st, &headers, conv.as_deref(), &request_id, InboundKind::Form { submit, values }).await
+}
+
+/// The page's script (a file, so the Content-Security-Policy allows no inline script).
+async fn script() -> Response {
+    let headers = [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")];
+    (headers, page::SCRIPT).into_response()
 }
 
 /// Where the page finds a message's image.
@@ -266,7 +327,7 @@ async fn image(
 
 async fn messages_fragment(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {
     match member_of(&st.app, &headers).await {
-        Ok(Some(me)) => page::messages(&st.app, &me, q.conv.as_deref())
+        Ok(Some(me)) => page::messages(&st.app, &me, &headers, q.conv.as_deref())
             .await
             .map(|h| Html(h).into_response())
             .unwrap_or_else(internal),

@@ -7,6 +7,7 @@ use crate::core::model::Member;
 use crate::core::{Conversation, Locale};
 use crate::store::{self, webchat::ConvKind};
 use anyhow::Context;
+use axum::http::HeaderMap;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 
@@ -28,6 +29,36 @@ const LABELS: [&str; 14] = [
     "web_empty_channel",
     "web_empty_dm",
 ];
+
+/// The page's script, served at `/chat/chat.js`.
+pub(super) const SCRIPT: &str = include_str!("chat.js");
+
+/// The `sha256-…` sources of the page's inline styles (its `<style>` blocks and `style="…"`
+/// attributes), for the Content-Security-Policy: the page keeps its styles inline and the
+/// policy follows whatever they become. They hold no template expression, so each renders
+/// as written (a unit test checks it).
+pub fn style_hashes() -> Vec<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    inline_styles(PAGE)
+        .iter()
+        .map(|css| format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(css))))
+        .collect()
+}
+
+/// The text of each `<style>` block and `style="…"` attribute of `html`.
+fn inline_styles(html: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for (open, close) in [("<style>", "</style>"), (" style=\"", "\"")] {
+        let mut rest = html;
+        while let Some((_, after)) = rest.split_once(open) {
+            let Some((css, tail)) = after.split_once(close) else { break };
+            found.push(css);
+            rest = tail;
+        }
+    }
+    found
+}
 
 fn tera() -> anyhow::Result<&'static tera::Tera> {
     static TERA: OnceLock<Result<tera::Tera, String>> = OnceLock::new();
@@ -60,7 +91,7 @@ fn render(ctx: Value) -> anyhow::Result<String> {
 
 /// "Pick who you are": every member of every web chat team (a team on Slack or Discord
 /// signs in there, with that platform's own identities).
-pub(super) async fn login(app: &App, locale: Locale) -> anyhow::Result<String> {
+pub(super) async fn login(app: &App, locale: Locale, csrf: &str) -> anyhow::Result<String> {
     let mut c = app.svc.store.pool.acquire().await?;
     let mut teams = Vec::new();
     for team in store::team::teams(&mut c).await? {
@@ -77,10 +108,12 @@ pub(super) async fn login(app: &App, locale: Locale) -> anyhow::Result<String> {
             .collect();
         teams.push(json!({ "name": team.name, "members": members }));
     }
-    render(json!({ "mode": "login", "lang": locale.code(), "labels": labels(app, locale), "teams": teams }))
+    render(
+        json!({ "mode": "login", "lang": locale.code(), "labels": labels(app, locale), "teams": teams, "csrf": csrf }),
+    )
 }
 
-pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::Result<String> {
+pub(super) async fn chat(app: &App, me: &Member, headers: &HeaderMap, conv: Option<&str>) -> anyhow::Result<String> {
     let current = parse_conv(app, conv, me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
     let mut c = app.svc.store.pool.acquire().await?;
     let team = store::team::team(&mut c, me.team_id).await?;
@@ -93,7 +126,8 @@ pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::
         })
         .collect();
     drop(c);
-    let messages = messages_data(app, me, current).await?;
+    let csrf = form_token(headers)?;
+    let messages = messages_data(app, me, current, &csrf).await?;
     render(json!({
         "mode": "chat",
         "lang": me.locale.code(),
@@ -105,13 +139,24 @@ pub(super) async fn chat(app: &App, me: &Member, conv: Option<&str>) -> anyhow::
         "conv": conv_param(current),
         "messages": messages,
         "request_id": request_id(),
+        "csrf": csrf,
     }))
 }
 
+/// The token every form of a signed-in page carries (`guard`).
+fn form_token(headers: &HeaderMap) -> anyhow::Result<String> {
+    super::guard::session_token(headers).context("a signed-in page without a session cookie")
+}
+
 /// Only the message list, for live refreshes.
-pub(super) async fn messages(app: &App, me: &Member, conv: Option<&str>) -> anyhow::Result<String> {
+pub(super) async fn messages(
+    app: &App,
+    me: &Member,
+    headers: &HeaderMap,
+    conv: Option<&str>,
+) -> anyhow::Result<String> {
     let current = parse_conv(app, conv, me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
-    let messages = messages_data(app, me, current).await?;
+    let messages = messages_data(app, me, current, &form_token(headers)?).await?;
     render(json!({
         "mode": "messages",
         "lang": me.locale.code(),
@@ -122,7 +167,7 @@ pub(super) async fn messages(app: &App, me: &Member, conv: Option<&str>) -> anyh
     }))
 }
 
-async fn messages_data(app: &App, me: &Member, conv: Conversation) -> anyhow::Result<Vec<Value>> {
+async fn messages_data(app: &App, me: &Member, conv: Conversation, csrf: &str) -> anyhow::Result<Vec<Value>> {
     let (kind, id) = match conv {
         Conversation::Dm { member_id } => (ConvKind::Dm, member_id),
         Conversation::Channel { channel_id } => (ConvKind::Channel, channel_id),
@@ -155,7 +200,23 @@ async fn messages_data(app: &App, me: &Member, conv: Conversation) -> anyhow::Re
                     "alt": i.get("alt").cloned().unwrap_or_default(),
                 })),
                 "request_id": request_id(),
+                "csrf": csrf,
             })
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_inline_styles_render_as_written_so_their_hashes_hold() {
+        let styles = inline_styles(PAGE);
+        assert!(styles.len() >= 2, "the style block and the style attributes: {styles:?}");
+        for css in styles {
+            assert!(!css.contains("{{") && !css.contains("{%"), "a template expression in an inline style: {css}");
+        }
+        assert!(!PAGE.contains("<script>"), "scripts are files: CSP runs no inline script");
+    }
 }

@@ -138,7 +138,7 @@ async fn another_teams_channel_is_out_of_reach(db: Db) {
     let r = ana
         .client
         .post(format!("{}/chat/send", t.base))
-        .form(&[("conv", other.as_str()), ("text", "hello"), ("request_id", "x1")])
+        .form(&[("conv", other.as_str()), ("text", "hello"), ("request_id", "x1"), ("csrf", &ana.csrf())])
         .send()
         .await
         .expect("post");

@@ -199,7 +199,7 @@ async fn a_web_chat_image_is_served_only_to_members_of_its_team(db: Db) {
         tx.commit().await.expect("commit");
         id
     };
-    let rita = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    rita.post(format!("{}/chat/login", t.base)).form(&[("member_id", other.to_string())]).send().await.expect("login");
+    let rita = crate::drivers::web_chat::browser(&t.base);
+    crate::drivers::web_chat::sign_in(&rita, &t.base, other).await;
     assert_eq!(get(rita, url(ids[0])).await, 404, "another team's member");
 }

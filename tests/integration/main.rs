@@ -72,5 +72,6 @@ mod standup_everywhere;
 mod standup_flow;
 mod standup_settings;
 mod tidy;
+mod web_security;
 mod webchat;
 mod webchat_language;

@@ -68,9 +68,19 @@ async fn a_slack_team_cannot_be_entered_through_the_web_chat(db: Db) {
             .expect("the workspace's team");
         tandem::store::team::members(&mut c, team.team_id).await.expect("members")[0].id
     };
-    let r = reqwest::Client::new()
+    // The page offers no one to pick, so the post is made by hand with the login form's
+    // token, which the browser holds in a cookie.
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let browser = reqwest::Client::builder().cookie_provider(jar.clone()).build().expect("client");
+    browser.get(format!("{}/chat", w.t.base)).send().await.expect("page");
+    let url = format!("{}/chat", w.t.base).parse().expect("url");
+    let cookies = reqwest::cookie::CookieStore::cookies(&*jar, &url).expect("a login form cookie");
+    let token = cookies.to_str().expect("ascii").split("tandem_login_form=").nth(1).expect("token");
+    let token = token.split(';').next().unwrap_or_default().to_string();
+    let r = browser
         .post(format!("{}/chat/login", w.t.base))
-        .form(&[("member_id", slack_member.to_string())])
+        .header("origin", &w.t.base)
+        .form(&[("member_id", slack_member.to_string()), ("csrf", token)])
         .send()
         .await
         .expect("login");

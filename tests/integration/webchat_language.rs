@@ -40,5 +40,8 @@ async fn the_web_chat_speaks_french_to_a_french_reader_from_the_sign_in_page_on(
     t.tick().await;
     assert!(html(team.clone()).await.contains("<time>08:00</time>"), "today: the time alone");
     t.clock.advance(chrono::Duration::days(1));
-    assert!(html(team).await.contains("<time>2026-11-23 08:00</time>"), "yesterday: with its date");
+    // A day later her session has lapsed: she signs in again, as a person would.
+    let lea = t.person("lea").await;
+    let page = lea.client.get(format!("{}/chat?conv={team}", t.base)).send().await.expect("page");
+    assert!(page.text().await.expect("body").contains("<time>2026-11-23 08:00</time>"), "yesterday: with its date");
 }

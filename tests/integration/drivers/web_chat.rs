@@ -1,26 +1,59 @@
 //! People on the web chat, as a browser would be: `Person` signs in, posts lines, clicks
-//! and forms, and reads a conversation's JSON; `WebChat` is the team of `PEOPLE` behind the
-//! `Platform` vocabulary.
+//! and forms (each post with the page's form token and the site's `Origin`), and reads a
+//! conversation's JSON; `WebChat` is the team of `PEOPLE` behind the `Platform` vocabulary.
 
 use super::{Platform, channel_of, plain};
 use crate::helpers::{Db, PEOPLE, TestApp};
+use reqwest::cookie::{CookieStore, Jar};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+/// A browser on the web chat: it keeps cookies and says where its posts come from.
+pub fn browser(base: &str) -> reqwest::Client {
+    browser_and_jar(base).0
+}
+
+/// A browser and its cookie jar, to read what it holds.
+fn browser_and_jar(base: &str) -> (reqwest::Client, Arc<Jar>) {
+    let jar = Arc::new(Jar::default());
+    let mut origin = reqwest::header::HeaderMap::new();
+    origin.insert(reqwest::header::ORIGIN, base.parse().expect("origin"));
+    let client = reqwest::Client::builder().cookie_provider(jar.clone()).default_headers(origin).build();
+    (client.expect("client"), jar)
+}
+
+/// The form token of the page at `url`, as its hidden `csrf` fields hold it.
+pub async fn form_token(client: &reqwest::Client, url: &str) -> String {
+    let page = client.get(url).send().await.expect("page").text().await.expect("html");
+    let (_, rest) = page.split_once(r#"name="csrf" value=""#).unwrap_or_else(|| panic!("no form token in {page}"));
+    rest.split('"').next().unwrap_or_default().to_string()
+}
+
+fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// Sign `client` in as the member `id` through the login page, as a browser does.
+pub async fn sign_in(client: &reqwest::Client, base: &str, id: i64) -> reqwest::Response {
+    let token = form_token(client, &format!("{base}/chat")).await;
+    let form = [("member_id", id.to_string()), ("csrf", token)];
+    client.post(format!("{base}/chat/login")).form(&form).send().await.expect("login")
+}
 
 impl TestApp {
     /// Sign in to the web chat as `name`.
     pub async fn person(&self, name: &str) -> Person {
-        let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        let id = self.member_id(name).await;
-        let r = client
-            .post(format!("{}/chat/login", self.base))
-            .form(&[("member_id", id.to_string())])
-            .send()
-            .await
-            .expect("login");
-        assert!(r.status().is_success(), "login as {name}: {}", r.status());
-        Person { client, base: self.base.clone() }
+        let (client, jar) = browser_and_jar(&self.base);
+        let p = Person {
+            client,
+            base: self.base.clone(),
+            member_id: self.member_id(name).await,
+            csrf: Mutex::default(),
+            jar,
+        };
+        p.sign_in().await;
+        p
     }
 }
 
@@ -28,6 +61,10 @@ impl TestApp {
 pub struct Person {
     pub client: reqwest::Client,
     pub base: String,
+    member_id: i64,
+    /// The form token the pages give this person's session.
+    csrf: Mutex<String>,
+    jar: Arc<Jar>,
 }
 
 /// A fresh request id, as the page puts in each form it posts (a resend repeats it).
@@ -36,57 +73,80 @@ pub fn request_id() -> String {
 }
 
 impl Person {
+    /// Pick who you are on the login page, and keep the form token the chat page gives.
+    async fn sign_in(&self) {
+        let r = sign_in(&self.client, &self.base, self.member_id).await;
+        assert!(r.status().is_success(), "login as member {}: {}", self.member_id, r.status());
+        *self.csrf.lock().expect("token") = form_token(&self.client, &format!("{}/chat", self.base)).await;
+    }
+
+    /// The form token of this person's session, as the page's hidden fields hold it.
+    pub fn csrf(&self) -> String {
+        self.csrf.lock().expect("token").clone()
+    }
+
+    /// The value of a cookie this person's browser holds for the web chat.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let url = format!("{}/chat", self.base).parse().expect("url");
+        let all = self.jar.cookies(&url)?;
+        let all = all.to_str().expect("ascii").to_string();
+        all.split("; ").find_map(|kv| kv.strip_prefix(&format!("{name}="))).map(str::to_string)
+    }
+
+    /// Post a page's form with its token. Someone back after their session ended (12 hours
+    /// unused, a week old: days pass in scenarios) sees the login page and signs in again.
+    pub async fn post(&self, path: &str, fields: &[(String, String)]) -> reqwest::Response {
+        for again in [false, true] {
+            let mut form = fields.to_vec();
+            form.push(("csrf".into(), self.csrf()));
+            let r = self.client.post(format!("{}{path}", self.base)).form(&form).send().await.expect("post");
+            if r.status() != 401 || again {
+                return r;
+            }
+            self.sign_in().await;
+        }
+        unreachable!("the loop returns")
+    }
+
     /// Type `text` in a conversation (`dm` or `channel:ID`), with a fresh request id.
     pub async fn say(&self, conv: &str, text: &str) {
         self.say_with_id(conv, text, &request_id()).await;
     }
 
     pub async fn say_with_id(&self, conv: &str, text: &str, id: &str) {
-        let r = self
-            .client
-            .post(format!("{}/chat/send", self.base))
-            .form(&[("conv", conv), ("text", text), ("request_id", id)])
-            .send()
-            .await
-            .expect("send");
+        let r = self.post("/chat/send", &pairs(&[("conv", conv), ("text", text), ("request_id", id)])).await;
         assert!(r.status().is_success(), "send {text:?}: {}", r.status());
     }
 
     pub async fn click(&self, conv: &str, action: &str) {
         let r = self
-            .client
-            .post(format!("{}/chat/click", self.base))
-            .form(&[("conv", conv), ("action", action), ("request_id", &request_id())])
-            .send()
-            .await
-            .expect("click");
+            .post("/chat/click", &pairs(&[("conv", conv), ("action", action), ("request_id", &request_id())]))
+            .await;
         assert!(r.status().is_success(), "click {action}: {}", r.status());
     }
 
     pub async fn submit_form(&self, conv: &str, submit: &str, values: &[&str]) {
-        let mut fields = vec![
-            ("conv".to_string(), conv.to_string()),
-            ("submit".into(), submit.into()),
-            ("request_id".into(), request_id()),
-        ];
+        let mut fields = pairs(&[("conv", conv), ("submit", submit), ("request_id", &request_id())]);
         for (i, v) in values.iter().enumerate() {
             fields.push((format!("v{i}"), v.to_string()));
         }
-        let r = self.client.post(format!("{}/chat/form", self.base)).form(&fields).send().await.expect("form");
+        let r = self.post("/chat/form", &fields).await;
         assert!(r.status().is_success(), "form {submit}: {}", r.status());
     }
 
     /// The conversation as this person sees it, oldest first.
     pub async fn messages(&self, conv: &str) -> Vec<Value> {
-        let r = self
-            .client
-            .get(format!("{}/api/chat/messages", self.base))
-            .query(&[("conv", conv)])
-            .send()
-            .await
-            .expect("messages");
-        assert!(r.status().is_success(), "messages: {}", r.status());
-        r.json().await.expect("json")
+        for again in [false, true] {
+            let url = format!("{}/api/chat/messages", self.base);
+            let r = self.client.get(url).query(&[("conv", conv)]).send().await.expect("messages");
+            if r.status() == 401 && !again {
+                self.sign_in().await;
+                continue;
+            }
+            assert!(r.status().is_success(), "messages: {}", r.status());
+            return r.json().await.expect("json");
+        }
+        unreachable!("the loop returns")
     }
 
     /// Bodies of the bot's messages in a conversation.
@@ -282,7 +342,7 @@ impl Platform for WebChat {
                 }
             }
         }
-        let r = p.client.post(format!("{}/chat/form", self.t.base)).form(&post).send().await.expect("form");
+        let r = p.post("/chat/form", &post).await;
         assert!(r.status().is_success(), "form: {}", r.status());
         self.tick().await;
     }
