@@ -115,22 +115,25 @@ fn from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<ChatMessage> {
     })
 }
 
-/// Messages of a conversation that `viewer` may see, oldest first, the latest `limit`.
+/// Messages of a conversation that `viewer` may see, oldest first: the latest `limit`, or
+/// with `before`, the latest `limit` older than that message.
 pub async fn conversation(
     c: &mut Conn,
     kind: ConvKind,
     conv_id: i64,
     viewer: i64,
     limit: i64,
+    before: Option<i64>,
 ) -> anyhow::Result<Vec<ChatMessage>> {
     let rows = sqlx::query(checked(format!(
         "SELECT {COLUMNS} FROM webchat_messages WHERE conv_kind = $1 AND conv_id = $2 AND (visible_to IS NULL OR visible_to = $3) \
-         ORDER BY id DESC LIMIT $4"
+         AND id < $5 ORDER BY id DESC LIMIT $4"
     )))
     .bind(kind.code())
     .bind(conv_id)
     .bind(viewer)
     .bind(limit)
+    .bind(before.unwrap_or(i64::MAX))
     .fetch_all(&mut *c)
     .await?;
     let mut out: Vec<ChatMessage> = rows.iter().map(from_row).collect::<anyhow::Result<_>>()?;

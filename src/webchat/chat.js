@@ -1,6 +1,7 @@
 // The web chat page's live refresh, served as a file so that the page's Content-Security-Policy
-// runs no inline script. The page names its conversation in the script tag's `data-conv`.
-const conv = document.currentScript.dataset.conv;
+// runs no inline script. The page names its conversation in the script tag's `data-conv`, and
+// for an older page of it, the message that page ends before in `data-before`.
+const { conv, before } = document.currentScript.dataset;
 const list = () => document.getElementById("messages");
 // Never replace the list under someone's fingers: a form being filled waits.
 const busy = () => list().contains(document.activeElement)
@@ -9,7 +10,8 @@ let pending = false;
 const refresh = async () => {
   if (busy()) { pending = true; return; }
   pending = false;
-  const response = await fetch("/chat/messages?conv=" + encodeURIComponent(conv));
+  const query = "conv=" + encodeURIComponent(conv) + (before ? "&before=" + encodeURIComponent(before) : "");
+  const response = await fetch("/chat/messages?" + query);
   if (response.ok) { list().outerHTML = await response.text(); list().scrollTop = list().scrollHeight; }
 };
 list().scrollTop = list().scrollHeight;

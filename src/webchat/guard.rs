@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -55,6 +56,30 @@ impl<T: Posted> FromRequest<ChatState> for ChatForm<T> {
             Some(e) if !sent.is_empty() && bool::from(e.as_bytes().ct_eq(sent.as_bytes())) => Ok(ChatForm(form)),
             _ => Err(refusal(st, headers, StatusCode::FORBIDDEN, "web_forbidden")),
         }
+    }
+}
+
+/// A conversation as a form names it: `dm` or `channel:DIGITS`, nothing else, so a
+/// redirect built from it is always a valid URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ConvName(String);
+
+impl ConvName {
+    pub(crate) fn parse(s: &str) -> Option<ConvName> {
+        let channel =
+            s.strip_prefix("channel:").is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+        (s == "dm" || channel).then(|| ConvName(s.to_string()))
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for ConvName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ConvName::parse(&s).ok_or_else(|| serde::de::Error::custom("a conversation is dm or channel:ID"))
     }
 }
 

@@ -20,7 +20,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use futures_util::stream::Stream;
-use guard::{ChatForm, Posted};
+use guard::{ChatForm, ConvName, Posted};
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
@@ -48,31 +48,14 @@ pub fn routes(app: App) -> Router {
         .with_state(ChatState { app })
 }
 
-/// `dm` or `channel:ID`, as in the page's links.
+/// `dm` or `channel:ID`, as in the page's links, and where an older page of it ends.
 #[derive(Debug, Deserialize, Default)]
 pub(crate) struct ConvQuery {
     #[serde(default)]
     conv: Option<String>,
-}
-
-/// A conversation as a form names it: `dm` or `channel:DIGITS`, nothing else, so a
-/// redirect built from it is always a valid URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ConvName(String);
-
-impl ConvName {
-    fn parse(s: &str) -> Option<ConvName> {
-        let channel =
-            s.strip_prefix("channel:").is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
-        (s == "dm" || channel).then(|| ConvName(s.to_string()))
-    }
-}
-
-impl<'de> Deserialize<'de> for ConvName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        ConvName::parse(&s).ok_or_else(|| serde::de::Error::custom("a conversation is dm or channel:ID"))
-    }
+    /// Show the messages before this one (the page's "older messages" link).
+    #[serde(default)]
+    before: Option<i64>,
 }
 
 /// The conversation `s` names, if `me` may see it: their own DM, or a channel of their team.
@@ -98,10 +81,9 @@ pub(crate) fn conv_param(c: Conversation) -> String {
 
 async fn chat_page(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {
     match member_of(&st.app, &headers).await {
-        Ok(Some(me)) => page::chat(&st.app, &me, &headers, q.conv.as_deref())
-            .await
-            .map(|h| Html(h).into_response())
-            .unwrap_or_else(internal),
+        Ok(Some(me)) => {
+            page::chat(&st.app, &me, &headers, &q).await.map(|h| Html(h).into_response()).unwrap_or_else(internal)
+        }
         Ok(None) => {
             let (token, cookie) = guard::login_form_token(&headers);
             match page::login(&st.app, crate::web::locale_of(&headers), &token).await {
@@ -218,7 +200,7 @@ async fn dispatch(
 async fn send(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): ChatForm<SendForm>) -> Response {
     let text = f.text.trim();
     if text.is_empty() {
-        let conv = f.conv.map(|c| c.0).unwrap_or_else(|| "dm".into());
+        let conv = f.conv.map(|c| c.as_str().to_string()).unwrap_or_else(|| "dm".into());
         return Redirect::to(&format!("/chat?conv={conv}")).into_response();
     }
     let kind = match text.strip_prefix("/tandem") {
@@ -227,7 +209,7 @@ async fn send(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): Chat
         }
         _ => InboundKind::Text(text.to_string()),
     };
-    dispatch(&st, &headers, f.conv.as_ref().map(|c| c.0.as_str()), &f.request_id, kind).await
+    dispatch(&st, &headers, f.conv.as_ref().map(ConvName::as_str), &f.request_id, kind).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -241,7 +223,7 @@ struct ClickForm {
 impl Posted for ClickForm {}
 
 async fn click(State(st): State<ChatState>, headers: HeaderMap, ChatForm(f): ChatForm<ClickForm>) -> Response {
-    dispatch(&st, &headers, f.conv.as_ref().map(|c| c.0.as_str()), &f.request_id, InboundKind::Click(f.action)).await
+    dispatch(&st, &headers, f.conv.as_ref().map(ConvName::as_str), &f.request_id, InboundKind::Click(f.action)).await
 }
 
 /// A form post: `submit`, `request_id`, `conv`, `fields` (how many), then per field `vN`,
@@ -275,7 +257,7 @@ async fn form(
     let request_id = get("request_id").unwrap_or_default();
     let conv = match get("conv").map(|c| ConvName::parse(&c)) {
         Some(None) => return guard::refusal(&st, &headers, StatusCode::BAD_REQUEST, "web_bad_form"),
-        Some(Some(c)) => Some(c.0),
+        Some(Some(c)) => Some(c.as_str().to_string()),
         None => None,
     };
     dispatch(&st, &headers, conv.as_deref(), &request_id, InboundKind::Form { submit, values }).await
@@ -327,10 +309,9 @@ async fn image(
 
 async fn messages_fragment(State(st): State<ChatState>, headers: HeaderMap, Query(q): Query<ConvQuery>) -> Response {
     match member_of(&st.app, &headers).await {
-        Ok(Some(me)) => page::messages(&st.app, &me, &headers, q.conv.as_deref())
-            .await
-            .map(|h| Html(h).into_response())
-            .unwrap_or_else(internal),
+        Ok(Some(me)) => {
+            page::messages(&st.app, &me, &headers, &q).await.map(|h| Html(h).into_response()).unwrap_or_else(internal)
+        }
         Ok(None) => StatusCode::UNAUTHORIZED.into_response(),
         Err(e) => internal(e),
     }
@@ -354,7 +335,7 @@ async fn messages_json(State(st): State<ChatState>, headers: HeaderMap, Query(q)
     };
     let result = async {
         let mut c = st.app.svc.store.pool.acquire().await?;
-        store::webchat::conversation(&mut c, kind, id, me.id, 500).await
+        store::webchat::conversation(&mut c, kind, id, me.id, 500, q.before).await
     }
     .await;
     match result {

@@ -1,7 +1,7 @@
 //! Server-rendered pages of the web chat. The HTML is a Tera template here; every text a
 //! person reads in it is a label from `prompts/<locale>/labels.toml`.
 
-use super::{conv_param, parse_conv};
+use super::{ConvQuery, conv_param, parse_conv};
 use crate::app::App;
 use crate::core::model::Member;
 use crate::core::{Conversation, Locale};
@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 const PAGE: &str = include_str!("page.html");
 const MESSAGES: &str = include_str!("messages.html");
-const LABELS: [&str; 14] = [
+const LABELS: [&str; 15] = [
     "web_title",
     "web_pick",
     "web_channels",
@@ -28,7 +28,11 @@ const LABELS: [&str; 14] = [
     "web_dms",
     "web_empty_channel",
     "web_empty_dm",
+    "web_older",
 ];
+
+/// How many messages a page shows; older ones are a link away (`?before=ID`).
+pub(super) const HISTORY: usize = 200;
 
 /// The page's script, served at `/chat/chat.js`.
 pub(super) const SCRIPT: &str = include_str!("chat.js");
@@ -113,8 +117,8 @@ pub(super) async fn login(app: &App, locale: Locale, csrf: &str) -> anyhow::Resu
     )
 }
 
-pub(super) async fn chat(app: &App, me: &Member, headers: &HeaderMap, conv: Option<&str>) -> anyhow::Result<String> {
-    let current = parse_conv(app, conv, me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
+pub(super) async fn chat(app: &App, me: &Member, headers: &HeaderMap, q: &ConvQuery) -> anyhow::Result<String> {
+    let current = parse_conv(app, q.conv.as_deref(), me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
     let mut c = app.svc.store.pool.acquire().await?;
     let team = store::team::team(&mut c, me.team_id).await?;
     let channels: Vec<Value> = store::team::channels(&mut c, me.team_id)
@@ -127,7 +131,7 @@ pub(super) async fn chat(app: &App, me: &Member, headers: &HeaderMap, conv: Opti
         .collect();
     drop(c);
     let csrf = form_token(headers)?;
-    let messages = messages_data(app, me, current, &csrf).await?;
+    let messages = messages_data(app, me, current, q.before, &csrf).await?;
     render(json!({
         "mode": "chat",
         "lang": me.locale.code(),
@@ -140,6 +144,7 @@ pub(super) async fn chat(app: &App, me: &Member, headers: &HeaderMap, conv: Opti
         "messages": messages,
         "request_id": request_id(),
         "csrf": csrf,
+        "before": q.before.map(|b| b.to_string()).unwrap_or_default(),
     }))
 }
 
@@ -149,14 +154,9 @@ fn form_token(headers: &HeaderMap) -> anyhow::Result<String> {
 }
 
 /// Only the message list, for live refreshes.
-pub(super) async fn messages(
-    app: &App,
-    me: &Member,
-    headers: &HeaderMap,
-    conv: Option<&str>,
-) -> anyhow::Result<String> {
-    let current = parse_conv(app, conv, me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
-    let messages = messages_data(app, me, current, &form_token(headers)?).await?;
+pub(super) async fn messages(app: &App, me: &Member, headers: &HeaderMap, q: &ConvQuery) -> anyhow::Result<String> {
+    let current = parse_conv(app, q.conv.as_deref(), me).await?.unwrap_or(Conversation::Dm { member_id: me.id });
+    let messages = messages_data(app, me, current, q.before, &form_token(headers)?).await?;
     render(json!({
         "mode": "messages",
         "lang": me.locale.code(),
@@ -167,19 +167,32 @@ pub(super) async fn messages(
     }))
 }
 
-async fn messages_data(app: &App, me: &Member, conv: Conversation, csrf: &str) -> anyhow::Result<Vec<Value>> {
+/// The page's messages, the last `HISTORY` (before `before`); the first says whether there
+/// are older ones, for the link to them.
+async fn messages_data(
+    app: &App,
+    me: &Member,
+    conv: Conversation,
+    before: Option<i64>,
+    csrf: &str,
+) -> anyhow::Result<Vec<Value>> {
     let (kind, id) = match conv {
         Conversation::Dm { member_id } => (ConvKind::Dm, member_id),
         Conversation::Channel { channel_id } => (ConvKind::Channel, channel_id),
     };
     let mut c = app.svc.store.pool.acquire().await?;
     let members = store::team::members(&mut c, me.team_id).await?;
-    let list = store::webchat::conversation(&mut c, kind, id, me.id, 200).await?;
+    let mut list = store::webchat::conversation(&mut c, kind, id, me.id, HISTORY as i64 + 1, before).await?;
+    let older = list.len() > HISTORY;
+    if older {
+        list.remove(0);
+    }
     let bot = app.svc.renderer.label(me.locale, "web_bot_name");
     let now = app.clock.now();
     Ok(list
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(i, m)| {
             let author = m
                 .author_member
                 .and_then(|a| members.iter().find(|x| x.id == a))
@@ -201,6 +214,7 @@ async fn messages_data(app: &App, me: &Member, conv: Conversation, csrf: &str) -
                 })),
                 "request_id": request_id(),
                 "csrf": csrf,
+                "older": i == 0 && older,
             })
         })
         .collect())

@@ -257,3 +257,55 @@ async fn a_form_with_a_newline_in_its_conversation_gets_a_400_page_in_the_reader
     // A well-formed conversation still works.
     paula.say("dm", "/tandem help").await;
 }
+
+on_both_databases!(
+    a_conversation_of_250_messages_shows_the_last_200_and_a_link_to_the_rest,
+    bounded_history_on_sqlite,
+    bounded_history_on_postgres
+);
+
+async fn a_conversation_of_250_messages_shows_the_last_200_and_a_link_to_the_rest(db: Db) {
+    use tandem::store::webchat::{ConvKind, NewChatMessage};
+    let t = TestApp::spawn(db).await;
+    let ana = t.person("ana").await;
+    let ana_id = t.member_id("ana").await;
+    let extra = serde_json::json!({});
+    let mut tx = t.app.svc.store.begin().await.expect("tx");
+    for i in 0..250 {
+        let body = format!("line {i:03}");
+        let m = NewChatMessage {
+            team_id: t.team_id,
+            conv_kind: ConvKind::Dm,
+            conv_id: ana_id,
+            visible_to: None,
+            author_member: Some(ana_id),
+            body: &body,
+            extra: &extra,
+            thread_of: None,
+            outbox_id: None,
+        };
+        tandem::store::webchat::insert(&mut tx, &m, crate::helpers::monday_morning()).await.expect("insert");
+    }
+    tx.commit().await.expect("commit");
+    let get = |path: String| {
+        let client = ana.client.clone();
+        async move { client.get(path).send().await.expect("page").text().await.expect("html") }
+    };
+    let page = get(format!("{}/chat?conv=dm", t.base)).await;
+    assert_eq!(page.matches("<article").count(), 200);
+    assert!(page.contains("line 249") && page.contains("line 050") && !page.contains("line 049"));
+    let link = page.split_once(r#"<p class="older"><a href=""#).expect("a link to older messages").1;
+    let link = link.split('"').next().expect("href").replace("&amp;", "&");
+    assert!(link.starts_with("/chat?conv=dm&before="), "{link}");
+    let older = get(format!("{}{link}", t.base)).await;
+    assert_eq!(older.matches("<article").count(), 50);
+    assert!(older.contains("line 000") && older.contains("line 049") && !older.contains("line 050"));
+    assert!(!older.contains(r#"class="older""#), "nothing older than the first message");
+    assert!(
+        older.contains(&format!(r#"data-before="{}""#, link.rsplit('=').next().expect("id"))),
+        "live refresh stays"
+    );
+    let fragment =
+        get(format!("{}/chat/messages?conv=dm&before={}", t.base, link.rsplit('=').next().expect("id"))).await;
+    assert_eq!(fragment.matches("<article").count(), 50);
+}
