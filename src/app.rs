@@ -130,12 +130,7 @@ impl App {
     /// True when some team is on the web chat (bound to no Slack workspace or Discord server).
     pub async fn web_chat_has_teams(&self) -> anyhow::Result<bool> {
         let mut c = self.svc.store.pool.acquire().await?;
-        for team in store::team::teams(&mut c).await? {
-            if store::platform::workspace_of_team(&mut c, team.id).await?.is_none() {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        store::platform::any_team_without_workspace(&mut c).await
     }
 
     /// Forget event ids older than a week, delivered messages older than 30 days and web chat

@@ -95,11 +95,14 @@ impl Renderer {
     /// Renders a message's body. A refusal (an `error_` template) whose data carries the
     /// command's usage shows it, when the template does not already.
     pub fn message(&self, m: &Message) -> anyhow::Result<String> {
-        let mut data = m.data.clone();
-        if let Some(usage) = data.get("usage").and_then(|u| u.as_str()).map(|u| self.usage(m.locale, u)) {
-            data["usage"] = usage.into();
-        }
-        let text = self.render(m.locale, &m.template, &data)?;
+        // Only a message with a usage line is copied, to put the reader's placeholders in it.
+        let localized = m.data.get("usage").and_then(|u| u.as_str()).map(|u| {
+            let mut data = m.data.clone();
+            data["usage"] = self.usage(m.locale, u).into();
+            data
+        });
+        let data = localized.as_ref().unwrap_or(&m.data);
+        let text = self.render(m.locale, &m.template, data)?;
         match data.get("usage").and_then(|u| u.as_str()) {
             Some(usage) if m.template.starts_with(REFUSAL_PREFIX) && !text.contains(usage) => {
                 Ok(format!("{text}\n{} {usage}", self.label(m.locale, "usage")))

@@ -27,6 +27,16 @@ pub async fn workspace(c: &mut Conn, platform: &str, external_id: &str) -> anyho
 }
 
 /// The workspace a team is bound to, on whichever platform: `(platform, workspace)`.
+/// True when some team is bound to no chat platform (it lives on the web chat).
+pub async fn any_team_without_workspace(c: &mut Conn) -> anyhow::Result<bool> {
+    let r = sqlx::query(
+        "SELECT id FROM teams t WHERE NOT EXISTS (SELECT 1 FROM platform_teams p WHERE p.team_id = t.id) LIMIT 1",
+    )
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok(r.is_some())
+}
+
 pub async fn workspace_of_team(c: &mut Conn, team_id: i64) -> anyhow::Result<Option<(String, Workspace)>> {
     let r = sqlx::query("SELECT platform, external_id, team_id, bot_token FROM platform_teams WHERE team_id = $1")
         .bind(team_id)
