@@ -12,6 +12,7 @@ pub mod inbound;
 pub mod locale;
 pub mod model;
 pub mod policy;
+pub mod retro;
 pub mod schedule;
 pub mod standup;
 pub mod team;

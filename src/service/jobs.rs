@@ -79,7 +79,7 @@ async fn run_one(svc: &Service, kind: &dyn JobKind, job: &Job, now: DateTime<Utc
         return Ok(Ran::Lost);
     }
     let done = kind.run(svc, &mut tx, job, now).await?;
-    flush(&mut tx, done.team_id, &done.effects, now, None).await?;
+    flush(&mut tx, done.team_id, &done.effects, now, None, done.forget_tag.as_deref()).await?;
     tx.commit().await?;
     Ok(if done.skipped_late { Ran::SkippedLate } else { Ran::Done })
 }

@@ -6,6 +6,7 @@
 pub mod identity;
 mod jobs;
 pub mod registry;
+mod retro;
 pub(crate) mod standup;
 mod team;
 
@@ -96,6 +97,10 @@ pub struct Ctx<'a> {
     pub conversation: Conversation,
     pub out: Vec<Effect>,
     pub svc: &'a Service,
+    /// Set when the input was anonymous (a retro card, rating or vote): its stored copy
+    /// (the platform payload, the web chat's line) is scrubbed or tagged, and everything
+    /// sent in answer carries this tag, deleted when the ritual closes.
+    pub forget_tag: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -120,18 +125,29 @@ impl Service {
         }
         let me = store::team::member(&mut tx, ev.member_id).await?;
         let team = store::team::team(&mut tx, me.team_id).await?;
-        let mut ctx = Ctx { c: &mut tx, now, team, me, conversation: ev.conversation, out: Vec::new(), svc: self };
+        let mut ctx = Ctx { c: &mut tx, now, team, me, conversation: ev.conversation, out: Vec::new(), svc: self, forget_tag: None };
         let result = match &ev.kind {
             InboundKind::Command(line) => registry::run_command(&mut ctx, line).await,
             InboundKind::Text(text) => registry::text(&mut ctx, text).await,
             InboundKind::Click(action) => registry::click(&mut ctx, action).await,
             InboundKind::Form { submit, values } => registry::form(&mut ctx, submit, values).await,
         };
-        let (team_id, me, conversation, out) =
-            (ctx.team.id, ctx.me.clone(), ctx.conversation, std::mem::take(&mut ctx.out));
+        let (team_id, me, conversation, out, forget_tag) =
+            (ctx.team.id, ctx.me.clone(), ctx.conversation, std::mem::take(&mut ctx.out), ctx.forget_tag.take());
         match result {
             Ok(()) => {
-                flush(&mut tx, team_id, &out, now, Some(&ev.event_id)).await?;
+                if let Some(tag) = &forget_tag {
+                    store::inbox::scrub(&mut tx, &ev.platform, &ev.event_id).await?;
+                    let typed = match &ev.kind {
+                        InboundKind::Text(text) => Some(text.clone()),
+                        InboundKind::Command(line) => Some(format!("/tandem {line}")),
+                        _ => None,
+                    };
+                    if let Some(typed) = typed {
+                        store::webchat::tag_typed(&mut tx, me.id, &typed, tag).await?;
+                    }
+                }
+                flush(&mut tx, team_id, &out, now, Some(&ev.event_id), forget_tag.as_deref()).await?;
                 tx.commit().await?;
                 Ok(Handled::Done)
             }
@@ -180,7 +196,7 @@ impl Service {
         let team = store::team::team(&mut tx, me.team_id).await?;
         let conversation = Conversation::Dm { member_id };
         let locale = me.locale;
-        let mut ctx = Ctx { c: &mut tx, now, team, me, conversation, out: Vec::new(), svc: self };
+        let mut ctx = Ctx { c: &mut tx, now, team, me, conversation, out: Vec::new(), svc: self, forget_tag: None };
         let result = match asked {
             InboundKind::Click(action) => registry::click(&mut ctx, action).await,
             InboundKind::Command(line) => registry::run_command(&mut ctx, line).await,
@@ -252,16 +268,21 @@ impl Service {
     }
 }
 
-/// Push effects into the outbox; those caused by a platform event answer it.
+/// Push effects into the outbox; those caused by a platform event answer it, and those
+/// answering anonymous input carry the tag they are forgotten by.
 pub(crate) async fn flush(
     c: &mut Conn,
     team_id: i64,
     effects: &[Effect],
     now: DateTime<Utc>,
     reply_to: Option<&str>,
+    forget_tag: Option<&str>,
 ) -> anyhow::Result<()> {
     for e in effects {
-        store::outbox::push_reply(c, team_id, e, now, reply_to).await?;
+        // What is said to the person alone is what links them to their input; the
+        // channel's posts are public and stay.
+        let personal = matches!(e, Effect::Post { target: Target::Dm { .. } | Target::Ephemeral { .. }, .. });
+        store::outbox::push_tagged(c, team_id, e, now, reply_to, forget_tag.filter(|_| personal)).await?;
     }
     Ok(())
 }

@@ -6,17 +6,19 @@
 //! line here; nothing outside its own folders names its commands, buttons, jobs or
 //! templates.
 
-use super::{Ctx, Fail, Outcome, Service, standup, team};
+use super::{Ctx, Fail, Outcome, Service, retro, standup, team};
 use crate::core::command::{self, Args, Meta};
-use crate::core::{Effect, UserError, policy};
+use crate::core::model::Member;
+use crate::core::{Effect, Locale, UserError, policy};
+use crate::render::Renderer;
 use crate::store::Conn;
 use crate::store::jobs::Job;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 /// Every capability Tandem has. Help lists their commands in this order.
-pub static CAPABILITIES: &[&dyn Capability] = &[&team::Team, &standup::Standups];
+pub static CAPABILITIES: &[&dyn Capability] = &[&team::Team, &standup::Standups, &retro::Retros];
 
 /// A ritual or feature: its commands, buttons, forms, DM conversations and jobs.
 #[async_trait]
@@ -88,6 +90,18 @@ pub trait Capability: Sync {
         Ok(Vec::new())
     }
 
+    /// What it has to tell a member on the day they are asked their daily questions (an
+    /// action of theirs due): effects for their DM, sent after the first question; it may
+    /// record that they were sent.
+    async fn daily_notes(&self, _c: &mut Conn, _member: &Member, _day: NaiveDate) -> anyhow::Result<Vec<Effect>> {
+        Ok(Vec::new())
+    }
+
+    /// Lines for the team's daily report (an overdue action), in `locale`.
+    async fn report_notes(&self, _c: &mut Conn, _r: &Renderer, _team_id: i64, _day: NaiveDate, _locale: Locale) -> anyhow::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+
     /// Every template it names, for the tidy test.
     fn templates(&self) -> &'static [&'static str];
 }
@@ -109,6 +123,8 @@ pub struct JobDone {
     pub team_id: i64,
     pub effects: Vec<Effect>,
     pub skipped_late: bool,
+    /// The effects are about anonymous input: tagged, and deleted when the ritual closes.
+    pub forget_tag: Option<String>,
 }
 
 /// Every command of every capability, in help order.
@@ -239,4 +255,22 @@ pub async fn names_for(c: &mut Conn, team_id: i64, words: &[String]) -> anyhow::
         Some((cap, _)) => cap.names(c, team_id).await,
         None => Ok(Vec::new()),
     }
+}
+
+/// What every capability has to tell a member on a day they are asked their daily questions.
+pub async fn daily_notes(c: &mut Conn, member: &Member, day: NaiveDate) -> anyhow::Result<Vec<Effect>> {
+    let mut out = Vec::new();
+    for cap in CAPABILITIES {
+        out.extend(cap.daily_notes(c, member, day).await?);
+    }
+    Ok(out)
+}
+
+/// Every capability's lines for a team's daily report.
+pub async fn report_notes(c: &mut Conn, r: &Renderer, team_id: i64, day: NaiveDate, locale: Locale) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for cap in CAPABILITIES {
+        out.extend(cap.report_notes(c, r, team_id, day, locale).await?);
+    }
+    Ok(out)
 }

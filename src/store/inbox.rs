@@ -112,3 +112,13 @@ pub async fn prune(c: &mut Conn, before: DateTime<Utc>) -> anyhow::Result<u64> {
         .await?;
     Ok(r.rows_affected())
 }
+
+/// Forget what an event carried (anonymous input): its payload becomes `{}`.
+pub async fn scrub(c: &mut Conn, platform: &str, event_id: &str) -> anyhow::Result<()> {
+    sqlx::query("UPDATE inbox SET payload = '{}' WHERE platform = $1 AND event_id = $2")
+        .bind(platform)
+        .bind(event_id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}

@@ -29,19 +29,32 @@ pub async fn push_reply(
     now: DateTime<Utc>,
     reply_to: Option<&str>,
 ) -> anyhow::Result<()> {
+    push_tagged(c, team_id, effect, now, reply_to, None).await
+}
+
+/// Push an effect tagged to be forgotten with what it answers (`retro::forget`).
+pub async fn push_tagged(
+    c: &mut Conn,
+    team_id: i64,
+    effect: &Effect,
+    now: DateTime<Utc>,
+    reply_to: Option<&str>,
+    forget_tag: Option<&str>,
+) -> anyhow::Result<()> {
     // Refused here, in the transaction of the change that made it, rather than failing
     // on one platform at delivery.
     effect.check().context("an effect no platform could show")?;
     let update_key = effect.edited_key();
     sqlx::query(
-        "INSERT INTO outbox (team_id, effect, created_at, next_attempt_at, reply_to, update_key) \
-         VALUES ($1, $2, $3, $3, $4, $5)",
+        "INSERT INTO outbox (team_id, effect, created_at, next_attempt_at, reply_to, update_key, forget_tag) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6)",
     )
     .bind(team_id)
     .bind(serde_json::to_string(effect)?)
     .bind(ms(now))
     .bind(reply_to)
     .bind(update_key)
+    .bind(forget_tag)
     .execute(&mut *c)
     .await
     .context("writing to the outbox")?;

@@ -277,3 +277,17 @@ pub async fn image(c: &mut Conn, message_id: i64) -> anyhow::Result<Option<(Stor
         None => None,
     })
 }
+
+/// Tag the line a member just typed, to be forgotten with the anonymous input it was.
+pub async fn tag_typed(c: &mut Conn, member_id: i64, text: &str, tag: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE webchat_messages SET forget_tag = $1 WHERE id = (SELECT MAX(id) FROM webchat_messages \
+         WHERE author_member = $2 AND body = $3)",
+    )
+    .bind(tag)
+    .bind(member_id)
+    .bind(text)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}

@@ -54,7 +54,8 @@ impl Meta {
             return Err(UserError::new("error_unknown_option", json!({ "option": key, "usage": usage })));
         }
         let positional = self.params.iter().filter(|p| p.positional);
-        let (most, least) = (positional.clone().count(), positional.filter(|p| p.required).count());
+        let most = if positional.clone().any(|p| p.rest) { usize::MAX } else { positional.clone().count() };
+        let least = positional.filter(|p| p.required).count();
         if a.positional.len() > most || a.positional.len() < least {
             return Err(UserError::new("error_usage", json!({ "usage": usage })));
         }

@@ -34,22 +34,29 @@ pub struct Param {
     pub example: &'static str,
     /// Its description's label key, when not `opt_<name>`.
     pub label: Option<&'static str>,
+    /// A positional one that takes every remaining word (`3 7 12 as "Slow deploys"`).
+    pub rest: bool,
 }
 
 impl Param {
     /// An optional `name=value` option.
     pub const fn opt(name: &'static str, kind: Kind, example: &'static str) -> Param {
-        Param { name, kind, required: false, positional: false, example, label: None }
+        Param { name, kind, required: false, positional: false, example, label: None, rest: false }
     }
 
     /// A required positional word.
     pub const fn arg(name: &'static str, kind: Kind, example: &'static str) -> Param {
-        Param { name, kind, required: true, positional: true, example, label: None }
+        Param { name, kind, required: true, positional: true, example, label: None, rest: false }
     }
 
     /// This parameter, required.
     pub const fn required(self) -> Param {
         Param { required: true, ..self }
+    }
+
+    /// This positional parameter, taking every remaining word.
+    pub const fn rest(self) -> Param {
+        Param { rest: true, ..self }
     }
 
     /// This parameter, optional.
