@@ -6,6 +6,7 @@
 pub mod identity;
 mod jobs;
 pub mod registry;
+mod sprint;
 pub(crate) mod standup;
 mod team;
 

@@ -6,7 +6,7 @@
 //! line here; nothing outside its own folders names its commands, buttons, jobs or
 //! templates.
 
-use super::{Ctx, Fail, Outcome, Service, standup, team};
+use super::{Ctx, Fail, Outcome, Service, sprint, standup, team};
 use crate::core::command::{self, Args, Meta};
 use crate::core::{Effect, UserError, policy};
 use crate::store::Conn;
@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 /// Every capability Tandem has. Help lists their commands in this order.
-pub static CAPABILITIES: &[&dyn Capability] = &[&team::Team, &standup::Standups];
+pub static CAPABILITIES: &[&dyn Capability] = &[&team::Team, &standup::Standups, &sprint::Sprints];
 
 /// A ritual or feature: its commands, buttons, forms, DM conversations and jobs.
 #[async_trait]

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod ops;
 pub mod outbox;
 pub mod platform;
+pub mod sprint;
 pub mod standup;
 pub mod team;
 pub mod webchat;
