@@ -59,7 +59,8 @@ pub async fn create(c: &mut Conn, team_id: i64, s: &NewSprint<'_>, now: DateTime
 
 /// The running sprint: the team's latest one not ended.
 pub async fn current(c: &mut Conn, team_id: i64) -> anyhow::Result<Option<Sprint>> {
-    let sql = format!("SELECT {COLUMNS} FROM sprints WHERE team_id = $1 AND ended_at IS NULL ORDER BY number DESC LIMIT 1");
+    let sql =
+        format!("SELECT {COLUMNS} FROM sprints WHERE team_id = $1 AND ended_at IS NULL ORDER BY number DESC LIMIT 1");
     let r = sqlx::query(checked(sql)).bind(team_id).fetch_optional(&mut *c).await?;
     r.as_ref().map(from_row).transpose()
 }

@@ -10,13 +10,23 @@ use serde_json::json;
 /// A command of the sprint capability, parsed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SprintCommand {
-    Start { goal: String, length_days: u32 },
+    Start {
+        goal: String,
+        length_days: u32,
+    },
     /// `None`: the current sprint.
-    Show { number: Option<i64> },
+    Show {
+        number: Option<i64>,
+    },
     List,
-    Goal { goal: String },
+    Goal {
+        goal: String,
+    },
     End,
-    Cadence { start: NaiveDate, length_days: u32 },
+    Cadence {
+        start: NaiveDate,
+        length_days: u32,
+    },
     CadenceOff,
 }
 
@@ -36,13 +46,19 @@ pub static COMMANDS: &[Spec<SprintCommand>] = &[
         },
     },
     Spec {
-        meta: meta(&["sprint", "show"], &[Param::arg("number", Kind::Integer(1, i32::MAX as i64), "N").optional()], None),
+        meta: meta(
+            &["sprint", "show"],
+            &[Param::arg("number", Kind::Integer(1, i32::MAX as i64), "N").optional()],
+            None,
+        ),
         build: |a, usage| {
             let number = match a.positional.first() {
                 None => None,
-                Some(w) => Some(w.trim_start_matches('#').parse().map_err(|_| {
-                    UserError::new("error_bad_number", json!({ "value": w, "usage": usage }))
-                })?),
+                Some(w) => Some(
+                    w.trim_start_matches('#')
+                        .parse()
+                        .map_err(|_| UserError::new("error_bad_number", json!({ "value": w, "usage": usage })))?,
+                ),
             };
             Ok(SprintCommand::Show { number })
         },

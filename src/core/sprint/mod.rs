@@ -119,7 +119,11 @@ pub fn step(cadence: &SprintCadence, running: Option<(NaiveDate, NaiveDate)>, to
     };
     match running {
         Some((start, end)) if start >= first => {
-            if end == last { Step::Keep } else { Step::Reshape { end: last } }
+            if end == last {
+                Step::Keep
+            } else {
+                Step::Reshape { end: last }
+            }
         }
         Some(_) => Step::Roll { close_on: first.pred_opt(), start: first, end: last },
         None => Step::Roll { close_on: None, start: first, end: last },

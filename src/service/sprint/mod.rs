@@ -9,10 +9,10 @@ mod rollover;
 
 use super::registry::{self, Capability, JobKind};
 use super::{Ctx, Outcome};
+use crate::core::UserError;
 use crate::core::command::{self, Args, Meta};
 use crate::core::sprint::{self, COMMANDS, Sprint, SprintCommand};
 use crate::core::standup::local_day;
-use crate::core::UserError;
 use crate::store::sprint::{NewSprint, SprintCadenceRow};
 use crate::store::{self, Conn};
 use async_trait::async_trait;
