@@ -1,4 +1,4 @@
-//! The domain: one folder per capability (`team/`, `standup/`), the command grammar,
+//! The domain: one folder per capability (`team/`, `standup/`, `sprint/`), the command grammar,
 //! schedules and the permission policy — pure, no I/O.
 //!
 //! Architecture invariant: nothing here imports a chat platform crate, `sqlx`, `axum` or
@@ -14,6 +14,7 @@ pub mod model;
 pub mod policy;
 pub mod retro;
 pub mod schedule;
+pub mod sprint;
 pub mod standup;
 pub mod team;
 pub mod text;

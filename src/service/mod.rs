@@ -7,6 +7,7 @@ pub mod identity;
 mod jobs;
 pub mod registry;
 mod retro;
+mod sprint;
 pub(crate) mod standup;
 mod team;
 

@@ -13,6 +13,7 @@ pub mod ops;
 pub mod outbox;
 pub mod platform;
 pub mod retro;
+pub mod sprint;
 pub mod standup;
 pub mod team;
 pub mod webchat;

@@ -68,6 +68,7 @@ mod exports;
 mod ops;
 mod replicas;
 mod restart;
+mod sprint_everywhere;
 mod standup_everywhere;
 mod standup_flow;
 mod standup_settings;

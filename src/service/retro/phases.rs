@@ -198,6 +198,6 @@ async fn close(c: &mut Conn, r: &Renderer, run: &Run, now: DateTime<Utc>, out: &
 }
 
 /// The number of the team's running sprint.
-async fn current_sprint(_c: &mut Conn, _team_id: i64) -> anyhow::Result<Option<i64>> {
-    Ok(None)
+async fn current_sprint(c: &mut Conn, team_id: i64) -> anyhow::Result<Option<i64>> {
+    Ok(store::sprint::current(c, team_id).await?.map(|s| s.number))
 }

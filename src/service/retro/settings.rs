@@ -137,13 +137,22 @@ pub(super) async fn next_run(c: &mut Conn, retro: &Retro, now: DateTime<Utc>) ->
     })
 }
 
-/// The next end of a sprint at `at`, strictly after `now`.
+/// The next last day of a sprint at `at` (local), strictly after `now`: from the team's
+/// cadence, or else from the running sprint's end day.
 async fn sprint_end_fire(
-    _c: &mut Conn,
-    _team_id: i64,
-    _at: chrono::NaiveTime,
-    _zone: chrono_tz::Tz,
-    _now: DateTime<Utc>,
+    c: &mut Conn,
+    team_id: i64,
+    at: chrono::NaiveTime,
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
-    Ok(None)
+    use crate::core::schedule::{SprintCadence, SprintDay};
+    if let Some(row) = store::sprint::cadence(c, team_id).await? {
+        let cadence = SprintCadence { start: row.start_day, length_days: row.length_days, day: SprintDay::Last, at, zone };
+        return Ok(cadence.next_after(now));
+    }
+    let Some(sprint) = store::sprint::current(c, team_id).await? else { return Ok(None) };
+    let length_days = u32::try_from((sprint.end - sprint.start).num_days() + 1).unwrap_or(1).max(1);
+    let one = SprintCadence { start: sprint.start, length_days, day: SprintDay::Last, at, zone };
+    Ok(one.next_after(now).filter(|t| t.with_timezone(&zone).date_naive() == sprint.end))
 }
