@@ -138,15 +138,7 @@ impl Service {
         match result {
             Ok(()) => {
                 if let Some(tag) = &forget_tag {
-                    store::inbox::scrub(&mut tx, &ev.platform, &ev.event_id).await?;
-                    let typed = match &ev.kind {
-                        InboundKind::Text(text) => Some(text.clone()),
-                        InboundKind::Command(line) => Some(format!("/tandem {line}")),
-                        _ => None,
-                    };
-                    if let Some(typed) = typed {
-                        store::webchat::tag_typed(&mut tx, me.id, &typed, tag).await?;
-                    }
+                    forget_input(&mut tx, ev, me.id, tag).await?;
                 }
                 flush(&mut tx, team_id, &out, now, Some(&ev.event_id), forget_tag.as_deref()).await?;
                 tx.commit().await?;
@@ -170,12 +162,19 @@ impl Service {
                 let mut tx = self.store.begin().await?;
                 // A refusal is an answer: a retry of the same event gets nothing more.
                 // An internal failure is not recorded, so the platform's retry can succeed.
+                // A refused anonymous input (a vote beyond the allowance) is forgotten too;
+                // a failed one is kept for the retry.
+                let forget_tag = forget_tag.filter(|_| handled == Handled::Refused);
                 if handled == Handled::Refused {
                     store::inbound::first_time(&mut tx, &ev.platform, &ev.event_id, now).await?;
                 }
+                if let Some(tag) = &forget_tag {
+                    forget_input(&mut tx, ev, me.id, tag).await?;
+                }
                 let target = Target::Ephemeral { member_id: me.id, conversation };
                 let answer = Effect::post(target, message);
-                store::outbox::push_reply(&mut tx, team_id, &answer, now, Some(&ev.event_id)).await?;
+                store::outbox::push_tagged(&mut tx, team_id, &answer, now, Some(&ev.event_id), forget_tag.as_deref())
+                    .await?;
                 tx.commit().await?;
                 Ok(handled)
             }
@@ -267,6 +266,21 @@ impl Service {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Anonymous input: the platform's stored payload is scrubbed now, and the line the web
+/// chat shows is tagged, to be deleted when the ritual closes.
+async fn forget_input(c: &mut Conn, ev: &Inbound, member_id: i64, tag: &str) -> anyhow::Result<()> {
+    store::inbox::scrub(c, &ev.platform, &ev.event_id).await?;
+    let typed = match &ev.kind {
+        InboundKind::Text(text) => Some(text.clone()),
+        InboundKind::Command(line) => Some(format!("/tandem {line}")),
+        _ => None,
+    };
+    if let Some(typed) = typed {
+        store::webchat::tag_typed(c, member_id, &typed, tag).await?;
+    }
+    Ok(())
 }
 
 /// Push effects into the outbox; those caused by a platform event answer it, and those

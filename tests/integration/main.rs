@@ -67,6 +67,8 @@ mod effects;
 mod exports;
 mod ops;
 mod replicas;
+mod retro_everywhere;
+mod retro_tables;
 mod restart;
 mod sprint_everywhere;
 mod standup_everywhere;

@@ -69,7 +69,7 @@ const CREATE: [Param; 17] = with_settings(Param::arg("name", Kind::Text, "NAME")
 const EDIT: [Param; 17] = with_settings(Param::arg("name", Kind::Name, "NAME").labelled("opt_retro"), false);
 const RETRO: &[Param] = &[Param::arg("name", Kind::Name, "NAME").labelled("opt_retro")];
 const WHICH: Param = Param::opt("retro", Kind::Name, "NAME");
-const NUMBER: Param = Param::arg("number", Kind::Integer(1, 10_000), "3");
+const NUMBER: Param = Param::arg("number", Kind::Integer(1, 10_000), "3").labelled("opt_card");
 
 const fn with_settings(head: Param, channel_required: bool) -> [Param; 17] {
     let mut all = [head; 17];

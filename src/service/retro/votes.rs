@@ -20,7 +20,7 @@ pub(super) async fn group(ctx: &mut Ctx<'_>, name: Option<&str>, cards: &[i64], 
     }
     let known: Vec<i64> = store::retro::cards::list(ctx.c, run.id).await?.iter().map(|k| k.number).collect();
     if let Some(n) = cards.iter().find(|n| !known.contains(n)) {
-        return Err(UserError::new("error_unknown_card", json!({ "number": n })).into());
+        return Err(UserError::new("error_unknown_card", json!({ "number": n, "any": true })).into());
     }
     let theme = match title {
         Some(t) => Some(store::retro::cards::theme_titled(ctx.c, run.id, t).await?),
