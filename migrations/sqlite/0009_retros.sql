@@ -94,8 +94,10 @@ CREATE TABLE retro_actions (
 );
 CREATE INDEX retro_actions_team ON retro_actions (team_id, done_at);
 
--- What was sent in answer to anonymous input is deleted, with the input, when its run
--- closes: these tags name what to delete.
+-- Anonymous input and what was sent in answer to it are forgotten when its run closes
+-- (the stored platform payload emptied, the messages deleted): these tags name them.
+ALTER TABLE inbox ADD COLUMN forget_tag TEXT;
+CREATE INDEX inbox_forget ON inbox (forget_tag);
 ALTER TABLE outbox ADD COLUMN forget_tag TEXT;
 ALTER TABLE webchat_messages ADD COLUMN forget_tag TEXT;
 CREATE INDEX outbox_forget ON outbox (forget_tag);

@@ -126,7 +126,16 @@ impl Service {
         }
         let me = store::team::member(&mut tx, ev.member_id).await?;
         let team = store::team::team(&mut tx, me.team_id).await?;
-        let mut ctx = Ctx { c: &mut tx, now, team, me, conversation: ev.conversation, out: Vec::new(), svc: self, forget_tag: None };
+        let mut ctx = Ctx {
+            c: &mut tx,
+            now,
+            team,
+            me,
+            conversation: ev.conversation,
+            out: Vec::new(),
+            svc: self,
+            forget_tag: None,
+        };
         let result = match &ev.kind {
             InboundKind::Command(line) => registry::run_command(&mut ctx, line).await,
             InboundKind::Text(text) => registry::text(&mut ctx, text).await,
@@ -268,10 +277,10 @@ impl Service {
     }
 }
 
-/// Anonymous input: the platform's stored payload is scrubbed now, and the line the web
-/// chat shows is tagged, to be deleted when the ritual closes.
+/// Anonymous input: the platform's stored payload and the line the web chat shows are
+/// tagged, to be forgotten when the ritual closes.
 async fn forget_input(c: &mut Conn, ev: &Inbound, member_id: i64, tag: &str) -> anyhow::Result<()> {
-    store::inbox::scrub(c, &ev.platform, &ev.event_id).await?;
+    store::inbox::tag(c, &ev.platform, &ev.event_id, tag).await?;
     let typed = match &ev.kind {
         InboundKind::Text(text) => Some(text.clone()),
         InboundKind::Command(line) => Some(format!("/tandem {line}")),

@@ -98,7 +98,14 @@ pub trait Capability: Sync {
     }
 
     /// Lines for the team's daily report (an overdue action), in `locale`.
-    async fn report_notes(&self, _c: &mut Conn, _r: &Renderer, _team_id: i64, _day: NaiveDate, _locale: Locale) -> anyhow::Result<Vec<String>> {
+    async fn report_notes(
+        &self,
+        _c: &mut Conn,
+        _r: &Renderer,
+        _team_id: i64,
+        _day: NaiveDate,
+        _locale: Locale,
+    ) -> anyhow::Result<Vec<String>> {
         Ok(Vec::new())
     }
 
@@ -267,7 +274,13 @@ pub async fn daily_notes(c: &mut Conn, member: &Member, day: NaiveDate) -> anyho
 }
 
 /// Every capability's lines for a team's daily report.
-pub async fn report_notes(c: &mut Conn, r: &Renderer, team_id: i64, day: NaiveDate, locale: Locale) -> anyhow::Result<Vec<String>> {
+pub async fn report_notes(
+    c: &mut Conn,
+    r: &Renderer,
+    team_id: i64,
+    day: NaiveDate,
+    locale: Locale,
+) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
     for cap in CAPABILITIES {
         out.extend(cap.report_notes(c, r, team_id, day, locale).await?);

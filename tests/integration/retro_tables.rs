@@ -10,7 +10,7 @@ pub async fn rows_of_every_table(t: &TestApp) -> Vec<(String, String)> {
     let mut c = pool.acquire().await.expect("conn");
     let postgres = t.app.svc.store.dialect == tandem::store::Dialect::Postgres;
     let list = if postgres {
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()"
     } else {
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     };
@@ -19,7 +19,9 @@ pub async fn rows_of_every_table(t: &TestApp) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for table in tables.into_iter().filter(|t| !t.starts_with("_sqlx")) {
         let columns_sql = if postgres {
-            format!("SELECT column_name::text FROM information_schema.columns WHERE table_name = '{table}' AND table_schema = current_schema() ORDER BY ordinal_position")
+            format!(
+                "SELECT column_name::text FROM information_schema.columns WHERE table_name = '{table}' AND table_schema = current_schema() ORDER BY ordinal_position"
+            )
         } else {
             format!("SELECT name FROM pragma_table_info('{table}')")
         };

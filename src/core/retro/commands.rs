@@ -4,8 +4,8 @@
 use super::options::RetroOptions;
 use super::{read_group, read_numbers};
 use crate::core::UserError;
-use crate::core::command::{Args, Kind, Meta, Param, Spec, date_opt, one_name};
 use crate::core::command::param::choice;
+use crate::core::command::{Args, Kind, Meta, Param, Spec, date_opt, one_name};
 use crate::core::policy::Act;
 use crate::core::text::check_name;
 use chrono::NaiveDate;
@@ -48,7 +48,11 @@ pub enum RetroCommand {
 
 /// The settings every retro takes, in `create` and `edit`.
 const SETTINGS: [Param; 16] = [
-    Param::opt("template", Kind::Choice(&["start-stop-continue", "mad-sad-glad", "4ls", "sailboat", "went-well-to-improve"]), ""),
+    Param::opt(
+        "template",
+        Kind::Choice(&["start-stop-continue", "mad-sad-glad", "4ls", "sailboat", "went-well-to-improve"]),
+        "",
+    ),
     Param::opt("prompts", Kind::Text, "\"What helped?|What slowed us?\""),
     Param::opt("when", Kind::Text, "sprint-end"),
     Param::opt("at", Kind::Text, "15:00"),
@@ -126,12 +130,18 @@ pub static COMMANDS: &[Spec<RetroCommand>] = &[
         build: |mut a, u| Ok(RetroCommand::Edit { name: one_name(&a, u)?, options: RetroOptions::take(&mut a)? }),
     },
     Spec { meta: meta(&["retro", "list"], &[], None), build: |_, _| Ok(RetroCommand::List) },
-    Spec { meta: meta(&["retro", "show"], RETRO, None), build: |a, u| Ok(RetroCommand::Show { name: one_name(&a, u)? }) },
+    Spec {
+        meta: meta(&["retro", "show"], RETRO, None),
+        build: |a, u| Ok(RetroCommand::Show { name: one_name(&a, u)? }),
+    },
     Spec {
         meta: meta(&["retro", "delete"], RETRO, MANAGE),
         build: |a, u| Ok(RetroCommand::Delete { name: one_name(&a, u)? }),
     },
-    Spec { meta: meta(&["retro", "run"], RETRO, MANAGE), build: |a, u| Ok(RetroCommand::Run { name: one_name(&a, u)? }) },
+    Spec {
+        meta: meta(&["retro", "run"], RETRO, MANAGE),
+        build: |a, u| Ok(RetroCommand::Run { name: one_name(&a, u)? }),
+    },
     Spec {
         meta: meta(&["retro", "advance"], RETRO, None),
         build: |a, u| Ok(RetroCommand::Advance { name: one_name(&a, u)? }),
@@ -150,8 +160,14 @@ pub static COMMANDS: &[Spec<RetroCommand>] = &[
             if let Some(f) = a.positional.get(1) {
                 choice(f, &["--markdown"], "--markdown")?;
             }
-            let sprint = a.take("sprint").map(|s| crate::core::command::param::number_in(&s, 1, 100_000)).transpose()?;
-            let name = a.positional.first().map(|n| check_name(n)).transpose()?.ok_or_else(|| UserError::new("error_usage", json!({ "usage": u })))?;
+            let sprint =
+                a.take("sprint").map(|s| crate::core::command::param::number_in(&s, 1, 100_000)).transpose()?;
+            let name = a
+                .positional
+                .first()
+                .map(|n| check_name(n))
+                .transpose()?
+                .ok_or_else(|| UserError::new("error_usage", json!({ "usage": u })))?;
             Ok(RetroCommand::Export { name, sprint })
         },
     },
@@ -160,8 +176,14 @@ pub static COMMANDS: &[Spec<RetroCommand>] = &[
         build: |mut a, _| Ok(RetroCommand::Cards { retro: which(&mut a)? }),
     },
     Spec {
-        meta: meta(&["retro", "edit-card"], &[NUMBER, Param::arg("text", Kind::Text, "\"New text\"").rest(), WHICH], None),
-        build: |mut a, u| Ok(RetroCommand::CardEdit { retro: which(&mut a)?, number: number(&a, u)?, text: text_after(&a, u)? }),
+        meta: meta(
+            &["retro", "edit-card"],
+            &[NUMBER, Param::arg("text", Kind::Text, "\"New text\"").rest(), WHICH],
+            None,
+        ),
+        build: |mut a, u| {
+            Ok(RetroCommand::CardEdit { retro: which(&mut a)?, number: number(&a, u)?, text: text_after(&a, u)? })
+        },
     },
     Spec {
         meta: meta(&["retro", "delete-card"], &[NUMBER, WHICH], None),
@@ -172,15 +194,25 @@ pub static COMMANDS: &[Spec<RetroCommand>] = &[
         build: |mut a, _| Ok(RetroCommand::Rate { retro: which(&mut a)?, scores: read_numbers(&a.positional)? }),
     },
     Spec {
-        meta: meta(&["retro", "group"], &[Param::arg("cards", Kind::Text, "3 7 12 as \"Slow deploys\"").rest(), WHICH], None),
+        meta: meta(
+            &["retro", "group"],
+            &[Param::arg("cards", Kind::Text, "3 7 12 as \"Slow deploys\"").rest(), WHICH],
+            None,
+        ),
         build: |mut a, _| {
             let (cards, title) = read_group(&a.positional)?;
             Ok(RetroCommand::Group { retro: which(&mut a)?, cards, title })
         },
     },
     Spec {
-        meta: meta(&["retro", "rename"], &[NUMBER.labelled("opt_theme"), Param::arg("title", Kind::Text, "\"Slow CI\"").rest(), WHICH], None),
-        build: |mut a, u| Ok(RetroCommand::Rename { retro: which(&mut a)?, theme: number(&a, u)?, title: text_after(&a, u)? }),
+        meta: meta(
+            &["retro", "rename"],
+            &[NUMBER.labelled("opt_theme"), Param::arg("title", Kind::Text, "\"Slow CI\"").rest(), WHICH],
+            None,
+        ),
+        build: |mut a, u| {
+            Ok(RetroCommand::Rename { retro: which(&mut a)?, theme: number(&a, u)?, title: text_after(&a, u)? })
+        },
     },
     Spec {
         meta: meta(&["retro", "ungroup"], &[Param::arg("cards", Kind::Text, "7").rest(), WHICH], None),
@@ -207,7 +239,9 @@ pub static COMMANDS: &[Spec<RetroCommand>] = &[
         ),
         build: |mut a, u| {
             let text = a.positional.join(" ");
-            let text = crate::core::retro::check_card(&text).map_err(|e| if text.trim().is_empty() { UserError::new("error_usage", json!({ "usage": u })) } else { e })?;
+            let text = crate::core::retro::check_card(&text).map_err(|e| {
+                if text.trim().is_empty() { UserError::new("error_usage", json!({ "usage": u })) } else { e }
+            })?;
             let owner = member_opt(&mut a, "owner")?;
             let due = date_opt(&mut a, "due")?;
             let theme = a.take("theme").map(|t| crate::core::command::param::number_in(&t, 1, 10_000)).transpose()?;
@@ -215,7 +249,11 @@ pub static COMMANDS: &[Spec<RetroCommand>] = &[
         },
     },
     Spec {
-        meta: meta(&["action", "list"], &[Param::arg("which", Kind::Choice(&["mine", "open", "all"]), "").optional()], None),
+        meta: meta(
+            &["action", "list"],
+            &[Param::arg("which", Kind::Choice(&["mine", "open", "all"]), "").optional()],
+            None,
+        ),
         build: |a, u| {
             let filter = match a.positional.first().map(|w| choice(w, &["mine", "open", "all"], u)).transpose()? {
                 Some("mine") => ActionFilter::Mine,

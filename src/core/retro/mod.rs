@@ -68,7 +68,8 @@ pub fn author_key(secret: Option<&str>, member_id: i64) -> String {
     match secret {
         None => format!("m:{member_id}"),
         Some(secret) => {
-            let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
+            let mut mac =
+                <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
             mac.update(member_id.to_string().as_bytes());
             hex::encode(mac.finalize().into_bytes())
         }
@@ -180,19 +181,15 @@ pub struct Health {
 /// The figures for one question from its scores (1–5).
 pub fn health(question: &str, scores: &[i64], trend: Vec<String>) -> Health {
     let enough = scores.len() >= MIN_HEALTH_ANSWERS;
-    let counts = if enough { (1..=5).map(|v| scores.iter().filter(|s| **s == v).count()).collect() } else { Vec::new() };
-    Health {
-        question: question.to_string(),
-        answers: scores.len(),
-        counts,
-        average: average(scores),
-        trend,
-    }
+    let counts =
+        if enough { (1..=5).map(|v| scores.iter().filter(|s| **s == v).count()).collect() } else { Vec::new() };
+    Health { question: question.to_string(), answers: scores.len(), counts, average: average(scores), trend }
 }
 
 /// The average of the scores with one decimal, when there are enough of them.
 pub fn average(scores: &[i64]) -> Option<String> {
-    (scores.len() >= MIN_HEALTH_ANSWERS).then(|| format!("{:.1}", scores.iter().sum::<i64>() as f64 / scores.len() as f64))
+    (scores.len() >= MIN_HEALTH_ANSWERS)
+        .then(|| format!("{:.1}", scores.iter().sum::<i64>() as f64 / scores.len() as f64))
 }
 
 /// `3 7 12 as "Slow deploys"` (tokens as typed, or one token holding them all) → the card
@@ -200,7 +197,8 @@ pub fn average(scores: &[i64]) -> Option<String> {
 pub fn read_group(tokens: &[String]) -> Result<(Vec<i64>, String), UserError> {
     let tokens = respread(tokens)?;
     let bad = || UserError::plain("error_bad_group");
-    let split = tokens.iter().position(|t| t.eq_ignore_ascii_case("as") || t.eq_ignore_ascii_case("comme")).ok_or_else(bad)?;
+    let split =
+        tokens.iter().position(|t| t.eq_ignore_ascii_case("as") || t.eq_ignore_ascii_case("comme")).ok_or_else(bad)?;
     let numbers = numbers(&tokens[..split])?;
     let title = tokens[split + 1..].join(" ");
     let title = title.trim();
@@ -239,7 +237,10 @@ fn numbers(tokens: &[String]) -> Result<Vec<i64>, UserError> {
         .filter(|t| !t.is_empty())
         .map(|t| {
             let t = t.trim_start_matches('#');
-            t.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| UserError::new("error_bad_number", json!({ "value": t })))
+            t.parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| UserError::new("error_bad_number", json!({ "value": t })))
         })
         .collect()
 }

@@ -89,7 +89,8 @@ pub struct RetroOptions {
 impl RetroOptions {
     /// Take and check every retro option present in `a`.
     pub fn take(a: &mut Args) -> Result<RetroOptions, UserError> {
-        let mut o = RetroOptions { channel: a.take("channel").map(|c| check_name(&c)).transpose()?, ..Default::default() };
+        let mut o =
+            RetroOptions { channel: a.take("channel").map(|c| check_name(&c)).transpose()?, ..Default::default() };
         if let Some(t) = a.take("template") {
             o.template = Some(choice(&t, TEMPLATE_NAMES, "template=start-stop-continue")?.to_string());
         }
@@ -105,9 +106,10 @@ impl RetroOptions {
             });
         }
         if let Some(at) = a.take("at") {
-            o.at = Some(NaiveTime::parse_from_str(at.trim(), "%H:%M").map_err(|_| {
-                UserError::new("error_bad_time", json!({ "value": at, "usage": "at=15:00" }))
-            })?);
+            o.at = Some(
+                NaiveTime::parse_from_str(at.trim(), "%H:%M")
+                    .map_err(|_| UserError::new("error_bad_time", json!({ "value": at, "usage": "at=15:00" })))?,
+            );
         }
         o.tz = a.take("tz").map(|tz| check_tz(&tz)).transpose()?;
         o.anonymous = a.take("anonymous").map(|v| yes_no(&v, "anonymous=yes")).transpose()?;
@@ -177,7 +179,8 @@ pub fn new_settings(
     team_tz: &str,
     text_of: impl Fn(&str) -> String,
 ) -> Result<RetroSettings, UserError> {
-    let channel = o.channel.clone().ok_or_else(|| UserError::new("error_missing_option", json!({ "option": "channel" })))?;
+    let channel =
+        o.channel.clone().ok_or_else(|| UserError::new("error_missing_option", json!({ "option": "channel" })))?;
     let template = o.template.clone().unwrap_or_else(|| "start-stop-continue".into());
     let prompts = o.prompts.clone().unwrap_or_else(|| template_prompts(&template, &text_of));
     let health = o.health.clone().unwrap_or_else(|| {
@@ -206,7 +209,11 @@ pub fn new_settings(
 }
 
 /// The settings after `retro edit`: only what was given changes.
-pub fn edited_settings(cur: &RetroSettings, o: &RetroOptions, text_of: impl Fn(&str) -> String) -> Result<RetroSettings, UserError> {
+pub fn edited_settings(
+    cur: &RetroSettings,
+    o: &RetroOptions,
+    text_of: impl Fn(&str) -> String,
+) -> Result<RetroSettings, UserError> {
     if *o == RetroOptions::default() {
         return Err(UserError::plain("error_retro_no_change"));
     }
@@ -240,7 +247,18 @@ fn apply(s: &mut RetroSettings, o: &RetroOptions) -> Result<(), UserError> {
     macro_rules! set {
         ($($field:ident),*) => { $( if let Some(v) = &o.$field { s.$field = v.clone(); } )* };
     }
-    set!(tz, anonymous, votes, max_per_item, collect_minutes, group_minutes, vote_minutes, actions_minutes, participants, facilitator_votes);
+    set!(
+        tz,
+        anonymous,
+        votes,
+        max_per_item,
+        collect_minutes,
+        group_minutes,
+        vote_minutes,
+        actions_minutes,
+        participants,
+        facilitator_votes
+    );
     if s.max_per_item > s.votes {
         return Err(UserError::new(
             "error_votes_setting",

@@ -3,9 +3,9 @@
 //! report once overdue. Marking one done edits the boards and the DM note that show it.
 
 use super::{DONE_BUTTON, board};
+use crate::core::model::Member;
 use crate::core::retro::{ActionFilter, Phase};
 use crate::core::{ButtonStyle, Effect, Locale, Message, Target, UserError};
-use crate::core::model::Member;
 use crate::render::Renderer;
 use crate::service::{Ctx, Outcome};
 use crate::store::retro::actions::Action;
@@ -49,7 +49,8 @@ pub(super) async fn add(
         }
     }
     let run_id = run.as_ref().map(|r| r.id);
-    let id = store::retro::actions::add(ctx.c, ctx.team.id, run_id, theme, text, owner_id, due, ctx.me.id, ctx.now).await?;
+    let id =
+        store::retro::actions::add(ctx.c, ctx.team.id, run_id, theme, text, owner_id, due, ctx.me.id, ctx.now).await?;
     if let Some(run) = &run {
         let mut out = Vec::new();
         board::refresh(ctx.c, &ctx.svc.renderer, run, ctx.now, &mut out).await?;
@@ -63,7 +64,8 @@ pub(super) async fn add(
 pub(super) async fn list(ctx: &mut Ctx<'_>, filter: ActionFilter) -> Outcome<()> {
     let all = store::retro::actions::of_team(ctx.c, ctx.team.id, filter != ActionFilter::All).await?;
     let me = ctx.me.id;
-    let shown: Vec<Action> = all.into_iter().filter(|a| filter != ActionFilter::Mine || a.owner_id == Some(me)).collect();
+    let shown: Vec<Action> =
+        all.into_iter().filter(|a| filter != ActionFilter::Mine || a.owner_id == Some(me)).collect();
     let names = board::names_by_id(ctx.c, ctx.team.id).await?;
     let today = crate::core::standup::local_day(ctx.me.tz, ctx.now);
     let mut rows = board::action_rows(&shown, &names);
@@ -130,7 +132,11 @@ pub(super) async fn edit(
 fn note(a: &Action, locale: Locale, done: bool) -> Message {
     let data = json!({ "id": a.id, "text": a.body, "due": a.due.map(|d| d.to_string()), "done": done });
     let msg = Message::new("action_due_note", data, locale);
-    if done { msg } else { msg.with_styled_button("button_action_done", format!("{DONE_BUTTON}:{}", a.id), ButtonStyle::Primary) }
+    if done {
+        msg
+    } else {
+        msg.with_styled_button("button_action_done", format!("{DONE_BUTTON}:{}", a.id), ButtonStyle::Primary)
+    }
 }
 
 /// On the day before, the day of and the day after its due date, an open action's owner
@@ -160,7 +166,9 @@ pub(super) async fn report_notes(
 ) -> anyhow::Result<Vec<String>> {
     let names = board::names_by_id(c, team_id).await?;
     let mut lines = Vec::new();
-    for a in store::retro::actions::of_team(c, team_id, true).await?.into_iter().filter(|a| a.due.is_some_and(|d| d < day)) {
+    for a in
+        store::retro::actions::of_team(c, team_id, true).await?.into_iter().filter(|a| a.due.is_some_and(|d| d < day))
+    {
         let data = json!({
             "id": a.id,
             "text": a.body,

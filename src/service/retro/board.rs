@@ -22,7 +22,13 @@ pub(super) fn board_key(run_id: i64) -> String {
 }
 
 /// The board as it stands, in `locale`.
-pub(super) async fn board_data(c: &mut Conn, r: &Renderer, run: &Run, locale: Locale, now: DateTime<Utc>) -> anyhow::Result<Value> {
+pub(super) async fn board_data(
+    c: &mut Conn,
+    r: &Renderer,
+    run: &Run,
+    locale: Locale,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Value> {
     let team = store::team::team(c, run.team_id).await?;
     let members = names_by_id(c, run.team_id).await?;
     let participants = store::retro::participants(c, run.id).await?.len();
@@ -105,7 +111,8 @@ pub(super) async fn names_by_id(c: &mut Conn, team_id: i64) -> anyhow::Result<Ha
 }
 
 async fn health_rows(c: &mut Conn, r: &Renderer, run: &Run, locale: Locale) -> anyhow::Result<Vec<Value>> {
-    let earlier: Vec<i64> = store::retro::runs_of(c, run.retro_id, 6).await?.into_iter().filter(|p| p.id < run.id).map(|p| p.id).collect();
+    let earlier: Vec<i64> =
+        store::retro::runs_of(c, run.retro_id, 6).await?.into_iter().filter(|p| p.id < run.id).map(|p| p.id).collect();
     let mut rows = Vec::new();
     for (i, q) in run.settings.health.iter().enumerate() {
         let scores = store::retro::cards::scores(c, run.id, i).await?;
@@ -135,7 +142,13 @@ pub(super) fn board_message(data: Value, locale: Locale) -> Message {
 }
 
 /// Edit the board to what it is now.
-pub(super) async fn refresh(c: &mut Conn, r: &Renderer, run: &Run, now: DateTime<Utc>, out: &mut Vec<Effect>) -> anyhow::Result<()> {
+pub(super) async fn refresh(
+    c: &mut Conn,
+    r: &Renderer,
+    run: &Run,
+    now: DateTime<Utc>,
+    out: &mut Vec<Effect>,
+) -> anyhow::Result<()> {
     let locale = store::team::team(c, run.team_id).await?.locale;
     let data = board_data(c, r, run, locale, now).await?;
     out.push(Effect::Update { key: board_key(run.id), message: board_message(data, locale) });
@@ -143,23 +156,40 @@ pub(super) async fn refresh(c: &mut Conn, r: &Renderer, run: &Run, now: DateTime
 }
 
 /// Post the board of a run that just opened.
-pub(super) async fn post(c: &mut Conn, r: &Renderer, run: &Run, now: DateTime<Utc>, out: &mut Vec<Effect>) -> anyhow::Result<()> {
+pub(super) async fn post(
+    c: &mut Conn,
+    r: &Renderer,
+    run: &Run,
+    now: DateTime<Utc>,
+    out: &mut Vec<Effect>,
+) -> anyhow::Result<()> {
     let locale = store::team::team(c, run.team_id).await?.locale;
     let data = board_data(c, r, run, locale, now).await?;
-    out.push(Effect::post_keyed(Target::Channel { channel_id: run.channel_id }, board_message(data, locale), board_key(run.id)));
+    out.push(Effect::post_keyed(
+        Target::Channel { channel_id: run.channel_id },
+        board_message(data, locale),
+        board_key(run.id),
+    ));
     Ok(())
 }
 
 /// The summary of a run that is closing: themes by votes, health, actions with owners,
 /// and the share of the last run's actions done.
-pub(super) async fn summary_data(c: &mut Conn, r: &Renderer, run: &Run, locale: Locale, now: DateTime<Utc>) -> anyhow::Result<Value> {
+pub(super) async fn summary_data(
+    c: &mut Conn,
+    r: &Renderer,
+    run: &Run,
+    locale: Locale,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Value> {
     let mut data = board_data(c, r, run, locale, now).await?;
     let earlier = earlier_actions(c, run).await?;
     let done = earlier.iter().filter(|a| a.done_at.is_some()).count();
     data["earlier_done"] = json!(done);
     data["earlier_total"] = json!(earlier.len());
     data["earlier_share"] = json!(retro::share_done(done, earlier.len()));
-    data["day"] = json!(run.phase_deadline.with_timezone(&store::team::team(c, run.team_id).await?.tz).date_naive().to_string());
+    data["day"] =
+        json!(run.phase_deadline.with_timezone(&store::team::team(c, run.team_id).await?.tz).date_naive().to_string());
     Ok(data)
 }
 

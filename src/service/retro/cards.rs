@@ -6,14 +6,15 @@ use super::{CARD_FORM, CARD_FORM_BUTTON, HEALTH_FORM, HEALTH_FORM_BUTTON, board,
 use crate::core::retro::{CardInput, Phase, check_card, read_cards};
 use crate::core::{Button, ButtonStyle, Effect, Form, FormField, Message, Target, UserError};
 use crate::service::{Ctx, Outcome};
-use crate::store::retro::Run;
 use crate::store;
+use crate::store::retro::Run;
 use serde_json::json;
 
 /// The run a command is about: the one named, or the team's only open one.
 pub(super) async fn which_run(ctx: &mut Ctx<'_>, name: Option<&str>) -> Outcome<Run> {
     let open = store::retro::open_runs(ctx.c, ctx.team.id).await?;
-    let mut fitting: Vec<Run> = open.into_iter().filter(|r| name.is_none_or(|n| r.retro_name.eq_ignore_ascii_case(n))).collect();
+    let mut fitting: Vec<Run> =
+        open.into_iter().filter(|r| name.is_none_or(|n| r.retro_name.eq_ignore_ascii_case(n))).collect();
     match fitting.len() {
         1 => Ok(fitting.remove(0)),
         0 => Err(UserError::new("error_no_open_retro", json!({ "name": name })).into()),
@@ -26,20 +27,23 @@ pub(super) async fn which_run(ctx: &mut Ctx<'_>, name: Option<&str>) -> Outcome<
 
 /// A run in `phase` that this member takes part in.
 async fn participating(ctx: &mut Ctx<'_>, run: &Run, phase: Phase) -> Outcome<()> {
+    // What a participant sends an anonymous run is forgotten with it, refused or not.
+    ctx.forget_tag = run.forget_tag();
     if !store::retro::participants(ctx.c, run.id).await?.contains(&ctx.me.id) {
         return Err(UserError::new("error_not_participant", json!({ "name": run.retro_name })).into());
     }
     if run.phase != phase {
         return Err(wrong_phase(run, phase));
     }
-    if let Some(tag) = run.forget_tag() {
-        ctx.forget_tag = Some(tag);
-    }
     Ok(())
 }
 
 pub(super) fn wrong_phase(run: &Run, wanted: Phase) -> crate::service::Fail {
-    UserError::new("error_wrong_phase", json!({ "name": run.retro_name, "phase": run.phase.code(), "wanted": wanted.code() })).into()
+    UserError::new(
+        "error_wrong_phase",
+        json!({ "name": run.retro_name, "phase": run.phase.code(), "wanted": wanted.code() }),
+    )
+    .into()
 }
 
 /// A DM line while a run collects this member's cards.
@@ -79,10 +83,18 @@ async fn add_cards(ctx: &mut Ctx<'_>, run: &Run, cards: &[(usize, String)]) -> O
 pub(super) async fn open_card_form(ctx: &mut Ctx<'_>, run_id: i64) -> Outcome<()> {
     let run = store::retro::run(ctx.c, run_id).await?;
     participating(ctx, &run, Phase::Collect).await?;
-    let fields =
-        run.settings.prompts.iter().map(|p| FormField::text(prompt_text(&ctx.svc.renderer, p, ctx.me.locale), "")).collect();
+    let fields = run
+        .settings
+        .prompts
+        .iter()
+        .map(|p| FormField::text(prompt_text(&ctx.svc.renderer, p, ctx.me.locale), ""))
+        .collect();
     let mut msg = Message::new("retro_card_form", json!({ "name": run.retro_name }), ctx.me.locale);
-    let opener = Button { label: "button_retro_cards".into(), action: format!("{CARD_FORM_BUTTON}:{run_id}"), style: ButtonStyle::Primary };
+    let opener = Button {
+        label: "button_retro_cards".into(),
+        action: format!("{CARD_FORM_BUTTON}:{run_id}"),
+        style: ButtonStyle::Primary,
+    };
     msg.form = Some(Form { submit: format!("{CARD_FORM}:{run_id}"), fields, opener: Some(opener) });
     ctx.reply_message(msg);
     Ok(())
@@ -110,11 +122,16 @@ pub(super) async fn open_health_form(ctx: &mut Ctx<'_>, run_id: i64) -> Outcome<
     let mut fields = Vec::new();
     for q in &run.settings.health {
         let options = (1..=5).map(|v| (v.to_string(), v.to_string()));
-        let field = FormField::choice(prompt_text(&ctx.svc.renderer, q, ctx.me.locale), options, 1).map_err(anyhow::Error::from)?;
+        let field = FormField::choice(prompt_text(&ctx.svc.renderer, q, ctx.me.locale), options, 1)
+            .map_err(anyhow::Error::from)?;
         fields.push(field);
     }
     let mut msg = Message::new("retro_health_form", json!({ "name": run.retro_name }), ctx.me.locale);
-    let opener = Button { label: "button_retro_health".into(), action: format!("{HEALTH_FORM_BUTTON}:{run_id}"), style: ButtonStyle::Default };
+    let opener = Button {
+        label: "button_retro_health".into(),
+        action: format!("{HEALTH_FORM_BUTTON}:{run_id}"),
+        style: ButtonStyle::Default,
+    };
     msg.form = Some(Form { submit: format!("{HEALTH_FORM}:{run_id}"), fields, opener: Some(opener) });
     ctx.reply_message(msg);
     Ok(())
@@ -155,14 +172,18 @@ pub(super) async fn mine(ctx: &mut Ctx<'_>, name: Option<&str>) -> Outcome<()> {
     let run = which_run(ctx, name).await?;
     participating(ctx, &run, run.phase).await?;
     let author = run.author_key(ctx.me.id);
-    let prompts: Vec<String> = run.settings.prompts.iter().map(|p| prompt_text(&ctx.svc.renderer, p, ctx.me.locale)).collect();
+    let prompts: Vec<String> =
+        run.settings.prompts.iter().map(|p| prompt_text(&ctx.svc.renderer, p, ctx.me.locale)).collect();
     let cards: Vec<_> = store::retro::cards::list(ctx.c, run.id)
         .await?
         .into_iter()
         .filter(|k| k.author == author)
         .map(|k| json!({ "number": k.number, "prompt": prompts.get(k.prompt_index), "text": k.body }))
         .collect();
-    ctx.reply("retro_cards_mine", json!({ "name": run.retro_name, "cards": cards, "editable": run.phase == Phase::Collect }));
+    ctx.reply(
+        "retro_cards_mine",
+        json!({ "name": run.retro_name, "cards": cards, "editable": run.phase == Phase::Collect }),
+    );
     Ok(())
 }
 

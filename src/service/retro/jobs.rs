@@ -2,13 +2,13 @@
 //! deadline, remind a participant who has not contributed yet.
 
 use super::{CARD_FORM_BUTTON, phases, settings};
+use crate::core::retro::Phase;
 use crate::core::standup::{self, Reminder};
 use crate::core::{ButtonStyle, Effect, Message, Target};
 use crate::service::Service;
 use crate::service::registry::{JobDone, JobKind};
 use crate::store::jobs::Job;
 use crate::store::{self, Conn};
-use crate::core::retro::Phase;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -66,7 +66,13 @@ async fn open(svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: 
 }
 
 /// A phase's deadline: the run moves on, once (a deadline missed while down applies once).
-async fn end_phase(svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: &mut JobDone) -> anyhow::Result<()> {
+async fn end_phase(
+    svc: &Service,
+    c: &mut Conn,
+    job: &Job,
+    now: DateTime<Utc>,
+    done: &mut JobDone,
+) -> anyhow::Result<()> {
     let run = store::retro::run(c, job.subject_id).await?;
     done.team_id = run.team_id;
     store::jobs::finish(c, job.id).await?;
@@ -83,7 +89,9 @@ async fn remind(_: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: 
     let run = store::retro::run(c, job.subject_id).await?;
     done.team_id = run.team_id;
     done.forget_tag = run.forget_tag();
-    if run.phase != Phase::Collect || store::retro::cards::has_contributed(c, run.id, &run.author_key(job.member_id)).await? {
+    if run.phase != Phase::Collect
+        || store::retro::cards::has_contributed(c, run.id, &run.author_key(job.member_id)).await?
+    {
         return store::jobs::finish(c, job.id).await;
     }
     let m = store::team::member(c, job.member_id).await?;
@@ -91,7 +99,8 @@ async fn remind(_: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: 
         Reminder::Drop => store::jobs::finish(c, job.id).await,
         Reminder::Defer(at) => store::jobs::advance(c, job.id, at.max(now + Duration::minutes(1))).await,
         Reminder::Send => {
-            let data = json!({ "name": run.retro_name, "deadline": crate::core::text::moment(run.phase_deadline, m.tz, now) });
+            let data =
+                json!({ "name": run.retro_name, "deadline": crate::core::text::moment(run.phase_deadline, m.tz, now) });
             let msg = Message::new("retro_dm_reminder", data, m.locale).with_styled_button(
                 "button_retro_cards",
                 format!("{CARD_FORM_BUTTON}:{}", run.id),

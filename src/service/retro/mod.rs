@@ -53,8 +53,9 @@ impl Capability for Retros {
         &[CARD_FORM_BUTTON, HEALTH_FORM_BUTTON, VOTE_BUTTON, DONE_BUTTON]
     }
 
+    // The health form holds choices, shown in the DM as select menus rather than a modal.
     fn form_buttons(&self) -> &'static [&'static str] {
-        &[CARD_FORM_BUTTON, HEALTH_FORM_BUTTON]
+        &[CARD_FORM_BUTTON]
     }
 
     async fn click(&self, ctx: &mut Ctx<'_>, action: &str) -> Outcome<()> {
@@ -109,7 +110,14 @@ impl Capability for Retros {
         actions::daily_notes(c, member, day).await
     }
 
-    async fn report_notes(&self, c: &mut Conn, r: &Renderer, team_id: i64, day: NaiveDate, locale: Locale) -> anyhow::Result<Vec<String>> {
+    async fn report_notes(
+        &self,
+        c: &mut Conn,
+        r: &Renderer,
+        team_id: i64,
+        day: NaiveDate,
+        locale: Locale,
+    ) -> anyhow::Result<Vec<String>> {
         actions::report_notes(c, r, team_id, day, locale).await
     }
 

@@ -36,7 +36,13 @@ fn participants<'a>(retro: &Retro, team: &'a [Member]) -> Vec<&'a Member> {
 }
 
 /// Open a run of `retro`: each participant is asked for cards by DM, the board is posted.
-pub(super) async fn open(c: &mut Conn, r: &Renderer, retro: &Retro, now: DateTime<Utc>, out: &mut Vec<Effect>) -> anyhow::Result<i64> {
+pub(super) async fn open(
+    c: &mut Conn,
+    r: &Renderer,
+    retro: &Retro,
+    now: DateTime<Utc>,
+    out: &mut Vec<Effect>,
+) -> anyhow::Result<i64> {
     let s = &retro.settings;
     let secret = s.anonymous.then(|| hex::encode(rand::random::<[u8; 32]>()));
     let deadline = now + Duration::minutes(s.collect_minutes);
@@ -81,7 +87,8 @@ pub(super) async fn open(c: &mut Conn, r: &Renderer, retro: &Retro, now: DateTim
 /// `retro advance NAME`: the facilitator moves the run to its next phase now.
 pub(super) async fn advance_command(ctx: &mut Ctx<'_>, name: &str) -> Outcome<()> {
     let retro = super::settings::find(ctx, name).await?;
-    let Some(run) = store::retro::open_runs(ctx.c, ctx.team.id).await?.into_iter().find(|r| r.retro_id == retro.id) else {
+    let Some(run) = store::retro::open_runs(ctx.c, ctx.team.id).await?.into_iter().find(|r| r.retro_id == retro.id)
+    else {
         return Err(UserError::new("error_no_open_retro", json!({ "name": retro.settings.name })).into());
     };
     check_facilitator(ctx, &run)?;
@@ -111,7 +118,13 @@ fn minutes_of(run: &Run, phase: Phase) -> i64 {
 }
 
 /// Move a run to its next phase, once (a second caller finds it moved and does nothing).
-pub(super) async fn advance(c: &mut Conn, r: &Renderer, run: &Run, now: DateTime<Utc>, out: &mut Vec<Effect>) -> anyhow::Result<Phase> {
+pub(super) async fn advance(
+    c: &mut Conn,
+    r: &Renderer,
+    run: &Run,
+    now: DateTime<Utc>,
+    out: &mut Vec<Effect>,
+) -> anyhow::Result<Phase> {
     let next = run.phase.next();
     let deadline = now + Duration::minutes(minutes_of(run, next));
     if !store::retro::set_phase(c, run.id, run.phase, next, deadline).await? {

@@ -130,7 +130,8 @@ pub(super) async fn next_run(c: &mut Conn, retro: &Retro, now: DateTime<Utc>) ->
     let zone = retro.zone()?;
     Ok(match &retro.settings.when {
         When::Cron { schedule } => {
-            let sched = Schedule::parse(schedule).map_err(|e| anyhow::anyhow!("stored retro schedule {}: {e}", retro.id))?;
+            let sched =
+                Schedule::parse(schedule).map_err(|e| anyhow::anyhow!("stored retro schedule {}: {e}", retro.id))?;
             sched.next_after(zone, now)
         }
         When::SprintEnd { at } => sprint_end_fire(c, retro.team_id, *at, zone, now).await?,
@@ -148,7 +149,8 @@ async fn sprint_end_fire(
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
     use crate::core::schedule::{SprintCadence, SprintDay};
     if let Some(row) = store::sprint::cadence(c, team_id).await? {
-        let cadence = SprintCadence { start: row.start_day, length_days: row.length_days, day: SprintDay::Last, at, zone };
+        let cadence =
+            SprintCadence { start: row.start_day, length_days: row.length_days, day: SprintDay::Last, at, zone };
         return Ok(cadence.next_after(now));
     }
     let Some(sprint) = store::sprint::current(c, team_id).await? else { return Ok(None) };

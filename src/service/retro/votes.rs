@@ -2,7 +2,7 @@
 //! each participant spends their dots during the vote phase, hidden until it ends.
 
 use super::board;
-use super::cards::{wrong_phase, which_run};
+use super::cards::{which_run, wrong_phase};
 use super::phases::check_facilitator;
 use crate::core::UserError;
 use crate::core::retro::{self, Phase};
@@ -65,6 +65,8 @@ async fn refresh(ctx: &mut Ctx<'_>, run: &Run) -> Outcome<()> {
 /// A voter of this run, in its vote phase; their votes are then anonymous input when the
 /// run is.
 async fn voter(ctx: &mut Ctx<'_>, run: &Run) -> Outcome<String> {
+    // Even a refused vote says what someone wanted: it is forgotten like the others.
+    ctx.forget_tag = run.forget_tag();
     if !store::retro::participants(ctx.c, run.id).await?.contains(&ctx.me.id) {
         return Err(UserError::new("error_not_participant", json!({ "name": run.retro_name })).into());
     }
@@ -74,7 +76,6 @@ async fn voter(ctx: &mut Ctx<'_>, run: &Run) -> Outcome<String> {
     if !run.settings.facilitator_votes && run.facilitator_id == Some(ctx.me.id) {
         return Err(UserError::new("error_facilitator_no_vote", json!({ "name": run.retro_name })).into());
     }
-    ctx.forget_tag = run.forget_tag();
     Ok(run.author_key(ctx.me.id))
 }
 
@@ -112,6 +113,9 @@ async fn reply_votes(ctx: &mut Ctx<'_>, run: &Run, dots: &std::collections::BTre
     let used: i64 = dots.values().sum();
     let mine: Vec<_> = dots.iter().filter(|(_, n)| **n > 0).map(|(t, n)| json!({ "theme": t, "dots": n })).collect();
     refresh(ctx, run).await?;
-    ctx.reply("retro_voted", json!({ "name": run.retro_name, "used": used, "allowance": run.settings.votes, "mine": mine }));
+    ctx.reply(
+        "retro_voted",
+        json!({ "name": run.retro_name, "used": used, "allowance": run.settings.votes, "mine": mine }),
+    );
     Ok(())
 }

@@ -17,7 +17,8 @@ pub struct Action {
     pub created_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "SELECT id, team_id, run_id, theme_number, body, owner_id, due_day, done_at, created_at FROM retro_actions";
+const COLUMNS: &str =
+    "SELECT id, team_id, run_id, theme_number, body, owner_id, due_day, done_at, created_at FROM retro_actions";
 
 fn from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Action> {
     let due: Option<String> = r.try_get(6)?;

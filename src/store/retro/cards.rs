@@ -35,10 +35,12 @@ pub async fn add(c: &mut Conn, run_id: i64, prompt_index: usize, body: &str, aut
 }
 
 pub async fn list(c: &mut Conn, run_id: i64) -> anyhow::Result<Vec<Card>> {
-    let rows = sqlx::query("SELECT number, prompt_index, body, author, theme_number FROM retro_cards WHERE run_id = $1 ORDER BY number")
-        .bind(run_id)
-        .fetch_all(&mut *c)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT number, prompt_index, body, author, theme_number FROM retro_cards WHERE run_id = $1 ORDER BY number",
+    )
+    .bind(run_id)
+    .fetch_all(&mut *c)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(Card {
@@ -186,7 +188,11 @@ pub async fn votes_of(c: &mut Conn, run_id: i64, voter: &str) -> anyhow::Result<
 
 /// Replace a voter's dots.
 pub async fn set_votes(c: &mut Conn, run_id: i64, voter: &str, dots: &BTreeMap<i64, i64>) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM retro_votes WHERE run_id = $1 AND voter = $2").bind(run_id).bind(voter).execute(&mut *c).await?;
+    sqlx::query("DELETE FROM retro_votes WHERE run_id = $1 AND voter = $2")
+        .bind(run_id)
+        .bind(voter)
+        .execute(&mut *c)
+        .await?;
     for (theme, n) in dots.iter().filter(|(_, n)| **n > 0) {
         sqlx::query("INSERT INTO retro_votes (run_id, theme_number, voter, dots) VALUES ($1, $2, $3, $4)")
             .bind(run_id)
@@ -201,11 +207,16 @@ pub async fn set_votes(c: &mut Conn, run_id: i64, voter: &str, dots: &BTreeMap<i
 
 /// Dots per theme number, and how many voted.
 pub async fn tally(c: &mut Conn, run_id: i64) -> anyhow::Result<(Vec<(i64, i64)>, i64)> {
-    let rows = sqlx::query("SELECT theme_number, CAST(SUM(dots) AS BIGINT) FROM retro_votes WHERE run_id = $1 GROUP BY theme_number")
-        .bind(run_id)
-        .fetch_all(&mut *c)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT theme_number, CAST(SUM(dots) AS BIGINT) FROM retro_votes WHERE run_id = $1 GROUP BY theme_number",
+    )
+    .bind(run_id)
+    .fetch_all(&mut *c)
+    .await?;
     let dots = rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<anyhow::Result<Vec<_>>>()?;
-    let r = sqlx::query("SELECT COUNT(DISTINCT voter) FROM retro_votes WHERE run_id = $1").bind(run_id).fetch_one(&mut *c).await?;
+    let r = sqlx::query("SELECT COUNT(DISTINCT voter) FROM retro_votes WHERE run_id = $1")
+        .bind(run_id)
+        .fetch_one(&mut *c)
+        .await?;
     Ok((dots, r.try_get(0)?))
 }

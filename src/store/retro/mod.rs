@@ -97,7 +97,13 @@ pub async fn create(
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
-pub async fn update(c: &mut Conn, id: i64, channel_id: i64, s: &RetroSettings, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn update(
+    c: &mut Conn,
+    id: i64,
+    channel_id: i64,
+    s: &RetroSettings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     sqlx::query("UPDATE retros SET channel_id = $1, settings = $2, updated_at = $3 WHERE id = $4")
         .bind(channel_id)
         .bind(serde_json::to_string(s)?)
@@ -204,7 +210,13 @@ pub async fn runs_of(c: &mut Conn, retro_id: i64, limit: i64) -> anyhow::Result<
 
 /// Move a run to `phase`, until `deadline`; false when it was not in `from` (someone
 /// else advanced it first).
-pub async fn set_phase(c: &mut Conn, id: i64, from: Phase, phase: Phase, deadline: DateTime<Utc>) -> anyhow::Result<bool> {
+pub async fn set_phase(
+    c: &mut Conn,
+    id: i64,
+    from: Phase,
+    phase: Phase,
+    deadline: DateTime<Utc>,
+) -> anyhow::Result<bool> {
     let r = sqlx::query("UPDATE retro_runs SET phase = $1, phase_deadline = $2 WHERE id = $3 AND phase = $4")
         .bind(phase.code())
         .bind(ms(deadline))
@@ -216,7 +228,13 @@ pub async fn set_phase(c: &mut Conn, id: i64, from: Phase, phase: Phase, deadlin
 }
 
 /// Close a run: the secret goes, the summary stays.
-pub async fn close(c: &mut Conn, id: i64, contributors: i64, summary: &serde_json::Value, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn close(
+    c: &mut Conn,
+    id: i64,
+    contributors: i64,
+    summary: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     sqlx::query("UPDATE retro_runs SET closed_at = $1, secret = NULL, contributors = $2, summary = $3 WHERE id = $4")
         .bind(ms(now))
         .bind(contributors)
@@ -235,12 +253,14 @@ pub async fn summary(c: &mut Conn, id: i64) -> anyhow::Result<Option<serde_json:
 }
 
 pub async fn add_participant(c: &mut Conn, run_id: i64, member_id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO retro_participants (run_id, member_id, asked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-        .bind(run_id)
-        .bind(member_id)
-        .bind(ms(now))
-        .execute(&mut *c)
-        .await?;
+    sqlx::query(
+        "INSERT INTO retro_participants (run_id, member_id, asked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(run_id)
+    .bind(member_id)
+    .bind(ms(now))
+    .execute(&mut *c)
+    .await?;
     Ok(())
 }
 
@@ -275,8 +295,10 @@ pub async fn set_cursor(c: &mut Conn, run_id: i64, member_id: i64, cursor: usize
     Ok(())
 }
 
-/// Delete what was sent in answer to anonymous input, and the input the web chat showed.
+/// Forget anonymous input: the stored platform payloads are emptied; what was sent in
+/// answer to it, and the lines the web chat showed, are deleted.
 pub async fn forget(c: &mut Conn, tag: &str) -> anyhow::Result<()> {
+    super::inbox::scrub(c, tag).await?;
     sqlx::query("DELETE FROM webchat_images WHERE message_id IN (SELECT id FROM webchat_messages WHERE forget_tag = $1 OR outbox_id IN (SELECT id FROM outbox WHERE forget_tag = $1))")
         .bind(tag)
         .execute(&mut *c)

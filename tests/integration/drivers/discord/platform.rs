@@ -54,7 +54,20 @@ pub fn typed_options(line: &str) -> (Value, Value) {
     let words = words(line).unwrap_or_else(|e| panic!("{line:?} does not split: {e:?}"));
     let (_, meta) = tandem::service::registry::find_command(&words).unwrap_or_else(|| panic!("no command {line:?}"));
     let args = split_args(&words[meta.words.len()..]);
-    let positional = meta.params.iter().filter(|p| p.positional).zip(args.positional.iter());
+    // A parameter that takes the remaining words gets them as one value, as typed.
+    let mut words_left = args.positional.iter();
+    let mut positional = Vec::new();
+    for p in meta.params.iter().filter(|p| p.positional) {
+        let value = if p.rest {
+            words_left.by_ref().cloned().collect::<Vec<_>>().join(" ")
+        } else {
+            words_left.next().cloned().unwrap_or_default()
+        };
+        if !value.is_empty() {
+            positional.push((p, value));
+        }
+    }
+    let positional = positional.iter().map(|(p, v)| (*p, v));
     let named = args.options.iter().map(|(name, value)| {
         let p = meta.param(name).unwrap_or_else(|| panic!("{:?} has no option {name}", meta.words));
         (p, value)

@@ -202,6 +202,10 @@ impl Platform for Slack {
     async fn ephemeral_for(&self, who: &str) -> String {
         let place = self.last_place.lock().expect("places").get(who).cloned();
         let place = place.unwrap_or_else(|| panic!("{who} has typed no command"));
+        // In the DM, what only they see is a message of the DM.
+        if place == self.dm(who) {
+            return self.last_dm(who).await;
+        }
         let shown = self.w.fake.ephemerals_for(&user_id(who));
         let last = shown.iter().rev().find(|e| e["channel"] == place.as_str());
         plain(last.and_then(|e| e["text"].as_str()).unwrap_or_default())
