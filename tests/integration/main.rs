@@ -77,6 +77,7 @@ mod exports;
 mod ops;
 mod replicas;
 mod restart;
+mod retro_edges;
 mod retro_everywhere;
 mod retro_tables;
 mod sprint_everywhere;

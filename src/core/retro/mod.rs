@@ -111,7 +111,7 @@ pub fn read_cards(text: &str, prompts: usize, cursor: usize) -> Result<CardInput
             if !(1..=prompts).contains(&n) {
                 return Err(bad_prompt(&digits));
             }
-            (n - 1, after.trim_start_matches(['.', ')', ':', '-']).trim())
+            (n - 1, after.trim_start().trim_start_matches(['.', ')', ':', '-']).trim())
         } else {
             (cursor, line)
         };
@@ -250,6 +250,15 @@ pub fn ranked(votes: &[(i64, i64)]) -> Vec<(i64, i64)> {
     let mut v = votes.to_vec();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     v
+}
+
+/// Minutes as people write them: `90` → `1h30m`, `1440` → `24h`.
+pub fn minutes_text(m: i64) -> String {
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m}m"),
+    }
 }
 
 /// The share of `done` among `total`, in whole percent (`None` when there were none).

@@ -2,7 +2,7 @@
 
 use super::jobs;
 use crate::core::UserError;
-use crate::core::retro::{RetroOptions, When, options};
+use crate::core::retro::{RetroOptions, When, minutes_text, options};
 use crate::core::schedule::Schedule;
 use crate::core::text::moment;
 use crate::service::{Ctx, Outcome};
@@ -103,10 +103,10 @@ async fn describe(ctx: &mut Ctx<'_>, retro: &Retro) -> Outcome<Value> {
         "anonymous": s.anonymous,
         "votes": s.votes,
         "max_per_item": s.max_per_item,
-        "collect": s.collect_minutes,
-        "group": s.group_minutes,
-        "vote": s.vote_minutes,
-        "actions": s.actions_minutes,
+        "collect": minutes_text(s.collect_minutes),
+        "group": minutes_text(s.group_minutes),
+        "vote": minutes_text(s.vote_minutes),
+        "actions": minutes_text(s.actions_minutes),
         "participants": s.participants,
         "facilitator_votes": s.facilitator_votes,
         "next": next.map(|t| moment(t, tz, ctx.now)),

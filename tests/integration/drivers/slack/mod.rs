@@ -3,7 +3,7 @@
 //! speaks Slack's ids and payloads; `Slack` (`platform`) is the same behind the `Platform`
 //! vocabulary.
 
-mod platform;
+pub mod platform;
 
 pub use platform::Slack;
 
