@@ -1,6 +1,8 @@
-//! `/tandem` as a Discord application command: every command of the registry as a
-//! subcommand (grouped by its first word) with options typed from its parameters, and
-//! the way back from the options Discord sends to the command line the grammar reads.
+//! Tandem's Discord application commands: `/tandem` holds the commands of one word, and
+//! each first word of longer commands is a command of its own (`/standup create`,
+//! `/retro vote`), so that each stays within Discord's 25 subcommands and 8,000
+//! characters. Options are typed from the registry's parameters; `flatten` goes back from
+//! what Discord sends to the command line the grammar reads.
 
 use crate::core::Locale;
 use crate::core::command::{Kind, Param};
@@ -10,7 +12,7 @@ use serenity::all::{
     ChannelType, CommandDataOption, CommandDataOptionValue, CommandOptionType, CreateCommand, CreateCommandOption,
 };
 
-/// The application command's name.
+/// The application command holding the commands of one word.
 pub const NAME: &str = "tandem";
 
 /// Discord's longest description.
@@ -25,13 +27,13 @@ fn short(text: &str) -> String {
     s
 }
 
-/// The `/tandem` command as registered: one subcommand per grammar command, grouped by
-/// their first word when they have two; descriptions in English and French.
-pub fn definition(r: &Renderer) -> CreateCommand {
+/// The commands as registered: `/tandem` with the commands of one word, then one command
+/// per first word of the others; descriptions in English and French.
+pub fn definitions(r: &Renderer) -> Vec<CreateCommand> {
     let describe = |key: &str| (short(&r.label(Locale::En, key)), short(&r.label(Locale::Fr, key)));
     let (en, fr) = describe("cmd_discord");
-    let mut command = CreateCommand::new(NAME).description(en).description_localized("fr", fr);
-    let mut groups: Vec<(&str, CreateCommandOption)> = Vec::new();
+    let mut tandem = CreateCommand::new(NAME).description(en).description_localized("fr", fr);
+    let mut groups: Vec<(&str, CreateCommand)> = Vec::new();
     for (_, meta) in registry::commands() {
         let (en, fr) = describe(&meta.label_key());
         let leaf = meta.words.last().copied().unwrap_or_default();
@@ -43,22 +45,46 @@ pub fn definition(r: &Renderer) -> CreateCommand {
         }
         match meta.words {
             [group, _] => match groups.iter_mut().find(|(g, _)| g == group) {
-                Some((_, g)) => *g = g.clone().add_sub_option(sub),
+                Some((_, g)) => *g = g.clone().add_option(sub),
                 None => {
                     let (en, fr) = describe(&format!("cmd_group_{group}"));
-                    let g = CreateCommandOption::new(CommandOptionType::SubCommandGroup, *group, en)
-                        .description_localized("fr", fr)
-                        .add_sub_option(sub);
-                    groups.push((group, g));
+                    groups.push((
+                        group,
+                        CreateCommand::new(*group).description(en).description_localized("fr", fr).add_option(sub),
+                    ));
                 }
             },
-            _ => command = command.add_option(sub),
+            _ => tandem = tandem.add_option(sub),
         }
     }
-    for (_, g) in groups {
-        command = command.add_option(g);
+    std::iter::once(tandem).chain(groups.into_iter().map(|(_, g)| g)).collect()
+}
+
+/// The first words that are Discord commands of their own.
+fn group_words() -> Vec<&'static str> {
+    let mut words: Vec<&str> =
+        registry::commands().filter(|(_, m)| m.words.len() > 1).map(|(_, m)| m.words[0]).collect();
+    words.dedup();
+    words
+}
+
+/// A text as a Discord user types it: `/tandem retro vote 2` is `/retro vote 2` there.
+pub fn as_typed_on_discord(text: &str) -> String {
+    let mut out = text.to_string();
+    for w in group_words() {
+        let long = format!("/{NAME} {w}");
+        let mut from = 0;
+        while let Some(i) = out[from..].find(&long).map(|i| i + from) {
+            let end = i + long.len();
+            if out[end..].chars().next().is_some_and(char::is_alphanumeric) {
+                from = end;
+                continue;
+            }
+            out.replace_range(i..end, &format!("/{w}"));
+            from = i + w.len() + 1;
+        }
     }
-    command
+    out
 }
 
 fn option(r: &Renderer, o: &Param) -> CreateCommandOption {
@@ -94,9 +120,10 @@ pub enum Value {
     User(u64),
 }
 
-/// The command words and option values of a `/tandem` invocation, in Discord's order.
-pub fn flatten(options: &[CommandDataOption]) -> (Vec<String>, Vec<(String, Value)>) {
-    let mut words = Vec::new();
+/// The grammar's words and the option values of an invocation of the command `name`, in
+/// Discord's order: `/retro vote` is `retro vote`, `/tandem me` is `me`.
+pub fn flatten(name: &str, options: &[CommandDataOption]) -> (Vec<String>, Vec<(String, Value)>) {
+    let mut words = if name == NAME { Vec::new() } else { vec![name.to_string()] };
     let mut values = Vec::new();
     let mut level = options;
     while let Some(first) = level.first() {
@@ -178,25 +205,73 @@ mod tests {
     #[test]
     fn every_grammar_command_has_a_subcommand_and_its_options_parse() {
         let r = Renderer::load().expect("templates");
-        let def = serde_json::to_value(definition(&r)).expect("json");
-        let top = def["options"].as_array().expect("options");
-        assert!(top.len() <= 25, "Discord allows 25 subcommands and groups, got {}", top.len());
+        let defs: Vec<serde_json::Value> =
+            definitions(&r).into_iter().map(|d| serde_json::to_value(d).expect("json")).collect();
+        let command = |name: &str| defs.iter().find(|d| d["name"] == name);
         for (_, meta) in registry::commands() {
-            let found = match meta.words {
-                [w] => top.iter().any(|o| o["name"] == *w && o["type"] == 1),
-                [g, w] => top.iter().any(|o| {
-                    o["name"] == *g && o["options"].as_array().is_some_and(|s| s.iter().any(|s| s["name"] == *w))
-                }),
-                _ => false,
+            let (name, leaf) = match meta.words {
+                [w] => (NAME, *w),
+                [g, w] => (*g, *w),
+                _ => panic!("{:?}: Discord nests no deeper than a command and its subcommand", meta.words),
             };
-            assert!(found, "{:?} is not in /tandem", meta.words);
+            let subs = command(name).and_then(|d| d["options"].as_array()).expect("the command");
+            assert!(subs.iter().any(|o| o["name"] == leaf && o["type"] == 1), "{:?} is not /{name} {leaf}", meta.words);
         }
-        let text = def.to_string();
-        assert!(!text.contains("\"opt_") && !text.contains("\"cmd_"), "a label is missing: {text}");
-        for o in top {
-            assert!(o["description"].as_str().is_some_and(|d| !d.is_empty() && d.chars().count() <= 100));
-            assert!(o["description_localizations"]["fr"].as_str().is_some());
+        for d in &defs {
+            let text = d.to_string();
+            assert!(!text.contains("\"opt_") && !text.contains("\"cmd_"), "a label is missing: {text}");
+            assert!(d["options"].as_array().is_some_and(|o| o.len() <= 25), "25 subcommands at most: {}", d["name"]);
+            for o in std::iter::once(d).chain(d["options"].as_array().into_iter().flatten()) {
+                assert!(o["description"].as_str().is_some_and(|d| !d.is_empty() && d.chars().count() <= 100));
+                assert!(o["description_localizations"]["fr"].as_str().is_some());
+            }
         }
+    }
+
+    /// Discord counts the names, descriptions and choice values of a command and all its
+    /// options, per language, and refuses a command above 8,000 characters.
+    fn characters(v: &serde_json::Value, locale: Option<&str>) -> usize {
+        let own = |field: &str| match locale {
+            Some(l) => v[format!("{field}_localizations")][l].as_str().or(v[field].as_str()),
+            None => v[field].as_str(),
+        };
+        let mut n = own("name").map_or(0, |s| s.chars().count()) + own("description").map_or(0, |s| s.chars().count());
+        for c in v["choices"].as_array().into_iter().flatten() {
+            n += c["name"].as_str().map_or(0, |s| s.chars().count())
+                + c["value"].as_str().map_or(0, |s| s.chars().count());
+        }
+        n + v["options"].as_array().into_iter().flatten().map(|o| characters(o, locale)).sum::<usize>()
+    }
+
+    #[test]
+    fn every_command_fits_discords_limits_in_both_languages() {
+        let r = Renderer::load().expect("templates");
+        for def in definitions(&r) {
+            let def = serde_json::to_value(def).expect("json");
+            for locale in [None, Some("fr")] {
+                let n = characters(&def, locale);
+                assert!(n <= 8000, "/{} has {n} characters in {locale:?}; Discord takes 8000", def["name"]);
+            }
+            for sub in def["options"].as_array().into_iter().flatten() {
+                let options = sub["options"].as_array().map_or(0, Vec::len);
+                assert!(options <= 25, "{} {} has {options} options", def["name"], sub["name"]);
+                for o in sub["options"].as_array().into_iter().flatten() {
+                    if let Some(max) = o["max_value"].as_i64() {
+                        assert!(max <= 1 << 53, "Discord's integers stop at 2^53: {o}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_command_of_a_group_is_written_as_discord_users_type_it() {
+        assert_eq!(
+            as_typed_on_discord("Usage: /tandem retro vote 2 [retro=NAME]"),
+            "Usage: /retro vote 2 [retro=NAME]"
+        );
+        assert_eq!(as_typed_on_discord("/tandem standup list, /tandem me"), "/standup list, /tandem me");
+        assert_eq!(as_typed_on_discord("/tandem standupx"), "/tandem standupx");
     }
 
     #[test]

@@ -194,7 +194,7 @@ async fn command_text(
     c: &CommandInteraction,
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
-    let (words, values) = commands::flatten(&c.data.options);
+    let (words, values) = commands::flatten(&c.data.name, &c.data.options);
     // Most commands have text options only: the server is looked up when one names a
     // channel or a person.
     let ws = if values.iter().any(|(_, v)| !matches!(v, Value::Text(_))) {

@@ -101,8 +101,9 @@ pub fn invite_url(application_id: u64) -> String {
     )
 }
 
-/// `tandem discord register`: (re)define `/tandem`, on one server (at once, for testing)
-/// or globally. Returns the names of the commands Discord now has.
+/// `tandem discord register`: (re)define Tandem's commands (`/tandem`, `/standup`,
+/// `/retro`…), on one server (at once, for testing) or globally. Returns the names of the
+/// commands Discord now has.
 pub async fn register(
     config: &DiscordConfig,
     renderer: &crate::render::Renderer,
@@ -110,10 +111,10 @@ pub async fn register(
 ) -> anyhow::Result<Vec<String>> {
     crate::secret::install_crypto_provider();
     let http = build_http(config)?;
-    let definition = commands::definition(renderer);
+    let definitions = commands::definitions(renderer);
     let registered = match guild {
-        Some(g) => serenity::all::GuildId::new(g).set_commands(&http, vec![definition]).await?,
-        None => serenity::all::Command::set_global_commands(&http, vec![definition]).await?,
+        Some(g) => serenity::all::GuildId::new(g).set_commands(&http, definitions).await?,
+        None => serenity::all::Command::set_global_commands(&http, definitions).await?,
     };
     Ok(registered.into_iter().map(|c| c.name).collect())
 }

@@ -104,7 +104,7 @@ impl Receiver {
     ) -> anyhow::Result<Option<CreateInteractionResponse>> {
         let (user, guild, asked) = match i {
             Interaction::Command(c) => {
-                let (words, _) = commands::flatten(&c.data.options);
+                let (words, _) = commands::flatten(&c.data.name, &c.data.options);
                 let line = words.join(" ");
                 if !registry::command_opens_form(&line) {
                     return Ok(None);
@@ -145,7 +145,7 @@ impl Receiver {
         if let Some(member) = self.known_member(c.guild_id, &c.user).await? {
             let mut conn = self.svc.store.pool.acquire().await?;
             let me = store::team::member(&mut conn, member).await?;
-            let (words, _) = commands::flatten(&c.data.options);
+            let (words, _) = commands::flatten(&c.data.name, &c.data.options);
             names = registry::names_for(&mut conn, me.team_id, &words).await?;
         }
         names.sort_by_key(|n| (!n.starts_with(&typed), n.clone()));

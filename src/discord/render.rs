@@ -104,7 +104,7 @@ pub fn truncate(text: &str, max: usize) -> String {
 }
 
 pub fn message(r: &Renderer, m: &Message) -> anyhow::Result<Rendered> {
-    let mut text = markdown(&r.message(m)?);
+    let mut text = markdown(&super::commands::as_typed_on_discord(&r.message(m)?));
     let mut buttons: Vec<(String, &Button)> = m.buttons.iter().map(|b| (r.label(m.locale, &b.label), b)).collect();
     let mut choice_rows = Vec::new();
     if let Some(form) = m.form.as_ref().filter(|f| f.is_choices()) {

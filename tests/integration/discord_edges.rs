@@ -229,11 +229,12 @@ async fn stand_up_names_autocomplete_and_the_command_registers(db: Db) {
         tandem::discord::register(&discord_config(&w.fake.api_url()), &renderer, Some(GUILD.parse().expect("id")))
             .await
             .expect("registered");
-    assert_eq!(names, vec!["tandem".to_string()]);
+    assert_eq!(names[0], "tandem");
+    assert!(names.contains(&"standup".to_string()) && names.contains(&"retro".to_string()), "{names:?}");
     let commands = w.fake.commands(Some(GUILD));
     let tandem = &commands[0];
-    let standup =
-        tandem["options"].as_array().expect("options").iter().find(|o| o["name"] == "standup").expect("group");
+    assert!(tandem["options"].as_array().expect("options").iter().any(|o| o["name"] == "me"), "{tandem:#}");
+    let standup = commands.iter().find(|c| c["name"] == "standup").expect("/standup");
     let create = standup["options"].as_array().expect("subs").iter().find(|o| o["name"] == "create").expect("create");
     let channel = create["options"].as_array().expect("opts").iter().find(|o| o["name"] == "channel").expect("channel");
     assert_eq!((channel["type"].as_i64(), channel["required"].as_bool()), (Some(7), Some(true)));

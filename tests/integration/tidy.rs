@@ -109,7 +109,7 @@ fn every_template_the_code_names_exists() {
 #[test]
 fn every_command_has_a_description_in_both_languages_a_help_line_and_a_discord_subcommand() {
     let r = tandem::render::Renderer::load().expect("templates");
-    let discord = serde_json::to_value(tandem::discord::commands::definition(&r)).expect("schema").to_string();
+    let discord = serde_json::to_value(tandem::discord::commands::definitions(&r)).expect("schema").to_string();
     let mut words = BTreeSet::new();
     for (cap, meta) in tandem::service::registry::commands() {
         assert!(words.insert(meta.words.join(" ")), "{:?} is registered twice", meta.words);

@@ -264,14 +264,14 @@ pub static COMMANDS: &[Spec<RetroCommand>] = &[
         },
     },
     Spec {
-        meta: meta(&["action", "done"], &[Param::arg("id", Kind::Integer(1, i64::MAX), "4")], None),
+        meta: meta(&["action", "done"], &[Param::arg("id", Kind::Integer(1, 1_000_000_000), "4")], None),
         build: |a, u| Ok(RetroCommand::ActionDone { id: id_of(&a, u)? }),
     },
     Spec {
         meta: meta(
             &["action", "edit"],
             &[
-                Param::arg("id", Kind::Integer(1, i64::MAX), "4"),
+                Param::arg("id", Kind::Integer(1, 1_000_000_000), "4"),
                 Param::opt("text", Kind::Text, "\"Add a deploy dashboard\""),
                 Param::opt("owner", Kind::Member, "@ana"),
                 Param::opt("due", Kind::Text, "2026-12-18"),

@@ -60,7 +60,7 @@ pub(super) async fn board_data(
         })
         .collect();
     if show_votes {
-        theme_rows.sort_by(|a, b| b.0.cmp(&a.0));
+        theme_rows.sort_by_key(|t| std::cmp::Reverse(t.0));
     }
     let health = health_rows(c, r, run, locale).await?;
     let actions = store::retro::actions::of_run(c, run.id).await?;

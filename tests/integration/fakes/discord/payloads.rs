@@ -57,10 +57,16 @@ fn interaction(
     v
 }
 
-/// `data` of a `/tandem` command or autocomplete.
+/// `data` of a command or autocomplete. `options` are written as one `/tandem` with its
+/// groups (`retro` → `vote`); as Discord sends them, a group is a command of its own
+/// (`/retro vote`), as Tandem registers it.
 fn command_data(options: Value, resolved: Value, in_guild: bool) -> Value {
     let options = if options.is_null() { json!([]) } else { options };
-    let mut data = json!({"id": COMMAND_ID, "name": "tandem", "type": 1, "options": options});
+    let (name, options) = match options.as_array().map(Vec::as_slice) {
+        Some([group]) if group["type"] == 2 => (group["name"].clone(), group["options"].clone()),
+        _ => (json!("tandem"), options),
+    };
+    let mut data = json!({"id": COMMAND_ID, "name": name, "type": 1, "options": options});
     if !resolved.is_null() {
         data["resolved"] = resolved;
     }
