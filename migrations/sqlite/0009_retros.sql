@@ -30,11 +30,15 @@ CREATE TABLE retro_runs (
     opened_at BIGINT NOT NULL,
     closed_at BIGINT,
     contributors BIGINT NOT NULL DEFAULT 0,
+    voters BIGINT NOT NULL DEFAULT 0,
     summary TEXT
 );
 CREATE INDEX retro_runs_team ON retro_runs (team_id, closed_at);
+-- One open run per retro, whoever opens it (a command, the schedule, two replicas).
+CREATE UNIQUE INDEX retro_runs_open ON retro_runs (retro_id) WHERE closed_at IS NULL;
 
--- Who is asked. Whether they contributed is known only through the author keys.
+-- Who is asked. Whether they contributed is known only through the author keys, and not
+-- at all once the run closes.
 CREATE TABLE retro_participants (
     run_id BIGINT NOT NULL,
     member_id BIGINT NOT NULL,
@@ -102,3 +106,4 @@ ALTER TABLE outbox ADD COLUMN forget_tag TEXT;
 ALTER TABLE webchat_messages ADD COLUMN forget_tag TEXT;
 CREATE INDEX outbox_forget ON outbox (forget_tag);
 CREATE INDEX webchat_messages_forget ON webchat_messages (forget_tag);
+CREATE INDEX webchat_messages_author ON webchat_messages (author_member, id);

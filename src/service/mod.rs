@@ -98,9 +98,9 @@ pub struct Ctx<'a> {
     pub conversation: Conversation,
     pub out: Vec<Effect>,
     pub svc: &'a Service,
-    /// Set when the input was anonymous (a retro card, rating or vote): its stored copy
-    /// (the platform payload, the web chat's line) is scrubbed or tagged, and everything
-    /// sent in answer carries this tag, deleted when the ritual closes.
+    /// Set when the input is anonymous (a capability says so): its stored copies (the
+    /// platform's payload, the web chat's line) and the answers to the person alone (DMs,
+    /// ephemeral replies) carry this tag, and are deleted when the ritual closes.
     pub forget_tag: Option<String>,
 }
 
@@ -171,9 +171,8 @@ impl Service {
                 let mut tx = self.store.begin().await?;
                 // A refusal is an answer: a retry of the same event gets nothing more.
                 // An internal failure is not recorded, so the platform's retry can succeed.
-                // A refused anonymous input (a vote beyond the allowance) is forgotten too;
-                // a failed one is kept for the retry.
-                let forget_tag = forget_tag.filter(|_| handled == Handled::Refused);
+                // Refused or failed, anonymous input is tagged to be forgotten all the same;
+                // tagging removes nothing now, so a platform's retry of a failure still works.
                 if handled == Handled::Refused {
                     store::inbound::first_time(&mut tx, &ev.platform, &ev.event_id, now).await?;
                 }
@@ -286,8 +285,8 @@ async fn forget_input(c: &mut Conn, ev: &Inbound, member_id: i64, tag: &str) -> 
         InboundKind::Command(line) => Some(format!("/tandem {line}")),
         _ => None,
     };
-    if let Some(typed) = typed {
-        store::webchat::tag_typed(c, member_id, &typed, tag).await?;
+    if let (Some(typed), "webchat") = (typed, ev.platform.as_str()) {
+        store::webchat::tag_typed(c, member_id, ev.conversation, &typed, tag).await?;
     }
     Ok(())
 }
@@ -306,6 +305,8 @@ pub(crate) async fn flush(
         // What is said to the person alone is what links them to their input; the
         // channel's posts are public and stay.
         let personal = matches!(e, Effect::Post { target: Target::Dm { .. } | Target::Ephemeral { .. }, .. });
+        // A public effect of anonymous input keeps no trace of the event that caused it.
+        let reply_to = reply_to.filter(|_| personal || forget_tag.is_none());
         store::outbox::push_tagged(c, team_id, e, now, reply_to, forget_tag.filter(|_| personal)).await?;
     }
     Ok(())

@@ -63,6 +63,12 @@ pub trait Capability: Sync {
         Ok(None)
     }
 
+    /// Whether this DM line is plainly meant for it, whichever capability asked last (a
+    /// line in a form only it reads, like a card starting with its prompt's number).
+    async fn claims_text(&self, _c: &mut Conn, _member_id: i64, _text: &str) -> anyhow::Result<bool> {
+        Ok(false)
+    }
+
     /// A DM line it was waiting for.
     async fn text(&self, _ctx: &mut Ctx<'_>, _text: &str) -> Outcome<()> {
         Err(UserError::plain("dm_nothing_to_answer").into())
@@ -90,14 +96,14 @@ pub trait Capability: Sync {
         Ok(Vec::new())
     }
 
-    /// What it has to tell a member on the day they are asked their daily questions (an
-    /// action of theirs due): effects for their DM, sent after the first question; it may
+    /// What it has to tell a member on the day they are asked their daily questions
+    /// (something of theirs falling due): effects for their DM, sent after the first question; it may
     /// record that they were sent.
     async fn daily_notes(&self, _c: &mut Conn, _member: &Member, _day: NaiveDate) -> anyhow::Result<Vec<Effect>> {
         Ok(Vec::new())
     }
 
-    /// Lines for the team's daily report (an overdue action), in `locale`.
+    /// Lines for the team's daily report (something overdue), in `locale`.
     async fn report_notes(
         &self,
         _c: &mut Conn,
@@ -219,18 +225,27 @@ pub(super) async fn form(ctx: &mut Ctx<'_>, submit: &str, values: &[String]) -> 
     }
 }
 
-/// A DM line goes to the capability that asked this member last.
+/// A DM line goes to the capability that asked this member last, unless another one that
+/// is waiting claims it by its form (`Capability::claims_text`).
 pub(super) async fn text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
-    let mut latest: Option<(DateTime<Utc>, &dyn Capability)> = None;
+    let mut waiting: Vec<(DateTime<Utc>, &dyn Capability)> = Vec::new();
     for cap in CAPABILITIES {
-        if let Some(at) = cap.awaiting_text(ctx.c, ctx.me.id).await?
-            && latest.is_none_or(|(t, _)| at > t)
-        {
-            latest = Some((at, *cap));
+        if let Some(at) = cap.awaiting_text(ctx.c, ctx.me.id).await? {
+            waiting.push((at, *cap));
         }
     }
-    match latest {
-        Some((_, cap)) => cap.text(ctx, text).await,
+    waiting.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    let mut chosen = waiting.first().map(|(_, cap)| *cap);
+    if waiting.len() > 1 {
+        for (_, cap) in &waiting {
+            if cap.claims_text(ctx.c, ctx.me.id, text).await? {
+                chosen = Some(*cap);
+                break;
+            }
+        }
+    }
+    match chosen {
+        Some(cap) => cap.text(ctx, text).await,
         None => Err(UserError::plain("dm_nothing_to_answer").into()),
     }
 }

@@ -113,8 +113,8 @@ pub async fn prune(c: &mut Conn, before: DateTime<Utc>) -> anyhow::Result<u64> {
     Ok(r.rows_affected())
 }
 
-/// Mark an event as anonymous input, to be forgotten with `tag` (its reply may still need
-/// the payload: an interaction token, a response URL).
+/// Mark an event as anonymous input, to be forgotten with `tag` (`forget`); until then its
+/// reply may still need the payload (an interaction token, a response URL).
 pub async fn tag(c: &mut Conn, platform: &str, event_id: &str, tag: &str) -> anyhow::Result<()> {
     sqlx::query("UPDATE inbox SET forget_tag = $1 WHERE platform = $2 AND event_id = $3")
         .bind(tag)
@@ -122,11 +122,5 @@ pub async fn tag(c: &mut Conn, platform: &str, event_id: &str, tag: &str) -> any
         .bind(event_id)
         .execute(&mut *c)
         .await?;
-    Ok(())
-}
-
-/// Forget what the events tagged `tag` carried: their payloads become `{}`.
-pub async fn scrub(c: &mut Conn, tag: &str) -> anyhow::Result<()> {
-    sqlx::query("UPDATE inbox SET payload = '{}' WHERE forget_tag = $1").bind(tag).execute(&mut *c).await?;
     Ok(())
 }

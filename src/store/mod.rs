@@ -6,6 +6,7 @@
 //! chrono or JSON types. The one dialect branch, claiming rows with a lease, is
 //! `claim_rows` below (jobs, outbox and inbox use it).
 
+pub mod forget;
 pub mod inbound;
 pub mod inbox;
 pub mod jobs;
@@ -63,6 +64,9 @@ impl Store {
                             conn.execute("PRAGMA busy_timeout = 5000").await?;
                             conn.execute("PRAGMA foreign_keys = ON").await?;
                             conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            // What is deleted is overwritten: forgotten anonymous input does
+                            // not linger in free pages.
+                            conn.execute("PRAGMA secure_delete = ON").await?;
                             Ok(())
                         })
                     })

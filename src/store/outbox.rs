@@ -32,7 +32,7 @@ pub async fn push_reply(
     push_tagged(c, team_id, effect, now, reply_to, None).await
 }
 
-/// Push an effect tagged to be forgotten with what it answers (`retro::forget`).
+/// Push an effect tagged to be forgotten with the anonymous input it answers (`forget`).
 pub async fn push_tagged(
     c: &mut Conn,
     team_id: i64,

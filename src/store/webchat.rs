@@ -278,14 +278,27 @@ pub async fn image(c: &mut Conn, message_id: i64) -> anyhow::Result<Option<(Stor
     })
 }
 
-/// Tag the line a member just typed, to be forgotten with the anonymous input it was.
-pub async fn tag_typed(c: &mut Conn, member_id: i64, text: &str, tag: &str) -> anyhow::Result<()> {
+/// Tag the line a member just typed in `conv`, to be forgotten with the anonymous input it
+/// was.
+pub async fn tag_typed(
+    c: &mut Conn,
+    member_id: i64,
+    conv: crate::core::Conversation,
+    text: &str,
+    tag: &str,
+) -> anyhow::Result<()> {
+    let (kind, id) = match conv {
+        crate::core::Conversation::Channel { channel_id } => (ConvKind::Channel, channel_id),
+        crate::core::Conversation::Dm { member_id } => (ConvKind::Dm, member_id),
+    };
     sqlx::query(
         "UPDATE webchat_messages SET forget_tag = $1 WHERE id = (SELECT MAX(id) FROM webchat_messages \
-         WHERE author_member = $2 AND body = $3)",
+         WHERE author_member = $2 AND conv_kind = $3 AND conv_id = $4 AND body = $5)",
     )
     .bind(tag)
     .bind(member_id)
+    .bind(kind.code())
+    .bind(id)
     .bind(text)
     .execute(&mut *c)
     .await?;

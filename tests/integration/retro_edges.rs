@@ -1,6 +1,7 @@
 //! Retros beyond the main scenario: a named retro shows its authors; twenty cards arriving
 //! together make one edit of the board; a restart mid-phase loses no card and sends no DM
-//! twice, and a deadline missed while down is applied once.
+//! twice, and a deadline missed while down is applied once; with a stand-up and a retro
+//! both waiting, numbered lines are cards and the others stand-up answers.
 
 use crate::drivers::Platform;
 use crate::drivers::slack::Slack;
@@ -104,4 +105,38 @@ async fn a_restart_mid_phase_loses_no_card_and_a_missed_deadline_applies_once(db
 /// The retro `r`'s board as Olivier reads it in `conv`.
 async fn board(t: &TestApp, conv: &str) -> String {
     t.person("olivier").await.bot_lines(conv).await.into_iter().find(|l| l.starts_with("🔁 *r*")).expect("the board")
+}
+
+on_both_databases!(
+    with_a_stand_up_and_a_retro_waiting_numbered_lines_are_cards_and_others_answers,
+    stand_up_and_retro_on_sqlite,
+    stand_up_and_retro_on_postgres
+);
+
+async fn with_a_stand_up_and_a_retro_waiting_numbered_lines_are_cards_and_others_answers(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let olivier = t.person("olivier").await;
+    olivier.say(&team, "/tandem retro create r channel=team participants=ana health=no").await;
+    olivier.say(&team, "/tandem retro run r").await;
+    olivier
+        .say(&team, r#"/tandem standup create daily channel=team schedule="30 9 * * MON-FRI" tz=Europe/Paris local=no members=ana"#)
+        .await;
+    // 09:30 Paris: the stand-up asks Ana after the retro did.
+    t.at("2026-11-23T08:30:00Z".parse().expect("instant")).await;
+    let ana = t.person("ana").await;
+    ana.say("dm", "2 Meetings run long").await;
+    t.tick().await;
+    assert!(ana.last_bot("dm").await.starts_with("Added to *r*: card 1"), "{:?}", ana.bot_lines("dm").await);
+    ana.say("dm", "Fixed the flaky test").await;
+    t.tick().await;
+    assert!(ana.last_bot("dm").await.starts_with("2/3"), "the stand-up took it: {:?}", ana.bot_lines("dm").await);
+    let mut c = t.app.svc.store.pool.acquire().await.expect("conn");
+    let run = tandem::store::retro::open_runs(&mut c, 1).await.expect("runs").remove(0);
+    let cards = tandem::store::retro::cards::list(&mut c, run.id).await.expect("cards");
+    assert_eq!(
+        cards.iter().map(|k| k.body.as_str()).collect::<Vec<_>>(),
+        ["Meetings run long"],
+        "no answer became a card"
+    );
 }

@@ -37,8 +37,10 @@ async fn a_whole_anonymous_retro_runs(w: impl Platform) {
     assert!(created.contains("Retro created") && created.contains("anonymous"), "{created}");
     assert!(created.contains("Next run: ") && created.contains("11-29"), "{created}");
 
-    // Sunday 29th, 15:30 UTC: the sprint's last day, past 15:00 in the team's zone.
-    w.at(at("2026-11-29T15:30:00Z")).await;
+    // Sunday 29th, the sprint's last day, 15:05 in the team's zone (Paris, or UTC on
+    // Discord, whose team zone comes from the first member's client).
+    w.at(at("2026-11-29T14:05:00Z")).await;
+    w.at(at("2026-11-29T15:05:00Z")).await;
     for who in ["olivier", "ana", "kenji"] {
         let dm = w.last_dm(who).await;
         assert!(dm.contains("Retro sprint for sprint 1 is open until"), "{who}: {dm}");
@@ -67,7 +69,11 @@ async fn a_whole_anonymous_retro_runs(w: impl Platform) {
     assert_eq!(questions.len(), 3, "{questions:?}");
     assert!(questions[0].starts_with("Commencer"), "{questions:?}");
     w.submit_form("lea", &["Tests de bout en bout", "", "Les revues en binôme"]).await;
-    assert!(w.last_dm("lea").await.starts_with("Ajouté à sprint : carte 4, carte 5"), "{:?}", w.dm_texts("lea").await);
+    assert!(
+        w.last_dm("lea").await.starts_with("C'est noté dans sprint : carte 4, carte 5"),
+        "{:?}",
+        w.dm_texts("lea").await
+    );
 
     // Health: two by command, Léa by the form of choices.
     w.command("ana", "dm", "/tandem retro rate 4").await;
@@ -166,7 +172,10 @@ async fn a_whole_anonymous_retro_runs(w: impl Platform) {
         "{:?}",
         w.dm_texts("ana").await
     );
-    // Sprint 2 ends on Sunday 6th; Monday's stand-up report lists the action, overdue.
+    // Sprint 2 ends on Sunday 6th: its retro opens at 15:00; Monday's stand-up report lists
+    // the action, overdue.
+    w.at(at("2026-12-06T14:05:00Z")).await;
+    w.at(at("2026-12-06T15:05:00Z")).await;
     w.at(at("2026-12-07T08:01:00Z")).await;
     w.at(at("2026-12-07T10:01:00Z")).await;
     let posts = w.channel_texts("#standup").await;
@@ -191,16 +200,21 @@ async fn a_whole_anonymous_retro_runs(w: impl Platform) {
 }
 
 /// Every row holding a card's text is public (a channel post, the kept summary), a ballot
-/// every voter got alike, or the card itself under a key nobody can recompute (the run's
-/// secret is gone); no stored platform payload holds a card, a rating or a vote.
+/// every voter got alike, or the card itself with no author key; ratings share no key,
+/// votes are totals; the run's secret is gone; no stored platform payload holds a card, a
+/// rating or a vote.
 async fn nothing_links_input_to_its_author(w: &impl Platform, cards: &[&str]) {
     let rows = rows_of_every_table(w.app()).await;
+    let mut raters = std::collections::HashSet::new();
     for (table, row) in &rows {
         let holds_card = cards.iter().any(|c| row.contains(c));
         match table.as_str() {
             "retro_runs" => assert!(row.contains("secret=NULL"), "the run's secret is deleted: {row}"),
-            "retro_cards" | "retro_ratings" | "retro_votes" => {
-                assert!(!row.contains("m:"), "an anonymous author is not a member id: {row}");
+            "retro_cards" => assert!(row.contains("author= "), "a closed anonymous card has no author key: {row}"),
+            "retro_votes" => assert!(row.contains("voter= "), "votes are totals per theme: {row}"),
+            "retro_ratings" => {
+                let rater = row.split(' ').find_map(|c| c.strip_prefix("rater=")).expect("rater");
+                assert!(raters.insert(rater.to_string()), "no two ratings share a key: {rater}");
             }
             "inbox" => {
                 let input =

@@ -123,6 +123,17 @@ pub fn read_cards(text: &str, prompts: usize, cursor: usize) -> Result<CardInput
     Ok(CardInput::Cards(cards))
 }
 
+/// True when every line starts with a prompt's number (`1 Pair more`, `2. Demos`) or the
+/// message is a lone number: a card beyond doubt.
+pub fn numbered(text: &str) -> bool {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty()).peekable();
+    lines.peek().is_some()
+        && lines.all(|l| {
+            let digits = l.chars().take_while(char::is_ascii_digit).count();
+            digits > 0 && l[digits..].chars().next().is_none_or(|c| c.is_whitespace() || ".):-".contains(c))
+        })
+}
+
 /// A card's text, checked: not empty, at most `MAX_CARD_CHARS`.
 pub fn check_card(body: &str) -> Result<String, UserError> {
     let body = body.trim();
@@ -206,10 +217,21 @@ pub fn read_group(tokens: &[String]) -> Result<(Vec<i64>, String), UserError> {
         return Err(bad());
     }
     super::text::check_length(title)?;
-    if title.chars().count() > 80 {
-        return Err(UserError::new("error_too_long", json!({ "max": 80 })));
+    Ok((numbers, check_title(title)?))
+}
+
+/// The longest theme title.
+pub const MAX_TITLE_CHARS: usize = 80;
+
+/// A theme's title, checked.
+pub fn check_title(title: &str) -> Result<String, UserError> {
+    let title = title.trim();
+    let length = title.chars().count();
+    if length > MAX_TITLE_CHARS {
+        return Err(UserError::new("error_too_long", json!({ "max": MAX_TITLE_CHARS, "length": length })));
     }
-    Ok((numbers, title.to_string()))
+    super::text::check_length(title)?;
+    Ok(title.to_string())
 }
 
 /// Numbers as typed (`3 7 12`, `3,7,12`, or one token holding them).

@@ -47,6 +47,16 @@ fn dm_lines_become_cards_by_prompt_number_or_the_current_prompt() {
 }
 
 #[test]
+fn only_lines_that_all_start_with_a_prompt_number_are_cards_beyond_doubt() {
+    assert!(numbered("1 Pair more\n2. Demos"));
+    assert!(numbered("3"));
+    assert!(!numbered("Shipped the login page"));
+    assert!(!numbered("1 Pair more\nand then some"));
+    assert!(!numbered("2026was fine"));
+    assert!(!numbered("  "));
+}
+
+#[test]
 fn a_card_holds_at_most_500_characters() {
     assert!(check_card(&"é".repeat(MAX_CARD_CHARS)).is_ok());
     let e = check_card(&"é".repeat(MAX_CARD_CHARS + 1)).expect_err("too long");

@@ -97,7 +97,7 @@ pub(super) async fn done(ctx: &mut Ctx<'_>, id: i64) -> Outcome<()> {
     }
     if let (Some(key), Some(owner)) = (store::retro::actions::note_key(ctx.c, id).await?, action.owner_id) {
         let owner = store::team::member(ctx.c, owner).await?;
-        out.push(Effect::Update { key, message: note(&action, owner.locale, true) });
+        out.push(Effect::Update { key, message: note(&action, owner.locale, true, None) });
     }
     ctx.out.extend(out);
     ctx.reply("action_done", json!({ "id": id, "text": action.body }));
@@ -129,8 +129,10 @@ pub(super) async fn edit(
 }
 
 /// The note about an action in its owner's DM, with a Done button while it is open.
-fn note(a: &Action, locale: Locale, done: bool) -> Message {
-    let data = json!({ "id": a.id, "text": a.body, "due": a.due.map(|d| d.to_string()), "done": done });
+fn note(a: &Action, locale: Locale, done: bool, day: Option<NaiveDate>) -> Message {
+    let overdue = a.due.zip(day).is_some_and(|(due, day)| day > due);
+    let data =
+        json!({ "id": a.id, "text": a.body, "due": a.due.map(|d| d.to_string()), "done": done, "overdue": overdue });
     let msg = Message::new("action_due_note", data, locale);
     if done {
         msg
@@ -150,8 +152,16 @@ pub(super) async fn daily_notes(c: &mut Conn, member: &Member, day: NaiveDate) -
             continue;
         }
         let key = format!("action:{}:note:{day}", a.id);
+        // Two stand-ups on one day make one note.
+        if store::retro::actions::note_key(c, a.id).await?.as_deref() == Some(key.as_str()) {
+            continue;
+        }
         store::retro::actions::set_note_key(c, a.id, &key).await?;
-        out.push(Effect::post_keyed(Target::Dm { member_id: member.id }, note(&a, member.locale, false), key));
+        out.push(Effect::post_keyed(
+            Target::Dm { member_id: member.id },
+            note(&a, member.locale, false, Some(day)),
+            key,
+        ));
     }
     Ok(out)
 }

@@ -32,10 +32,15 @@ pub(super) async fn board_data(
     let team = store::team::team(c, run.team_id).await?;
     let members = names_by_id(c, run.team_id).await?;
     let participants = store::retro::participants(c, run.id).await?.len();
-    let contributors = store::retro::cards::contributors(c, run.id).await?;
     let cards = store::retro::cards::list(c, run.id).await?;
     let themes = store::retro::cards::themes(c, run.id).await?;
     let (dots, voters) = store::retro::cards::tally(c, run.id).await?;
+    // Once closed, the keys that told people apart are gone: the counts are those kept.
+    let (contributors, voters) = if run.closed {
+        (run.contributors, run.voters)
+    } else {
+        (store::retro::cards::contributors(c, run.id).await?, voters)
+    };
     let show_votes = run.phase >= Phase::Actions;
     let prompts: Vec<String> = run.settings.prompts.iter().map(|p| prompt_text(r, p, locale)).collect();
     let card_rows: Vec<Value> = cards

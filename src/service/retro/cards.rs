@@ -16,7 +16,7 @@ pub(super) async fn which_run(ctx: &mut Ctx<'_>, name: Option<&str>) -> Outcome<
     let mut fitting: Vec<Run> =
         open.into_iter().filter(|r| name.is_none_or(|n| r.retro_name.eq_ignore_ascii_case(n))).collect();
     match fitting.len() {
-        1 => Ok(fitting.remove(0)),
+        1 => Ok(store::retro::locked_run(ctx.c, fitting.remove(0).id).await?),
         0 => Err(UserError::new("error_no_open_retro", json!({ "name": name })).into()),
         _ => {
             let names: Vec<String> = fitting.iter().map(|r| r.retro_name.clone()).collect();
@@ -51,7 +51,7 @@ pub(super) async fn take_text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
     let Some((run_id, _, cursor)) = store::retro::collecting_for(ctx.c, ctx.me.id).await? else {
         return Err(UserError::plain("dm_nothing_to_answer").into());
     };
-    let run = store::retro::run(ctx.c, run_id).await?;
+    let run = store::retro::locked_run(ctx.c, run_id).await?;
     participating(ctx, &run, Phase::Collect).await?;
     match read_cards(text, run.settings.prompts.len(), cursor)? {
         CardInput::Switch(i) => {
@@ -81,7 +81,7 @@ async fn add_cards(ctx: &mut Ctx<'_>, run: &Run, cards: &[(usize, String)]) -> O
 
 /// The card form: one field per prompt, a card per line.
 pub(super) async fn open_card_form(ctx: &mut Ctx<'_>, run_id: i64) -> Outcome<()> {
-    let run = store::retro::run(ctx.c, run_id).await?;
+    let run = store::retro::locked_run(ctx.c, run_id).await?;
     participating(ctx, &run, Phase::Collect).await?;
     let fields = run
         .settings
@@ -101,7 +101,7 @@ pub(super) async fn open_card_form(ctx: &mut Ctx<'_>, run_id: i64) -> Outcome<()
 }
 
 pub(super) async fn take_card_form(ctx: &mut Ctx<'_>, run_id: i64, values: &[String]) -> Outcome<()> {
-    let run = store::retro::run(ctx.c, run_id).await?;
+    let run = store::retro::locked_run(ctx.c, run_id).await?;
     participating(ctx, &run, Phase::Collect).await?;
     let mut cards = Vec::new();
     for (i, value) in values.iter().enumerate().take(run.settings.prompts.len()) {
@@ -117,7 +117,7 @@ pub(super) async fn take_card_form(ctx: &mut Ctx<'_>, run_id: i64, values: &[Str
 
 /// The health form: each question rated 1 to 5.
 pub(super) async fn open_health_form(ctx: &mut Ctx<'_>, run_id: i64) -> Outcome<()> {
-    let run = store::retro::run(ctx.c, run_id).await?;
+    let run = store::retro::locked_run(ctx.c, run_id).await?;
     participating(ctx, &run, Phase::Collect).await?;
     let mut fields = Vec::new();
     for q in &run.settings.health {
@@ -138,7 +138,7 @@ pub(super) async fn open_health_form(ctx: &mut Ctx<'_>, run_id: i64) -> Outcome<
 }
 
 pub(super) async fn take_health_form(ctx: &mut Ctx<'_>, run_id: i64, values: &[String]) -> Outcome<()> {
-    let run = store::retro::run(ctx.c, run_id).await?;
+    let run = store::retro::locked_run(ctx.c, run_id).await?;
     let scores: Vec<i64> = values.iter().map(|v| v.trim().parse().unwrap_or(0)).collect();
     save_ratings(ctx, &run, &scores).await
 }
@@ -152,6 +152,9 @@ pub(super) async fn rate(ctx: &mut Ctx<'_>, name: Option<&str>, scores: &[i64]) 
 async fn save_ratings(ctx: &mut Ctx<'_>, run: &Run, scores: &[i64]) -> Outcome<()> {
     participating(ctx, run, Phase::Collect).await?;
     let count = run.settings.health.len();
+    if count == 0 {
+        return Err(UserError::new("error_no_health", json!({ "name": run.retro_name })).into());
+    }
     if scores.len() != count || scores.iter().any(|s| !(1..=5).contains(s)) {
         let example = vec!["4"; count].join(" ");
         return Err(UserError::new("error_bad_scores", json!({ "count": count, "example": example })).into());

@@ -46,8 +46,9 @@ job_kind!(OpenRun, OPEN, open);
 job_kind!(EndPhase, PHASE, end_phase);
 job_kind!(Remind, REMIND, remind);
 
-/// The retro is due: a run opens, once, unless one is still open; the next is planned.
-/// A run missed while Tandem was down opens once on restart, however late.
+/// The retro is due: a run opens, once, unless one is still open; the next is planned. A
+/// run missed while Tandem was down opens late within the grace period, and past it is
+/// skipped (the facilitator can still `retro run` it), as stand-ups are.
 async fn open(svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: &mut JobDone) -> anyhow::Result<()> {
     let Some(retro) = store::retro::get(c, job.subject_id).await? else {
         return store::jobs::finish(c, job.id).await;
@@ -56,6 +57,12 @@ async fn open(svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: 
     match settings::next_run(c, &retro, now.max(job.due_at)).await? {
         Some(next) => store::jobs::advance(c, job.id, next).await?,
         None => store::jobs::finish(c, job.id).await?,
+    }
+    let lateness = now - job.due_at;
+    if lateness > svc.options.grace {
+        tracing::warn!(retro = retro.settings.name, due = %job.due_at, late_by_minutes = lateness.num_minutes(), "missed retro run is past the grace period: skipped");
+        done.skipped_late = true;
+        return Ok(());
     }
     if store::retro::open_runs(c, retro.team_id).await?.iter().any(|r| r.retro_id == retro.id) {
         tracing::info!(retro = retro.settings.name, "a run is still open: no new run");
@@ -73,7 +80,7 @@ async fn end_phase(
     now: DateTime<Utc>,
     done: &mut JobDone,
 ) -> anyhow::Result<()> {
-    let run = store::retro::run(c, job.subject_id).await?;
+    let run = store::retro::locked_run(c, job.subject_id).await?;
     done.team_id = run.team_id;
     store::jobs::finish(c, job.id).await?;
     if run.phase == Phase::Closed || run.phase_deadline > now {

@@ -87,6 +87,10 @@ impl Capability for Retros {
         Ok(store::retro::collecting_for(c, member_id).await?.map(|(_, asked, _)| asked))
     }
 
+    async fn claims_text(&self, c: &mut Conn, member_id: i64, text: &str) -> anyhow::Result<bool> {
+        Ok(crate::core::retro::numbered(text) && store::retro::collecting_for(c, member_id).await?.is_some())
+    }
+
     async fn text(&self, ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
         cards::take_text(ctx, text).await
     }
@@ -181,6 +185,8 @@ const TEMPLATES: &[&str] = &[
     "error_action_already_done",
     "error_not_participant",
     "error_retro_no_change",
+    "error_no_vote_there",
+    "error_no_health",
 ];
 
 async fn execute(ctx: &mut Ctx<'_>, cmd: RetroCommand) -> Outcome<()> {

@@ -21,7 +21,9 @@ pub(super) async fn run_now(ctx: &mut Ctx<'_>, name: &str) -> Outcome<()> {
         return Err(UserError::new("error_retro_running", json!({ "name": retro.settings.name })).into());
     }
     let mut out = Vec::new();
-    open(ctx.c, &ctx.svc.renderer, &retro, ctx.now, &mut out).await?;
+    if open(ctx.c, &ctx.svc.renderer, &retro, ctx.now, &mut out).await?.is_none() {
+        return Err(UserError::new("error_retro_running", json!({ "name": retro.settings.name })).into());
+    }
     ctx.out.extend(out);
     ctx.reply("retro_started", json!({ "name": retro.settings.name }));
     Ok(())
@@ -36,18 +38,23 @@ fn participants<'a>(retro: &Retro, team: &'a [Member]) -> Vec<&'a Member> {
 }
 
 /// Open a run of `retro`: each participant is asked for cards by DM, the board is posted.
+/// `None` when the retro has a run open already.
 pub(super) async fn open(
     c: &mut Conn,
     r: &Renderer,
     retro: &Retro,
     now: DateTime<Utc>,
     out: &mut Vec<Effect>,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<Option<i64>> {
     let s = &retro.settings;
     let secret = s.anonymous.then(|| hex::encode(rand::random::<[u8; 32]>()));
     let deadline = now + Duration::minutes(s.collect_minutes);
     let sprint = current_sprint(c, retro.team_id).await?;
-    let run_id = store::retro::open_run(c, retro, sprint, secret.as_deref(), retro.created_by, deadline, now).await?;
+    let Some(run_id) =
+        store::retro::open_run(c, retro, sprint, secret.as_deref(), retro.created_by, deadline, now).await?
+    else {
+        return Ok(None);
+    };
     let run = store::retro::run(c, run_id).await?;
     let team = store::team::members(c, retro.team_id).await?;
     let earlier = board::earlier_actions(c, &run).await?;
@@ -62,6 +69,7 @@ pub(super) async fn open(
             "sprint": sprint,
             "prompts": prompts,
             "health": !s.health.is_empty(),
+            "rate_example": vec!["4"; s.health.len()].join(" "),
             "anonymous": s.anonymous,
             "deadline": moment(deadline, m.tz, now),
             "last_time": last_time,
@@ -81,7 +89,7 @@ pub(super) async fn open(
     }
     store::jobs::schedule(c, jobs::PHASE, run_id, 0, deadline).await?;
     board::post(c, r, &run, now, out).await?;
-    Ok(run_id)
+    Ok(Some(run_id))
 }
 
 /// `retro advance NAME`: the facilitator moves the run to its next phase now.
@@ -92,6 +100,7 @@ pub(super) async fn advance_command(ctx: &mut Ctx<'_>, name: &str) -> Outcome<()
         return Err(UserError::new("error_no_open_retro", json!({ "name": retro.settings.name })).into());
     };
     check_facilitator(ctx, &run)?;
+    let run = store::retro::locked_run(ctx.c, run.id).await?;
     let mut out = Vec::new();
     let phase = advance(ctx.c, &ctx.svc.renderer, &run, ctx.now, &mut out).await?;
     ctx.out.extend(out);
@@ -126,7 +135,7 @@ pub(super) async fn advance(
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<Phase> {
     let next = run.phase.next();
-    let deadline = now + Duration::minutes(minutes_of(run, next));
+    let deadline = if next == Phase::Closed { now } else { now + Duration::minutes(minutes_of(run, next)) };
     if !store::retro::set_phase(c, run.id, run.phase, next, deadline).await? {
         return Ok(run.phase);
     }
@@ -196,13 +205,19 @@ async fn close(c: &mut Conn, r: &Renderer, run: &Run, now: DateTime<Utc>, out: &
     let locale = store::team::team(c, run.team_id).await?.locale;
     let summary = board::summary_data(c, r, run, locale, now).await?;
     let contributors = store::retro::cards::contributors(c, run.id).await?;
-    store::retro::close(c, run.id, contributors, &summary, now).await?;
+    let voters = store::retro::cards::tally(c, run.id).await?.1;
+    store::retro::close(c, run.id, (contributors, voters), &summary, now).await?;
     store::jobs::cancel(c, jobs::PHASE, run.id, None).await?;
     store::jobs::cancel(c, jobs::REMIND, run.id, None).await?;
     if let Some(tag) = run.forget_tag() {
-        store::retro::forget(c, &tag).await?;
+        store::retro::cards::unlink(c, run.id).await?;
+        store::forget::forget(c, &tag).await?;
     }
-    board::refresh(c, r, run, now, out).await?;
+    // Each edit of the board held the counts of its moment: only the post and the last
+    // edit, pushed below, stay.
+    store::forget::delivered_edits(c, &board::board_key(run.id)).await?;
+    let run = store::retro::run(c, run.id).await?;
+    board::refresh(c, r, &run, now, out).await?;
     out.push(Effect::post(
         Target::Channel { channel_id: run.channel_id },
         Message::new("retro_summary", summary, locale).as_card(),

@@ -96,6 +96,7 @@ async fn describe(ctx: &mut Ctx<'_>, retro: &Retro) -> Outcome<Value> {
         "name": s.name,
         "channel": s.channel,
         "template": s.template,
+        "custom": s.prompts.first().is_some_and(|p| p.key.is_none()),
         "prompts": prompts,
         "health": health,
         "when": when,

@@ -38,8 +38,8 @@ pub(super) async fn rename(ctx: &mut Ctx<'_>, name: Option<&str>, theme: i64, ti
     if run.phase != Phase::Group {
         return Err(wrong_phase(&run, Phase::Group));
     }
-    crate::core::text::check_length(title)?;
-    if !store::retro::cards::rename_theme(ctx.c, run.id, theme, title).await? {
+    let title = retro::check_title(title)?;
+    if !store::retro::cards::rename_theme(ctx.c, run.id, theme, &title).await? {
         return Err(unknown_theme(ctx, &run, theme).await);
     }
     refresh(ctx, &run).await?;
@@ -82,7 +82,7 @@ async fn voter(ctx: &mut Ctx<'_>, run: &Run) -> Outcome<String> {
 /// Add a dot on each of `themes` (a theme twice: two dots).
 pub(super) async fn vote(ctx: &mut Ctx<'_>, run_id: Option<i64>, name: Option<&str>, themes: &[i64]) -> Outcome<()> {
     let run = match run_id {
-        Some(id) => store::retro::run(ctx.c, id).await?,
+        Some(id) => store::retro::locked_run(ctx.c, id).await?,
         None => which_run(ctx, name).await?,
     };
     let key = voter(ctx, &run).await?;
@@ -102,7 +102,7 @@ pub(super) async fn unvote(ctx: &mut Ctx<'_>, name: Option<&str>, themes: &[i64]
     for t in themes {
         match dots.get_mut(t) {
             Some(n) if *n > 0 => *n -= 1,
-            _ => return Err(unknown_theme(ctx, &run, *t).await),
+            _ => return Err(UserError::new("error_no_vote_there", json!({ "number": t })).into()),
         }
     }
     store::retro::cards::set_votes(ctx.c, run.id, &key, &dots).await?;

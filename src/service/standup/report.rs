@@ -156,7 +156,7 @@ async fn report_parts(
         members.iter().filter(|m| may(m.role, Act::HearOfBlockers)).map(|m| format!("@{}", m.name)).collect()
     };
     let mut data = report_data(&round.standup_name, round.day, &people, &blockers, &mentions);
-    // Other capabilities' lines for the day (an overdue action).
+    // Other capabilities' lines for the day.
     data["notes"] = crate::service::registry::report_notes(c, r, round.team_id, round.day, team.locale).await?.into();
     Ok((data, people, team.locale))
 }

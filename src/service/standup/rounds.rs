@@ -148,7 +148,7 @@ pub(super) async fn open_round(
         p.asked_at = Some(now);
         store::standup::rounds::save_participant(c, &p).await?;
         out.push(open_dm(c, r, &round, s, m, (now, late)).await?);
-        // Other capabilities' notes for the day (an action due) follow the first question.
+        // Other capabilities' notes for the day follow the first question.
         out.extend(crate::service::registry::daily_notes(c, m, round.day).await?);
         if s.settings.max_reminders > 0 {
             let at = now + Duration::minutes(s.settings.remind_after_minutes);

@@ -220,3 +220,35 @@ pub async fn tally(c: &mut Conn, run_id: i64) -> anyhow::Result<(Vec<(i64, i64)>
         .await?;
     Ok((dots, r.try_get(0)?))
 }
+
+/// After an anonymous run closes nothing may tell one person's input from another's: the
+/// cards lose their author key, each rating gets a key of its own, and the votes become one
+/// total per theme.
+pub async fn unlink(c: &mut Conn, run_id: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE retro_cards SET author = '' WHERE run_id = $1").bind(run_id).execute(&mut *c).await?;
+    let rows = sqlx::query("SELECT question_index, rater FROM retro_ratings WHERE run_id = $1")
+        .bind(run_id)
+        .fetch_all(&mut *c)
+        .await?;
+    for (n, r) in rows.iter().enumerate() {
+        let (question, rater): (i64, String) = (r.try_get(0)?, r.try_get(1)?);
+        sqlx::query("UPDATE retro_ratings SET rater = $1 WHERE run_id = $2 AND question_index = $3 AND rater = $4")
+            .bind(format!("rating-{n}"))
+            .bind(run_id)
+            .bind(question)
+            .bind(rater)
+            .execute(&mut *c)
+            .await?;
+    }
+    let (dots, _) = tally(c, run_id).await?;
+    sqlx::query("DELETE FROM retro_votes WHERE run_id = $1").bind(run_id).execute(&mut *c).await?;
+    for (theme, n) in dots {
+        sqlx::query("INSERT INTO retro_votes (run_id, theme_number, voter, dots) VALUES ($1, $2, '', $3)")
+            .bind(run_id)
+            .bind(theme)
+            .bind(n)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}

@@ -37,12 +37,15 @@ pub struct Run {
     pub sprint_number: Option<i64>,
     pub settings: RetroSettings,
     /// The HMAC key of an anonymous run; `None` for a named run and once closed.
-    pub secret: Option<String>,
+    pub secret: Option<crate::secret::Secret>,
     pub facilitator_id: Option<i64>,
     pub phase: Phase,
     pub phase_deadline: DateTime<Utc>,
     pub opened_at: DateTime<Utc>,
+    /// Counted at close, when the keys that told them apart are gone.
     pub contributors: i64,
+    pub voters: i64,
+    pub closed: bool,
 }
 
 impl Run {
@@ -52,7 +55,8 @@ impl Run {
 
     /// The key a member's cards, ratings and votes are stored under.
     pub fn author_key(&self, member_id: i64) -> String {
-        crate::core::retro::author_key(if self.anonymous() { self.secret.as_deref() } else { None }, member_id)
+        let secret = self.secret.as_ref().map(crate::secret::Secret::expose);
+        crate::core::retro::author_key(if self.anonymous() { secret } else { None }, member_id)
     }
 
     /// The tag of what is deleted when an anonymous run closes.
@@ -138,7 +142,7 @@ pub async fn list(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<Retro>> {
 }
 
 const RUN: &str = "SELECT id, retro_id, retro_name, team_id, channel_id, sprint_number, settings, secret, facilitator_id, \
-                   phase, phase_deadline, opened_at, contributors FROM retro_runs";
+                   phase, phase_deadline, opened_at, contributors, voters, closed_at FROM retro_runs";
 
 fn run_from(r: &sqlx::any::AnyRow) -> anyhow::Result<Run> {
     let settings: String = r.try_get(6)?;
@@ -150,16 +154,19 @@ fn run_from(r: &sqlx::any::AnyRow) -> anyhow::Result<Run> {
         channel_id: r.try_get(4)?,
         sprint_number: r.try_get(5)?,
         settings: serde_json::from_str(&settings).context("stored run settings")?,
-        secret: r.try_get(7)?,
+        secret: r.try_get::<Option<String>, _>(7)?.map(crate::secret::Secret::new),
         facilitator_id: r.try_get(8)?,
         phase: super::stored("retro phase", r.try_get(9)?, Phase::parse)?,
         phase_deadline: from_ms(r.try_get(10)?),
         opened_at: from_ms(r.try_get(11)?),
         contributors: r.try_get(12)?,
+        voters: r.try_get(13)?,
+        closed: r.try_get::<Option<i64>, _>(14)?.is_some(),
     })
 }
 
-/// A new run, in its collect phase until `deadline`.
+/// A new run, in its collect phase until `deadline`; `None` when the retro has one open
+/// already (a command and the schedule racing).
 #[allow(clippy::too_many_arguments)]
 pub async fn open_run(
     c: &mut Conn,
@@ -169,10 +176,10 @@ pub async fn open_run(
     facilitator_id: Option<i64>,
     deadline: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<Option<i64>> {
     let r = sqlx::query(
         "INSERT INTO retro_runs (retro_id, retro_name, team_id, channel_id, sprint_number, settings, secret, facilitator_id, phase, phase_deadline, opened_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'collect', $9, $10) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'collect', $9, $10) ON CONFLICT (retro_id) WHERE closed_at IS NULL DO NOTHING RETURNING id",
     )
     .bind(retro.id)
     .bind(&retro.settings.name)
@@ -184,9 +191,16 @@ pub async fn open_run(
     .bind(facilitator_id)
     .bind(ms(deadline))
     .bind(ms(now))
-    .fetch_one(&mut *c)
+    .fetch_optional(&mut *c)
     .await?;
-    Ok(r.try_get(0)?)
+    Ok(r.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// The run, its row locked until the transaction ends: cards, votes and phase changes of
+/// one run are then applied one at a time (on Postgres; SQLite has one writer anyway).
+pub async fn locked_run(c: &mut Conn, id: i64) -> anyhow::Result<Run> {
+    sqlx::query("UPDATE retro_runs SET id = id WHERE id = $1").bind(id).execute(&mut *c).await?;
+    run(c, id).await
 }
 
 pub async fn run(c: &mut Conn, id: i64) -> anyhow::Result<Run> {
@@ -227,21 +241,26 @@ pub async fn set_phase(
     Ok(r.rows_affected() == 1)
 }
 
-/// Close a run: the secret goes, the summary stays.
+/// Close a run: the counts and the summary stay, the secret goes, and so does whatever
+/// still told one participant's input from another's (see `cards::unlink`).
 pub async fn close(
     c: &mut Conn,
     id: i64,
-    contributors: i64,
+    (contributors, voters): (i64, i64),
     summary: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    sqlx::query("UPDATE retro_runs SET closed_at = $1, secret = NULL, contributors = $2, summary = $3 WHERE id = $4")
-        .bind(ms(now))
-        .bind(contributors)
-        .bind(summary.to_string())
-        .bind(id)
-        .execute(&mut *c)
-        .await?;
+    sqlx::query(
+        "UPDATE retro_runs SET closed_at = $1, secret = NULL, contributors = $2, voters = $3, summary = $4 WHERE id = $5",
+    )
+    .bind(ms(now))
+    .bind(contributors)
+    .bind(voters)
+    .bind(summary.to_string())
+    .bind(id)
+    .execute(&mut *c)
+    .await?;
+    sqlx::query("UPDATE retro_participants SET prompt_cursor = 0 WHERE run_id = $1").bind(id).execute(&mut *c).await?;
     Ok(())
 }
 
@@ -292,21 +311,5 @@ pub async fn set_cursor(c: &mut Conn, run_id: i64, member_id: i64, cursor: usize
         .bind(member_id)
         .execute(&mut *c)
         .await?;
-    Ok(())
-}
-
-/// Forget anonymous input: the stored platform payloads are emptied; what was sent in
-/// answer to it, and the lines the web chat showed, are deleted.
-pub async fn forget(c: &mut Conn, tag: &str) -> anyhow::Result<()> {
-    super::inbox::scrub(c, tag).await?;
-    sqlx::query("DELETE FROM webchat_images WHERE message_id IN (SELECT id FROM webchat_messages WHERE forget_tag = $1 OR outbox_id IN (SELECT id FROM outbox WHERE forget_tag = $1))")
-        .bind(tag)
-        .execute(&mut *c)
-        .await?;
-    sqlx::query("DELETE FROM webchat_messages WHERE forget_tag = $1 OR outbox_id IN (SELECT id FROM outbox WHERE forget_tag = $1)")
-        .bind(tag)
-        .execute(&mut *c)
-        .await?;
-    sqlx::query("DELETE FROM outbox WHERE forget_tag = $1").bind(tag).execute(&mut *c).await?;
     Ok(())
 }
