@@ -16,14 +16,13 @@ use crate::store::{self, Conn};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-/// Plan a stand-up's next fires. `replace` moves existing jobs (after an edit); without
-/// it only missing jobs are added, so an overdue fire survives a restart and runs late.
+/// Plan a stand-up's next fires. `replace` moves existing jobs (after an edit, or a change
+/// of members or zones); without it only missing jobs are added, so an overdue fire
+/// survives a restart and runs late. Either way a fire already due stays: it runs in this
+/// tick rather than moving to the next day.
 pub(super) async fn sync_jobs(c: &mut Conn, s: &Standup, now: DateTime<Utc>, replace: bool) -> anyhow::Result<()> {
-    if replace || s.paused {
-        store::jobs::cancel(c, jobs::OPEN, s.id, None).await?;
-    }
     if s.paused {
-        return Ok(());
+        return store::jobs::cancel(c, jobs::OPEN, s.id, None).await;
     }
     let sched =
         Schedule::parse(&s.settings.schedule).map_err(|e| anyhow::anyhow!("stored schedule of {}: {e}", s.id))?;
@@ -34,11 +33,20 @@ pub(super) async fn sync_jobs(c: &mut Conn, s: &Standup, now: DateTime<Utc>, rep
     } else {
         vec![(0, s.zone()?)]
     };
-    for (member_id, tz) in plan {
-        if !replace && store::jobs::due_at(c, jobs::OPEN, s.id, member_id).await?.is_some() {
-            continue;
-        }
-        if let Some(next) = sched.next_after(tz, now) {
+    let mut planned = Vec::with_capacity(plan.len());
+    for (member_id, _) in &plan {
+        planned.push(store::jobs::due_at(c, jobs::OPEN, s.id, *member_id).await?);
+    }
+    if replace {
+        store::jobs::cancel(c, jobs::OPEN, s.id, None).await?;
+    }
+    for ((member_id, tz), planned) in plan.into_iter().zip(planned) {
+        let next = match planned {
+            Some(due) if due <= now => Some(due),
+            Some(_) if !replace => continue,
+            _ => sched.next_after(tz, now),
+        };
+        if let Some(next) = next {
             store::jobs::schedule(c, jobs::OPEN, s.id, member_id, next).await?;
         }
     }
