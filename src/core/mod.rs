@@ -11,6 +11,7 @@ pub mod error;
 pub mod inbound;
 pub mod locale;
 pub mod model;
+pub mod poker;
 pub mod policy;
 pub mod retro;
 pub mod schedule;

@@ -5,6 +5,7 @@
 
 pub mod identity;
 mod jobs;
+mod poker;
 pub mod registry;
 mod retro;
 mod sprint;

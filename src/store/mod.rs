@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod ops;
 pub mod outbox;
 pub mod platform;
+pub mod poker;
 pub mod retro;
 pub mod sprint;
 pub mod standup;

@@ -53,7 +53,7 @@ pub(super) async fn history(
     };
     let mut entries = store::standup::history::entries(ctx.c, ctx.team.id, member_id, from, to).await?;
     hide_unreported(&mut entries, &ctx.me);
-    ctx.reply("history", json!({ "from": from.to_string(), "to": to.to_string(), "entries": entries }));
+    ctx.reply("standup_history", json!({ "from": from.to_string(), "to": to.to_string(), "entries": entries }));
     Ok(())
 }
 

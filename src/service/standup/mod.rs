@@ -119,7 +119,7 @@ const TEMPLATES: &[&str] = &[
     "blockers_list",
     "blocker_resolved",
     "blocker_escalated",
-    "history",
+    "standup_history",
     "stats",
     "rollup",
     "export_ready",

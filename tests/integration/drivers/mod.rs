@@ -38,6 +38,10 @@ pub trait Platform {
     /// (`"form:"`, `"skip:"`): buttons are found by what they do, whatever the language.
     async fn click(&self, who: &str, prefix: &str);
 
+    /// `who` clicks the latest button whose action starts with `prefix` on the bot's posts
+    /// in `channel` (`"#standup"`): a vote on a story, a poll.
+    async fn click_in(&self, who: &str, channel: &str, prefix: &str);
+
     /// The questions of the form `who`'s last click opened, in order.
     async fn form_questions(&self, who: &str) -> Vec<String>;
 

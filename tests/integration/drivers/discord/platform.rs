@@ -4,9 +4,10 @@
 //! client sends, a form is the modal a click was answered with, and a private answer is
 //! the one made through the interaction's token.
 
-use super::{DiscordVia, DiscordWorld, STANDUP, body_text, sub};
+use super::{DiscordVia, DiscordWorld, STANDUP, body_text, sub, unique_id};
 use crate::drivers::{Platform, channel_of, plain};
-use crate::fakes::discord::{GUILD, user};
+use crate::fakes::discord::{self as fake_discord, GUILD, user};
+
 use crate::helpers::{Db, PEOPLE, TestApp};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -172,6 +173,34 @@ impl Platform for Discord {
             let modal = Modal { custom_id, message_id, questions };
             self.modals.lock().expect("modals").insert(who.to_string(), modal);
         }
+        self.tick().await;
+    }
+
+    async fn click_in(&self, who: &str, channel: &str, prefix: &str) {
+        let (id, name, locale) = user_of(who);
+        let name_of = channel_of(channel).expect("a channel");
+        let channel = (channel_id(name_of), name_of);
+        let messages = self.w.fake.messages_in(channel.0);
+        let (custom_id, message_id) = messages
+            .iter()
+            .rev()
+            .find_map(|m| {
+                let rows = m["components"].as_array().cloned().unwrap_or_default();
+                let buttons = rows.iter().flat_map(|row| row["components"].as_array().cloned().unwrap_or_default());
+                buttons
+                    .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+                    .find(|c| c.starts_with(prefix))
+                    .map(|c| (c, m["id"].as_str().unwrap_or_default().to_string()))
+            })
+            .unwrap_or_else(|| panic!("no {prefix} button in #{name_of}: {messages:#?}"));
+        let p = fake_discord::channel_button_interaction(
+            &unique_id(),
+            (&id, name, locale),
+            channel,
+            &custom_id,
+            &message_id,
+        );
+        self.w.interaction(p).await;
         self.tick().await;
     }
 

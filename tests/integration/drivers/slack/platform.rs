@@ -125,6 +125,15 @@ impl Platform for Slack {
         self.tick().await;
     }
 
+    async fn click_in(&self, who: &str, channel: &str, prefix: &str) {
+        let name = channel_of(channel).expect("a channel");
+        let id = channel_id(name);
+        let action = self.w.button(&id, prefix);
+        self.w.click(&user_id(who), &id, &action).await;
+        self.last_place.lock().expect("places").insert(who.to_string(), id);
+        self.tick().await;
+    }
+
     async fn form_questions(&self, who: &str) -> Vec<String> {
         let forms = self.forms.lock().expect("forms");
         forms.get(who).map(|(_, questions)| questions.clone()).unwrap_or_else(|| panic!("no modal open for {who}"))

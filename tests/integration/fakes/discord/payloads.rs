@@ -125,6 +125,21 @@ pub fn button_interaction(
     v
 }
 
+/// A button click (type 3) on the bot's message `message_id` in a guild text channel
+/// `(id, name)`.
+pub fn channel_button_interaction(
+    id: &str,
+    who: (&str, &str, &str),
+    channel: (&str, &str),
+    custom_id: &str,
+    message_id: &str,
+) -> Value {
+    let data = json!({"custom_id": custom_id, "component_type": 2, "id": 1});
+    let mut v = interaction(id, 3, who.0, who.1, who.2, Place::Guild(channel.0, channel.1), data);
+    v["message"] = bot_message(message_id, channel.0);
+    v
+}
+
 /// A modal submitted (type 5) in a DM: one action row per text input `(custom_id, value)`, and
 /// the bot's message the modal came from, if any.
 #[allow(clippy::too_many_arguments)] // reason: the brief's signature, one argument per payload field
