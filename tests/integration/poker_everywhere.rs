@@ -87,3 +87,27 @@ async fn a_story_is_estimated_in_planning_poker(w: impl Platform) {
     let history = w.ephemeral_for("olivier").await;
     assert!(history.contains("#1 CHECKOUT-12 Pay with Apple Pay — 5"), "{history}");
 }
+
+on_both_databases!(
+    a_reveal_deadline_missed_while_down_reveals_once_and_no_vote_is_lost,
+    poker_restart_on_sqlite,
+    poker_restart_on_postgres
+);
+
+async fn a_reveal_deadline_missed_while_down_reveals_once_and_no_vote_is_lost(db: crate::helpers::Db) {
+    let t = crate::helpers::TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let olivier = t.person("olivier").await;
+    olivier.say(&team, r#"/tandem poker start "CHECKOUT-14 Receipts" voters=@ana,@kenji close=1h"#).await;
+    t.person("ana").await.say(&team, "/tandem poker vote 3").await;
+    // The vote is stored; Tandem stops before anything is delivered, and stays down past the
+    // deadline.
+    let t = t.restart().await;
+    t.at(at("2026-11-23T09:30:00Z")).await;
+    let t = t.restart().await;
+    t.advance(chrono::Duration::minutes(1)).await;
+    let lines = t.person("olivier").await.bot_lines(&team).await;
+    let stories: Vec<&String> = lines.iter().filter(|l| l.starts_with("🃏")).collect();
+    assert_eq!(stories.len(), 1, "one message, edited: {lines:#?}");
+    assert!(stories[0].contains("Ana: 3") && stories[0].contains("Votes (1/2)"), "{}", stories[0]);
+}
