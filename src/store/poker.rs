@@ -138,6 +138,7 @@ pub async fn locked(c: &mut Conn, team_id: i64, id: i64) -> anyhow::Result<Optio
     r.as_ref().map(from_row).transpose()
 }
 
+/// The story `id`, whatever its team (a job's subject).
 pub async fn get(c: &mut Conn, id: i64) -> anyhow::Result<Option<Story>> {
     let sql = super::checked(format!("{COLUMNS} WHERE id = $1"));
     let r = sqlx::query(sql).bind(id).fetch_optional(&mut *c).await?;
@@ -165,7 +166,7 @@ pub async fn next_queued(c: &mut Conn, queue_id: i64) -> anyhow::Result<Option<S
     r.as_ref().map(from_row).transpose()
 }
 
-/// Move a story to `state`; a new round for `Voting` from `Revealed` (a re-vote).
+/// Move a story to `state`, in `round` (a re-vote's is the next), until `deadline`.
 pub async fn set_state(
     c: &mut Conn,
     id: i64,
@@ -183,13 +184,22 @@ pub async fn set_state(
     Ok(())
 }
 
-pub async fn accept(c: &mut Conn, id: i64, estimate: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+/// Keep the estimate with the story, and the sprint it was agreed in.
+pub async fn accept(
+    c: &mut Conn,
+    id: i64,
+    estimate: &str,
+    sprint: Option<i64>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     sqlx::query(
-        "UPDATE poker_stories SET state = 'accepted', estimate = $1, accepted_at = $2, deadline = NULL WHERE id = $3",
+        "UPDATE poker_stories SET state = 'accepted', estimate = $1, accepted_at = $2, deadline = NULL, \
+         sprint_number = COALESCE($4, sprint_number) WHERE id = $3",
     )
     .bind(estimate)
     .bind(ms(now))
     .bind(id)
+    .bind(sprint)
     .execute(&mut *c)
     .await?;
     Ok(())
@@ -199,7 +209,8 @@ pub async fn accept(c: &mut Conn, id: i64, estimate: &str, now: DateTime<Utc>) -
 pub async fn vote(c: &mut Conn, s: &Story, member_id: i64, card: usize, reason: Option<&str>) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO poker_votes (story_id, round, member_id, card, reason) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (story_id, round, member_id) DO UPDATE SET card = excluded.card, reason = COALESCE(excluded.reason, poker_votes.reason)",
+         ON CONFLICT (story_id, round, member_id) DO UPDATE SET card = excluded.card, \
+         reason = CASE WHEN excluded.card = poker_votes.card THEN COALESCE(excluded.reason, poker_votes.reason) ELSE excluded.reason END",
     )
     .bind(s.id)
     .bind(s.round)

@@ -43,12 +43,15 @@ async fn a_story_is_estimated_in_planning_poker(w: impl Platform) {
     );
     let story = w.channel_texts("#standup").await.remove(0);
     assert!(story.contains("Voting: 2/3") && story.contains("✅ Ana") && story.contains("⏳ L"), "{story}");
-    assert!(!story.contains("Apple's sandbox") && !story.contains(": 8"), "no value before the reveal: {story}");
+    let hidden = !story.contains("Apple's sandbox") && !story.contains("Ana:") && !story.contains("Kenji:");
+    assert!(hidden, "no value before the reveal: {story}");
 
     // Only the facilitator reveals; then each vote, the spread and a flag to discuss.
     w.command("ana", "#standup", "/tandem poker reveal").await;
-    assert!(w.ephemeral_for("ana").await.starts_with("Only who started"), "a voter may not reveal");
+    assert!(w.ephemeral_for("ana").await.starts_with("Only the person who started"), "a voter may not reveal");
     w.command("olivier", "#standup", "/tandem poker reveal").await;
+    assert!(w.ephemeral_for("olivier").await.starts_with("2/3 have voted"), "not before everyone has voted");
+    w.command("olivier", "#standup", "/tandem poker reveal force=yes").await;
     let story = w.channel_texts("#standup").await.remove(0);
     for expected in ["Ana: 1", "Kenji: 8 — Apple's sandbox is slow", "Spread: 1–8", "median 4.5", "Discuss"] {
         assert!(story.contains(expected), "the reveal lacks {expected:?}:\n{story}");
@@ -66,6 +69,7 @@ async fn a_story_is_estimated_in_planning_poker(w: impl Platform) {
     }
     let story = w.channel_texts("#standup").await.remove(0);
     assert!(story.contains("round 2") && story.contains("Voting: 3/3") && !story.contains("Ana: 1"), "{story}");
+    assert!(w.last_dm("olivier").await.starts_with("Everyone has voted on #1"), "the facilitator is told");
     w.command("olivier", "#standup", "/tandem poker reveal").await;
     let story = w.channel_texts("#standup").await.remove(0);
     assert!(story.contains("Spread: 5–8") && !story.contains("Discuss"), "neighbours need no discussion: {story}");

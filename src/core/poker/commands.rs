@@ -28,6 +28,7 @@ pub enum PokerCommand {
     },
     Reveal {
         story: Option<i64>,
+        force: bool,
     },
     Revote {
         story: Option<i64>,
@@ -102,6 +103,10 @@ pub static COMMANDS: &[Spec<PokerCommand>] = &[
             if !title.is_empty() {
                 queue.insert(0, check_title(&title)?);
             }
+            if queue.len() > super::MAX_STORIES {
+                let data = json!({ "max": super::MAX_STORIES, "usage": "stories=\"A|B|C\"" });
+                return Err(UserError::new("error_bad_stories", data));
+            }
             if queue.is_empty() {
                 return Err(UserError::new("error_usage", json!({ "usage": u })));
             }
@@ -143,9 +148,13 @@ pub static COMMANDS: &[Spec<PokerCommand>] = &[
         build: |mut a, u| {
             let card =
                 a.positional.first().cloned().ok_or_else(|| UserError::new("error_usage", json!({ "usage": u })))?;
+            // One line: line breaks become spaces.
             let reason = a
                 .take("reason")
-                .map(|r| crate::core::text::check_length(&r).map(|_| r.trim().to_string()))
+                .map(|r| {
+                    let r = r.split_whitespace().collect::<Vec<_>>().join(" ");
+                    crate::core::text::check_length(&r).map(|_| r)
+                })
                 .transpose()?;
             if reason.as_ref().is_some_and(|r| r.chars().count() > 200) {
                 return Err(UserError::new(
@@ -157,8 +166,11 @@ pub static COMMANDS: &[Spec<PokerCommand>] = &[
         },
     },
     Spec {
-        meta: meta(&["poker", "reveal"], &[STORY]),
-        build: |mut a, _| Ok(PokerCommand::Reveal { story: story(&mut a)? }),
+        meta: meta(&["poker", "reveal"], &[STORY, Param::opt("force", Kind::Boolean, "yes")]),
+        build: |mut a, _| {
+            let force = a.take("force").map(|f| crate::core::command::param::yes_no(&f, "force=yes")).transpose()?;
+            Ok(PokerCommand::Reveal { story: story(&mut a)?, force: force.unwrap_or(false) })
+        },
     },
     Spec {
         meta: meta(&["poker", "revote"], &[STORY]),

@@ -92,9 +92,9 @@ pub struct Reveal {
     pub consensus: bool,
 }
 
-/// A card is an estimate unless it is `?` or ☕.
-fn is_estimate(card: &str) -> bool {
-    !matches!(card, "?" | "☕")
+/// A card is an estimate unless it says "no idea" or "a break".
+pub fn is_estimate(card: &str) -> bool {
+    !matches!(card.trim_end_matches('\u{fe0f}'), "?" | "☕" | ":coffee:")
 }
 
 pub fn reveal(deck: &[String], played: &[usize]) -> Reveal {
@@ -114,6 +114,6 @@ pub fn reveal(deck: &[String], played: &[usize]) -> Reveal {
         high: high.map(|i| deck[i].clone()),
         median: median.map(|m| if m.fract() == 0.0 { format!("{m:.0}") } else { format!("{m:.1}") }),
         discuss: matches!((low, high), (Some(l), Some(h)) if h - l > 1),
-        consensus: low.is_some() && low == high,
+        consensus: places.len() > 1 && low == high,
     }
 }

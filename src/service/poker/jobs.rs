@@ -31,7 +31,8 @@ impl JobKind for Reveal {
         let story =
             store::poker::locked(c, story.team_id, story.id).await?.ok_or_else(|| anyhow::anyhow!("story vanished"))?;
         done.team_id = story.team_id;
-        if story.state == State::Voting && story.deadline.is_some_and(|d| d <= now) {
+        // The job of a round that is over (a re-vote, a reveal by hand) does nothing.
+        if story.state == State::Voting && story.round == job.member_id && story.deadline.is_some_and(|d| d <= now) {
             stories::show_votes(c, &story, now, &mut done.effects).await?;
         }
         Ok(done)

@@ -38,7 +38,7 @@ impl Capability for Poker {
             PokerCommand::Vote { story, card, reason } => {
                 stories::vote(ctx, story, stories::Card::Named(&card), reason).await
             }
-            PokerCommand::Reveal { story } => stories::reveal(ctx, story).await,
+            PokerCommand::Reveal { story, force } => stories::reveal(ctx, story, force).await,
             PokerCommand::Revote { story } => stories::revote(ctx, story).await,
             PokerCommand::Accept { story, estimate } => stories::accept(ctx, story, &estimate).await,
             PokerCommand::History => stories::history(ctx).await,
@@ -55,7 +55,7 @@ impl Capability for Poker {
             [story, card] if *card >= 0 => {
                 stories::vote(ctx, Some(*story), stories::Card::Index(*card as usize), None).await
             }
-            _ => Err(UserError::plain("error_stale_button").into()),
+            _ => Err(UserError::plain("error_poker_closed_button").into()),
         }
     }
 
@@ -75,6 +75,10 @@ const TEMPLATES: &[&str] = &[
     "poker_voted",
     "poker_done",
     "poker_history",
+    "poker_all_voted",
+    "error_not_everyone_voted",
+    "error_not_an_estimate",
+    "error_poker_closed_button",
     "error_no_open_story",
     "error_several_open_stories",
     "error_unknown_story",

@@ -51,6 +51,9 @@ pub(super) async fn start(ctx: &mut Ctx<'_>, s: Start) -> Outcome<()> {
                 let m = team.iter().find(|m| m.name == n.to_lowercase());
                 ids.push(m.ok_or_else(|| UserError::new("error_unknown_member", json!({ "name": n })))?.id);
             }
+            ids.dedup();
+            let mut seen = std::collections::HashSet::new();
+            ids.retain(|id| seen.insert(*id));
             ids
         }
         (None, Some(role)) => {
@@ -102,8 +105,10 @@ async fn open_voting(
     let deadline = story.close_minutes.map(|m| now + Duration::minutes(m));
     store::poker::set_state(c, story.id, State::Voting, story.round, deadline).await?;
     match deadline {
-        Some(at) => store::jobs::schedule(c, jobs::REVEAL, story.id, 0, at).await?,
-        None => store::jobs::cancel(c, jobs::REVEAL, story.id, None).await?,
+        // One job per round: a reveal by hand never touches the job row the deadline may be
+        // running at that moment; the job of a round that is over does nothing.
+        Some(at) => store::jobs::schedule(c, jobs::REVEAL, story.id, story.round, at).await?,
+        None => {}
     }
     let story = store::poker::get(c, story.id).await?.ok_or_else(|| anyhow::anyhow!("story vanished"))?;
     let message = story_message(c, &story, now).await?;
@@ -150,6 +155,7 @@ async fn story_message(c: &mut Conn, story: &Story, now: DateTime<Utc>) -> anyho
         "deadline": story.deadline.map(|d| moment(d, team.tz, now)),
         "revealed": revealed,
         "estimate": story.estimate,
+        "example": example(story),
     });
     let mut m = Message::new("poker_story", data, team.locale).as_card();
     if story.state == State::Voting {
@@ -160,12 +166,17 @@ async fn story_message(c: &mut Conn, story: &Story, now: DateTime<Utc>) -> anyho
     Ok(m)
 }
 
-/// The story a command is about: the one named, or the team's only open one; locked.
-async fn which(ctx: &mut Ctx<'_>, id: Option<i64>) -> Outcome<Story> {
+/// The story a command is about: the one named, or the team's only one in `state` (being
+/// voted on, or revealed); locked.
+async fn which(ctx: &mut Ctx<'_>, id: Option<i64>, state: State) -> Outcome<Story> {
     let id = match id {
         Some(id) => id,
         None => {
-            let open = store::poker::open(ctx.c, ctx.team.id).await?;
+            // The one in the state the command needs; else the only open one, whose state
+            // the refusal then names.
+            let all = store::poker::open(ctx.c, ctx.team.id).await?;
+            let fitting: Vec<Story> = all.iter().filter(|s| s.state == state).cloned().collect();
+            let open = if fitting.is_empty() { all } else { fitting };
             match open.as_slice() {
                 [one] => one.id,
                 [] => return Err(UserError::plain("error_no_open_story").into()),
@@ -190,26 +201,45 @@ fn check_facilitator(ctx: &Ctx<'_>, story: &Story) -> Outcome<()> {
     Err(UserError::new("error_not_story_facilitator", json!({ "title": story.title })).into())
 }
 
+/// The refusal for a story that is not in `wanted`, saying where it is.
+fn wrong_state(story: &Story, wanted: State) -> crate::service::Fail {
+    let data = json!({ "title": story.title, "id": story.id, "state": story.state.code(), "example": example(story) });
+    let template = if wanted == State::Voting { "error_story_not_voting" } else { "error_story_not_revealed" };
+    UserError::new(template, data).into()
+}
+
+/// A card to show in examples: the first estimate of the deck past its lowest.
+fn example(story: &Story) -> String {
+    let estimates: Vec<&String> = story.deck.iter().filter(|c| poker::is_estimate(c)).collect();
+    estimates.get(2).or(estimates.first()).map_or_else(String::new, |c| c.to_string())
+}
+
 pub(super) async fn vote(ctx: &mut Ctx<'_>, id: Option<i64>, card: Card<'_>, reason: Option<String>) -> Outcome<()> {
-    let story = which(ctx, id).await?;
+    let story = which(ctx, id, State::Voting).await?;
     if !story.voters.contains(&ctx.me.id) {
         return Err(UserError::new("error_not_voter", json!({ "title": story.title })).into());
     }
     if story.state != State::Voting {
-        return Err(UserError::new(
-            "error_story_not_voting",
-            json!({ "title": story.title, "state": story.state.code() }),
-        )
-        .into());
+        return Err(wrong_state(&story, State::Voting));
     }
     let index = match card {
-        Card::Named(name) => card_in(&story.deck, name)?,
+        Card::Named(name) => card_in(&story.deck, name).map_err(|e| with_example(e, &story))?,
         Card::Index(i) if i < story.deck.len() => i,
         Card::Index(_) => return Err(UserError::plain("error_stale_button").into()),
     };
     store::poker::vote(ctx.c, &story, ctx.me.id, index, reason.as_deref()).await?;
     let message = story_message(ctx.c, &story, ctx.now).await?;
     ctx.out.push(Effect::Update { key: key(story.id), message });
+    // Everyone has voted: the facilitator is told it is time to reveal.
+    let votes = store::poker::votes(ctx.c, &story).await?;
+    if votes.len() == story.voters.len() && story.voters.iter().all(|v| votes.iter().any(|(m, _, _)| m == v)) {
+        let facilitator = store::team::member(ctx.c, story.facilitator_id).await?;
+        let data = json!({ "id": story.id, "title": story.title });
+        ctx.out.push(Effect::post(
+            Target::Dm { member_id: facilitator.id },
+            Message::new("poker_all_voted", data, facilitator.locale),
+        ));
+    }
     ctx.reply(
         "poker_voted",
         json!({ "id": story.id, "title": story.title, "card": story.deck[index], "reason": reason }),
@@ -217,19 +247,21 @@ pub(super) async fn vote(ctx: &mut Ctx<'_>, id: Option<i64>, card: Card<'_>, rea
     Ok(())
 }
 
-/// Reveal the votes: by the facilitator, once someone has voted, or at the deadline.
-pub(super) async fn reveal(ctx: &mut Ctx<'_>, id: Option<i64>) -> Outcome<()> {
-    let story = which(ctx, id).await?;
+/// Reveal the votes: by the facilitator once everyone has voted (or earlier with
+/// `force=yes`), or at the deadline — never by itself on a vote.
+pub(super) async fn reveal(ctx: &mut Ctx<'_>, id: Option<i64>, force: bool) -> Outcome<()> {
+    let story = which(ctx, id, State::Voting).await?;
     check_facilitator(ctx, &story)?;
     if story.state != State::Voting {
-        return Err(UserError::new(
-            "error_story_not_voting",
-            json!({ "title": story.title, "state": story.state.code() }),
-        )
-        .into());
+        return Err(wrong_state(&story, State::Voting));
     }
-    if store::poker::votes(ctx.c, &story).await?.is_empty() {
+    let voted = store::poker::votes(ctx.c, &story).await?.len();
+    if voted == 0 {
         return Err(UserError::new("error_no_votes_yet", json!({ "title": story.title })).into());
+    }
+    if voted < story.voters.len() && !force {
+        let data = json!({ "title": story.title, "id": story.id, "voted": voted, "total": story.voters.len() });
+        return Err(UserError::new("error_not_everyone_voted", data).into());
     }
     let mut out = Vec::new();
     show_votes(ctx.c, &story, ctx.now, &mut out).await?;
@@ -244,7 +276,6 @@ pub(super) async fn show_votes(
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<()> {
     store::poker::set_state(c, story.id, State::Revealed, story.round, None).await?;
-    store::jobs::cancel(c, jobs::REVEAL, story.id, None).await?;
     let story = store::poker::get(c, story.id).await?.ok_or_else(|| anyhow::anyhow!("story vanished"))?;
     out.push(Effect::Update { key: key(story.id), message: story_message(c, &story, now).await? });
     Ok(())
@@ -252,10 +283,10 @@ pub(super) async fn show_votes(
 
 /// A re-vote: a new round, the earlier votes kept with their round but not shown.
 pub(super) async fn revote(ctx: &mut Ctx<'_>, id: Option<i64>) -> Outcome<()> {
-    let mut story = which(ctx, id).await?;
+    let mut story = which(ctx, id, State::Revealed).await?;
     check_facilitator(ctx, &story)?;
     if story.state != State::Revealed {
-        return Err(UserError::new("error_story_not_revealed", json!({ "title": story.title })).into());
+        return Err(wrong_state(&story, State::Revealed));
     }
     story.round += 1;
     let mut out = Vec::new();
@@ -266,13 +297,18 @@ pub(super) async fn revote(ctx: &mut Ctx<'_>, id: Option<i64>) -> Outcome<()> {
 
 /// `poker accept 5`: the estimate is kept with the story; the queue's next story opens.
 pub(super) async fn accept(ctx: &mut Ctx<'_>, id: Option<i64>, estimate: &str) -> Outcome<()> {
-    let story = which(ctx, id).await?;
+    let story = which(ctx, id, State::Revealed).await?;
     check_facilitator(ctx, &story)?;
     if story.state != State::Revealed {
-        return Err(UserError::new("error_story_not_revealed", json!({ "title": story.title })).into());
+        return Err(wrong_state(&story, State::Revealed));
     }
-    let card = story.deck[card_in(&story.deck, estimate)?].clone();
-    store::poker::accept(ctx.c, story.id, &card, ctx.now).await?;
+    let card = story.deck[card_in(&story.deck, estimate).map_err(|e| with_example(e, &story))?].clone();
+    if !poker::is_estimate(&card) {
+        return Err(UserError::new("error_not_an_estimate", json!({ "card": card, "example": example(&story) })).into());
+    }
+    // The estimate belongs to the sprint it was agreed in.
+    let sprint = store::sprint::current(ctx.c, ctx.team.id).await?.map(|s| s.number);
+    store::poker::accept(ctx.c, story.id, &card, sprint, ctx.now).await?;
     let accepted = store::poker::get(ctx.c, story.id).await?.ok_or_else(|| anyhow::anyhow!("story vanished"))?;
     let mut out = vec![Effect::Update { key: key(story.id), message: story_message(ctx.c, &accepted, ctx.now).await? }];
     let next = store::poker::next_queued(ctx.c, story.queue_id).await?;
@@ -292,4 +328,12 @@ pub(super) async fn history(ctx: &mut Ctx<'_>) -> Outcome<()> {
         .collect();
     ctx.reply("poker_history", json!({ "stories": rows }));
     Ok(())
+}
+
+/// A refusal about a card, with an example from the story's own deck.
+fn with_example(mut e: UserError, story: &Story) -> UserError {
+    if let Some(data) = e.data.as_object_mut() {
+        data.insert("example".into(), example(story).into());
+    }
+    e
 }
