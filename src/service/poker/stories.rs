@@ -104,11 +104,10 @@ async fn open_voting(
 ) -> anyhow::Result<()> {
     let deadline = story.close_minutes.map(|m| now + Duration::minutes(m));
     store::poker::set_state(c, story.id, State::Voting, story.round, deadline).await?;
-    match deadline {
-        // One job per round: a reveal by hand never touches the job row the deadline may be
-        // running at that moment; the job of a round that is over does nothing.
-        Some(at) => store::jobs::schedule(c, jobs::REVEAL, story.id, story.round, at).await?,
-        None => {}
+    // One job per round: a reveal by hand never touches the job row the deadline may be
+    // running at that moment; the job of a round that is over does nothing.
+    if let Some(at) = deadline {
+        store::jobs::schedule(c, jobs::REVEAL, story.id, story.round, at).await?;
     }
     let story = store::poker::get(c, story.id).await?.ok_or_else(|| anyhow::anyhow!("story vanished"))?;
     let message = story_message(c, &story, now).await?;
