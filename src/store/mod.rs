@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod ops;
 pub mod outbox;
 pub mod platform;
+pub mod poll;
 pub mod retro;
 pub mod sprint;
 pub mod standup;
