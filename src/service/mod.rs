@@ -6,6 +6,7 @@
 pub mod identity;
 mod jobs;
 pub mod registry;
+mod poll;
 mod retro;
 mod sprint;
 pub(crate) mod standup;
