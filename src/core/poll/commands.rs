@@ -122,7 +122,7 @@ pub static COMMANDS: &[Spec<PollCommand>] = &[
     },
     Spec { meta: meta(&["poll", "delete"], BY_ID), build: |a, u| Ok(PollCommand::Delete { id: id_of(&a, u)? }) },
     Spec {
-        meta: meta(&["poll", "export"], &[ID, Param::arg("format", Kind::Choice(&["csv", "json"]), "")]),
+        meta: meta(&["poll", "export"], &[ID, Param::arg("format", Kind::Choice(&["csv", "json"]), "").labelled("opt_format_export")]),
         build: |a, u| {
             let id = id_of(&a, u)?;
             let format = a.positional.get(1).map(|f| choice(f, &["csv", "json"], u)).transpose()?;
