@@ -5,8 +5,8 @@
 
 pub mod identity;
 mod jobs;
-pub mod registry;
 mod poll;
+pub mod registry;
 mod retro;
 mod sprint;
 pub(crate) mod standup;

@@ -18,7 +18,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 /// Every capability Tandem has. Help lists their commands in this order.
-pub static CAPABILITIES: &[&dyn Capability] = &[&team::Team, &standup::Standups, &sprint::Sprints, &retro::Retros, &poll::Polls];
+pub static CAPABILITIES: &[&dyn Capability] =
+    &[&team::Team, &standup::Standups, &sprint::Sprints, &retro::Retros, &poll::Polls];
 
 /// A ritual or feature: its commands, buttons, forms, DM conversations and jobs.
 #[async_trait]

@@ -127,20 +127,22 @@ pub async fn audience(c: &mut Conn, poll_id: i64) -> anyhow::Result<Vec<i64>> {
 
 /// Every vote: (voter key, option index).
 pub async fn votes(c: &mut Conn, poll_id: i64) -> anyhow::Result<Vec<(String, usize)>> {
-    let rows = sqlx::query("SELECT voter, option_index FROM poll_votes WHERE poll_id = $1 ORDER BY voter, option_index")
-        .bind(poll_id)
-        .fetch_all(&mut *c)
-        .await?;
+    let rows =
+        sqlx::query("SELECT voter, option_index FROM poll_votes WHERE poll_id = $1 ORDER BY voter, option_index")
+            .bind(poll_id)
+            .fetch_all(&mut *c)
+            .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get::<i64, _>(1)? as usize))).collect()
 }
 
 /// One voter's picks.
 pub async fn picks_of(c: &mut Conn, poll_id: i64, voter: &str) -> anyhow::Result<Vec<usize>> {
-    let rows = sqlx::query("SELECT option_index FROM poll_votes WHERE poll_id = $1 AND voter = $2 ORDER BY option_index")
-        .bind(poll_id)
-        .bind(voter)
-        .fetch_all(&mut *c)
-        .await?;
+    let rows =
+        sqlx::query("SELECT option_index FROM poll_votes WHERE poll_id = $1 AND voter = $2 ORDER BY option_index")
+            .bind(poll_id)
+            .bind(voter)
+            .fetch_all(&mut *c)
+            .await?;
     rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)? as usize)).collect()
 }
 
@@ -172,14 +174,13 @@ pub async fn set_picks(
 /// Close the poll once: the tally is kept and the secret goes. False when it was closed
 /// already (a deadline, a quorum and a command racing).
 pub async fn close(c: &mut Conn, id: i64, tally: &Tally, now: DateTime<Utc>) -> anyhow::Result<bool> {
-    let r = sqlx::query(
-        "UPDATE polls SET closed_at = $1, secret = NULL, result = $2 WHERE id = $3 AND closed_at IS NULL",
-    )
-    .bind(ms(now))
-    .bind(serde_json::to_string(tally)?)
-    .bind(id)
-    .execute(&mut *c)
-    .await?;
+    let r =
+        sqlx::query("UPDATE polls SET closed_at = $1, secret = NULL, result = $2 WHERE id = $3 AND closed_at IS NULL")
+            .bind(ms(now))
+            .bind(serde_json::to_string(tally)?)
+            .bind(id)
+            .execute(&mut *c)
+            .await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -200,9 +201,11 @@ pub async fn reopen(c: &mut Conn, id: i64, closes_at: DateTime<Utc>) -> anyhow::
 }
 
 pub async fn delete(c: &mut Conn, id: i64) -> anyhow::Result<()> {
-    for sql in
-        ["DELETE FROM poll_votes WHERE poll_id = $1", "DELETE FROM poll_audience WHERE poll_id = $1", "DELETE FROM polls WHERE id = $1"]
-    {
+    for sql in [
+        "DELETE FROM poll_votes WHERE poll_id = $1",
+        "DELETE FROM poll_audience WHERE poll_id = $1",
+        "DELETE FROM polls WHERE id = $1",
+    ] {
         sqlx::query(sql).bind(id).execute(&mut *c).await?;
     }
     Ok(())

@@ -100,7 +100,10 @@ fn create(mut a: Args, usage: &str) -> Result<PollCommand, UserError> {
     };
     let role = match a.take("role") {
         Some(r) => Some(Role::parse(&r).map(|r| r.code().to_string()).ok_or_else(|| {
-            UserError::new("error_bad_choice", json!({ "value": r, "choices": "pm, po, sm, dev, stakeholder", "usage": usage }))
+            UserError::new(
+                "error_bad_choice",
+                json!({ "value": r, "choices": "pm, po, sm, dev, stakeholder", "usage": usage }),
+            )
         })?),
         None => None,
     };
@@ -122,7 +125,10 @@ pub static COMMANDS: &[Spec<PollCommand>] = &[
     },
     Spec { meta: meta(&["poll", "delete"], BY_ID), build: |a, u| Ok(PollCommand::Delete { id: id_of(&a, u)? }) },
     Spec {
-        meta: meta(&["poll", "export"], &[ID, Param::arg("format", Kind::Choice(&["csv", "json"]), "").labelled("opt_format_export")]),
+        meta: meta(
+            &["poll", "export"],
+            &[ID, Param::arg("format", Kind::Choice(&["csv", "json"]), "").labelled("opt_format_export")],
+        ),
         build: |a, u| {
             let id = id_of(&a, u)?;
             let format = a.positional.get(1).map(|f| choice(f, &["csv", "json"], u)).transpose()?;

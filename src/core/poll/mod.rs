@@ -28,7 +28,10 @@ pub const BAR_CHARS: usize = 10;
 pub fn read_options(text: &str) -> Result<Vec<String>, UserError> {
     let options: Vec<String> = text.split('|').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
     if options.len() > MAX_OPTIONS {
-        return Err(UserError::new("error_poll_too_many_options", json!({ "count": options.len(), "max": MAX_OPTIONS })));
+        return Err(UserError::new(
+            "error_poll_too_many_options",
+            json!({ "count": options.len(), "max": MAX_OPTIONS }),
+        ));
     }
     if options.len() < 2 {
         return Err(UserError::new("error_poll_too_few_options", json!({ "count": options.len() })));
@@ -52,7 +55,10 @@ pub fn check_question(text: &str) -> Result<String, UserError> {
     }
     let count = q.chars().count();
     if count > MAX_QUESTION_CHARS {
-        return Err(UserError::new("error_poll_question_too_long", json!({ "count": count, "max": MAX_QUESTION_CHARS })));
+        return Err(UserError::new(
+            "error_poll_question_too_long",
+            json!({ "count": count, "max": MAX_QUESTION_CHARS }),
+        ));
     }
     Ok(q.to_string())
 }

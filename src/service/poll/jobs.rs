@@ -1,4 +1,4 @@
-//! The poll's scheduled jobs: close at the deadline (once, however late), and remind one
+//! The poll's scheduled jobs: close at the deadline (once, however late) or the quorum, and remind one
 //! member of the audience who has not voted, never in their quiet hours.
 
 use super::{VOTE_BUTTON, life};
@@ -28,13 +28,14 @@ impl JobKind for ClosePoll {
         CLOSE
     }
 
-    /// A deadline passed while Tandem was down closes the poll once, when it is back.
+    /// At the deadline, or at once when a vote reached the quorum. A deadline passed while
+    /// Tandem was down closes the poll once, when it is back.
     async fn run(&self, _: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
         let mut done = JobDone::default();
         store::jobs::finish(c, job.id).await?;
         let Some(p) = store::poll::locked(c, job.subject_id).await? else { return Ok(done) };
         done.team_id = p.team_id;
-        if p.closed_at.is_none() && p.closes_at.is_some_and(|at| at <= now) {
+        if p.closed_at.is_none() && (p.closes_at.is_some_and(|at| at <= now) || life::quorum_reached(c, &p).await?) {
             life::close(c, &p, now, &mut done.effects).await?;
         }
         Ok(done)

@@ -4,8 +4,8 @@
 
 use super::{find, jobs, message};
 use crate::core::model::Role;
-use crate::core::poll::{Close, PollSettings, deadline};
 use crate::core::policy::{Act, may};
+use crate::core::poll::{Close, PollSettings, deadline};
 use crate::core::{Conversation, Effect, UserError};
 use crate::service::{Ctx, Outcome};
 use crate::store::poll::Poll;
@@ -32,8 +32,18 @@ pub(super) async fn create(
     let audience = audience_of(ctx, &settings).await?;
     let secret = settings.anonymous.then(|| crate::core::anonymous::new_secret(rand::random()));
     let (c, now) = (&mut *ctx.c, ctx.now);
-    let id = store::poll::create(c, ctx.team.id, channel_id, question, &settings, secret.as_deref(), ctx.me.id, closes_at, now)
-        .await?;
+    let id = store::poll::create(
+        c,
+        ctx.team.id,
+        channel_id,
+        question,
+        &settings,
+        secret.as_deref(),
+        ctx.me.id,
+        closes_at,
+        now,
+    )
+    .await?;
     for m in &audience {
         store::poll::add_audience(c, id, *m).await?;
     }
@@ -133,6 +143,13 @@ pub(super) async fn close(c: &mut Conn, p: &Poll, now: DateTime<Utc>, out: &mut 
     message::refresh(c, &p, now, out).await?;
     message::result(c, &p, now, out).await?;
     Ok(true)
+}
+
+/// Whether the share of the audience that voted reaches the poll's quorum.
+pub(super) async fn quorum_reached(c: &mut Conn, p: &Poll) -> anyhow::Result<bool> {
+    let Some(q) = p.settings.quorum else { return Ok(false) };
+    let tally = message::tally(c, p).await?;
+    Ok(tally.reaches(q, store::poll::audience(c, p.id).await?.len()))
 }
 
 /// `poll reopen ID close=…`: a closed named poll takes votes again until its new close.

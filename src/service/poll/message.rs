@@ -107,8 +107,7 @@ pub(super) async fn result(c: &mut Conn, p: &Poll, now: DateTime<Utc>, out: &mut
     if d["shown"] == true {
         let t = tally(c, p).await?;
         let png = crate::render::chart::bar_chart(&p.question, &p.settings.options, &t.counts)?;
-        let counts: Vec<String> =
-            p.settings.options.iter().zip(&t.counts).map(|(o, n)| format!("{o}: {n}")).collect();
+        let counts: Vec<String> = p.settings.options.iter().zip(&t.counts).map(|(o, n)| format!("{o}: {n}")).collect();
         let alt = format!("{} — {}", p.question, counts.join(", "));
         m = m.with_image(Image::png(format!("poll-{}.png", p.id), alt, png));
     }

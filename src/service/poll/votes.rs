@@ -1,7 +1,7 @@
 //! Votes by button: a click picks an option, changes a single vote, or withdraws a pick;
-//! a multi-choice poll holds to its maximum; a quorum reached closes the poll.
+//! a multi-choice poll holds to its maximum; a quorum reached has the poll closed at once.
 
-use super::{life, message};
+use super::{jobs, message};
 use crate::core::UserError;
 use crate::core::poll::{Tally, toggle};
 use crate::service::{Ctx, Outcome};
@@ -29,11 +29,12 @@ pub(super) async fn vote(ctx: &mut Ctx<'_>, poll_id: i64, option: usize) -> Outc
     let tally = Tally::of(s.options.len(), &store::poll::votes(ctx.c, p.id).await?);
     let audience = store::poll::audience(ctx.c, p.id).await?.len();
     let quorum = s.quorum.is_some_and(|q| tally.reaches(q, audience));
+    // The close runs as a job right after this event is stored: an anonymous vote's traces,
+    // this one's included, are tagged by then, so the close forgets them all.
     if quorum {
-        life::close(ctx.c, &p, ctx.now, &mut out).await?;
-    } else {
-        message::refresh(ctx.c, &p, ctx.now, &mut out).await?;
+        store::jobs::schedule(ctx.c, jobs::CLOSE, p.id, 0, ctx.now).await?;
     }
+    message::refresh(ctx.c, &p, ctx.now, &mut out).await?;
     ctx.out.extend(out);
     let chosen: Vec<&String> = picks.iter().filter_map(|i| s.options.get(*i)).collect();
     ctx.reply(

@@ -272,6 +272,15 @@ impl Platform for WebChat {
         self.tick().await;
     }
 
+    async fn click_in(&self, who: &str, channel: &str, prefix: &str) {
+        let conv = self.conv(channel).await;
+        let p = self.person(who);
+        let (action, _) = p.button(&conv, prefix).await;
+        p.click(&conv, &action).await;
+        self.last_place.lock().expect("places").insert(who.to_string(), conv);
+        self.tick().await;
+    }
+
     async fn form_questions(&self, who: &str) -> Vec<String> {
         let (_, fields) = self.person(who).form_fields("dm").await;
         fields.into_iter().map(|(label, _)| label).collect()

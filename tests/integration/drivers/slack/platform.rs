@@ -108,6 +108,14 @@ impl Platform for Slack {
         self.tick().await;
     }
 
+    async fn click_in(&self, who: &str, channel: &str, prefix: &str) {
+        let channel = channel_id(channel_of(channel).expect("a channel"));
+        let action = self.w.button(&channel, prefix);
+        self.w.click(&user_id(who), &channel, &action).await;
+        self.last_place.lock().expect("places").insert(who.to_string(), channel);
+        self.tick().await;
+    }
+
     async fn click(&self, who: &str, prefix: &str) {
         let dm = self.dm(who);
         let action = self.w.button(&dm, prefix);

@@ -125,6 +125,20 @@ pub fn button_interaction(
     v
 }
 
+/// A button clicked (type 3) on the bot's message `message_id` in a server channel.
+pub fn channel_button_interaction(
+    id: &str,
+    (user_id, username, locale): (&str, &str, &str),
+    (channel, channel_name): (&str, &str),
+    custom_id: &str,
+    message_id: &str,
+) -> Value {
+    let data = json!({"custom_id": custom_id, "component_type": 2, "id": 1});
+    let mut v = interaction(id, 3, user_id, username, locale, Place::Guild(channel, channel_name), data);
+    v["message"] = bot_message(message_id, channel);
+    v
+}
+
 /// A modal submitted (type 5) in a DM: one action row per text input `(custom_id, value)`, and
 /// the bot's message the modal came from, if any.
 #[allow(clippy::too_many_arguments)] // reason: the brief's signature, one argument per payload field
