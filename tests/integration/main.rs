@@ -75,6 +75,7 @@ mod demo;
 mod effects;
 mod exports;
 mod ops;
+mod poll_edges;
 mod poll_everywhere;
 mod replicas;
 mod restart;
