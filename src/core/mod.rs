@@ -1,10 +1,11 @@
-//! The domain: one folder per capability (`team/`, `standup/`, `sprint/`), the command grammar,
+//! The domain: one folder per capability (`team/`, `standup/`, `sprint/`, `retro/`, `poll/`), the command grammar,
 //! schedules and the permission policy — pure, no I/O.
 //!
 //! Architecture invariant: nothing here imports a chat platform crate, `sqlx`, `axum` or
 //! `tera`, reads the clock or the environment, or spawns. Time and ids are arguments.
 //! `tests/tidy.rs` checks it.
 
+pub mod anonymous;
 pub mod command;
 pub mod effect;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod locale;
 pub mod model;
 pub mod poker;
 pub mod policy;
+pub mod poll;
 pub mod retro;
 pub mod schedule;
 pub mod sprint;

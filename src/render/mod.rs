@@ -7,6 +7,7 @@
 //! labels (buttons, command descriptions, default questions, web chat chrome) are
 //! `labels.toml`.
 
+pub mod chart;
 pub mod csv;
 
 use crate::core::{Locale, Message};

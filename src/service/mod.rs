@@ -6,6 +6,7 @@
 pub mod identity;
 mod jobs;
 mod poker;
+mod poll;
 pub mod registry;
 mod retro;
 mod sprint;

@@ -6,7 +6,7 @@
 //! line here; nothing outside its own folders names its commands, buttons, jobs or
 //! templates.
 
-use super::{Ctx, Fail, Outcome, Service, poker, retro, sprint, standup, team};
+use super::{Ctx, Fail, Outcome, Service, poker, poll, retro, sprint, standup, team};
 use crate::core::command::{self, Args, Meta};
 use crate::core::model::Member;
 use crate::core::{Effect, Locale, UserError, policy};
@@ -19,7 +19,7 @@ use serde_json::json;
 
 /// Every capability Tandem has. Help lists their commands in this order.
 pub static CAPABILITIES: &[&dyn Capability] =
-    &[&team::Team, &standup::Standups, &sprint::Sprints, &retro::Retros, &poker::Poker];
+    &[&team::Team, &standup::Standups, &sprint::Sprints, &retro::Retros, &poll::Polls, &poker::Poker];
 
 /// A ritual or feature: its commands, buttons, forms, DM conversations and jobs.
 #[async_trait]

@@ -14,6 +14,7 @@ pub mod ops;
 pub mod outbox;
 pub mod platform;
 pub mod poker;
+pub mod poll;
 pub mod retro;
 pub mod sprint;
 pub mod standup;

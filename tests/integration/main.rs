@@ -76,6 +76,8 @@ mod effects;
 mod exports;
 mod ops;
 mod poker_everywhere;
+mod poll_edges;
+mod poll_everywhere;
 mod replicas;
 mod restart;
 mod retro_edges;

@@ -32,7 +32,15 @@ pub async fn rows_of_every_table(t: &TestApp) -> Vec<(String, String)> {
             .iter()
             .map(|r| r.get::<String, _>(0))
             .collect();
-        let select: Vec<String> = columns.iter().map(|col| format!("CAST({col} AS TEXT)")).collect();
+        // An image's bytes are no text: SQLite shows a blob as hex (Postgres casts BYTEA so).
+        let cast = |col: &String| {
+            if postgres {
+                format!("CAST({col} AS TEXT)")
+            } else {
+                format!("CASE WHEN typeof({col}) = 'blob' THEN hex({col}) ELSE CAST({col} AS TEXT) END")
+            }
+        };
+        let select: Vec<String> = columns.iter().map(cast).collect();
         let sql = format!("SELECT {} FROM {table}", select.join(", "));
         for r in sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await.expect("rows") {
             let cells: Vec<String> = columns

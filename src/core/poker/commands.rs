@@ -89,7 +89,7 @@ pub static COMMANDS: &[Spec<PokerCommand>] = &[
                 Param::opt("deck", Kind::Text, "fibonacci"),
                 Param::opt("voters", Kind::Text, "@ana,@kenji"),
                 Param::opt("role", Kind::Choice(ROLES), "").labelled("opt_voter_role"),
-                Param::opt("close", Kind::Text, "2h"),
+                Param::opt("close", Kind::Text, "2h").labelled("opt_reveal_after"),
                 Param::opt("link", Kind::Text, "https://…/CHECKOUT-12"),
                 Param::opt("channel", Kind::Channel, "#CHANNEL"),
             ],

@@ -11,9 +11,7 @@ pub use commands::{ActionFilter, COMMANDS, RetroCommand};
 pub use options::{Prompt, RetroOptions, RetroSettings, When};
 
 use super::UserError;
-use hmac::{Hmac, KeyInit, Mac};
 use serde_json::json;
-use sha2::Sha256;
 use std::collections::BTreeMap;
 
 /// The longest card.
@@ -61,25 +59,9 @@ impl Phase {
     }
 }
 
-/// Who wrote a card, rated or voted, as stored: the member id for a named retro; for an
-/// anonymous one, an HMAC of the member id under the run's secret. Once the secret is
-/// deleted (at close) nothing can tell whose it was.
-pub fn author_key(secret: Option<&str>, member_id: i64) -> String {
-    match secret {
-        None => format!("m:{member_id}"),
-        Some(secret) => {
-            let mut mac =
-                <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
-            mac.update(member_id.to_string().as_bytes());
-            hex::encode(mac.finalize().into_bytes())
-        }
-    }
-}
-
-/// The member a named retro's author key names.
-pub fn named_author(key: &str) -> Option<i64> {
-    key.strip_prefix("m:")?.parse().ok()
-}
+/// Who wrote a card, rated or voted, as stored: the shared keyed hash of anonymous input
+/// (`core::anonymous`), under the run's secret when the retro is anonymous.
+pub use super::anonymous::{author_key, named_author};
 
 /// What a DM line means during the collect phase.
 #[derive(Debug, Clone, PartialEq, Eq)]

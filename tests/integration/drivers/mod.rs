@@ -38,8 +38,9 @@ pub trait Platform {
     /// (`"form:"`, `"skip:"`): buttons are found by what they do, whatever the language.
     async fn click(&self, who: &str, prefix: &str);
 
-    /// `who` clicks the latest button whose action starts with `prefix` on the bot's posts
-    /// in `channel` (`"#standup"`): a vote on a story, a poll.
+    /// `who` clicks the latest button of the bot's posts in `channel` (`"#team"`) whose
+    /// action starts with `prefix` (`"poll_vote:1:0"`); what answers them alone is then
+    /// `ephemeral_for`.
     async fn click_in(&self, who: &str, channel: &str, prefix: &str);
 
     /// The questions of the form `who`'s last click opened, in order.

@@ -195,7 +195,13 @@ impl DiscordWorld {
     /// The latest button in `who`'s DM whose custom id starts with `prefix`, with the id
     /// of the message it is on.
     pub fn button(&self, who: (&str, &str, &str), prefix: &str) -> (String, String) {
-        let msgs = self.fake.messages_in(&fake_discord::dm_channel_for(who.0));
+        self.button_in(&fake_discord::dm_channel_for(who.0), prefix)
+    }
+
+    /// The latest button in `channel` whose custom id starts with `prefix`: (custom id,
+    /// message id).
+    pub fn button_in(&self, channel: &str, prefix: &str) -> (String, String) {
+        let msgs = self.fake.messages_in(channel);
         msgs.iter()
             .rev()
             .find_map(|m| {
@@ -208,7 +214,7 @@ impl DiscordWorld {
                     .find_map(|b| b["custom_id"].as_str().filter(|c| c.starts_with(prefix)).map(str::to_string))
                     .map(|c| (c, id))
             })
-            .unwrap_or_else(|| panic!("no {prefix} button in the DM: {msgs:#?}"))
+            .unwrap_or_else(|| panic!("no {prefix} button in {channel}: {msgs:#?}"))
     }
 
     /// `who` clicks `custom_id` on the bot's DM message `message_id`; returns the answer.

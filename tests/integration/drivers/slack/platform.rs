@@ -108,6 +108,14 @@ impl Platform for Slack {
         self.tick().await;
     }
 
+    async fn click_in(&self, who: &str, channel: &str, prefix: &str) {
+        let channel = channel_id(channel_of(channel).expect("a channel"));
+        let action = self.w.button(&channel, prefix);
+        self.w.click(&user_id(who), &channel, &action).await;
+        self.last_place.lock().expect("places").insert(who.to_string(), channel);
+        self.tick().await;
+    }
+
     async fn click(&self, who: &str, prefix: &str) {
         let dm = self.dm(who);
         let action = self.w.button(&dm, prefix);
@@ -122,15 +130,6 @@ impl Platform for Slack {
             let form = (super::callback_of(modal), questions);
             self.forms.lock().expect("forms").insert(who.to_string(), form);
         }
-        self.tick().await;
-    }
-
-    async fn click_in(&self, who: &str, channel: &str, prefix: &str) {
-        let name = channel_of(channel).expect("a channel");
-        let id = channel_id(name);
-        let action = self.w.button(&id, prefix);
-        self.w.click(&user_id(who), &id, &action).await;
-        self.last_place.lock().expect("places").insert(who.to_string(), id);
         self.tick().await;
     }
 

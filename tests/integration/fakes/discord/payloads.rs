@@ -125,18 +125,17 @@ pub fn button_interaction(
     v
 }
 
-/// A button click (type 3) on the bot's message `message_id` in a guild text channel
-/// `(id, name)`.
+/// A button clicked (type 3) on the bot's message `message_id` in a server channel.
 pub fn channel_button_interaction(
     id: &str,
-    who: (&str, &str, &str),
-    channel: (&str, &str),
+    (user_id, username, locale): (&str, &str, &str),
+    (channel, channel_name): (&str, &str),
     custom_id: &str,
     message_id: &str,
 ) -> Value {
     let data = json!({"custom_id": custom_id, "component_type": 2, "id": 1});
-    let mut v = interaction(id, 3, who.0, who.1, who.2, Place::Guild(channel.0, channel.1), data);
-    v["message"] = bot_message(message_id, channel.0);
+    let mut v = interaction(id, 3, user_id, username, locale, Place::Guild(channel, channel_name), data);
+    v["message"] = bot_message(message_id, channel);
     v
 }
 
