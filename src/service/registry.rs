@@ -130,6 +130,35 @@ pub trait JobKind: Sync {
     async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone>;
 }
 
+/// A job kind whose run is a function `run(svc, c, job, now, &mut JobDone)`: its unit
+/// struct and `JobKind` impl, for capabilities with several kinds.
+macro_rules! job_kind {
+    ($kind:ident, $name:expr, $run:ident) => {
+        #[derive(Debug)]
+        struct $kind;
+
+        #[async_trait::async_trait]
+        impl $crate::service::registry::JobKind for $kind {
+            fn name(&self) -> &'static str {
+                $name
+            }
+
+            async fn run(
+                &self,
+                svc: &$crate::service::Service,
+                c: &mut $crate::store::Conn,
+                job: &$crate::store::jobs::Job,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> anyhow::Result<$crate::service::registry::JobDone> {
+                let mut done = $crate::service::registry::JobDone::default();
+                $run(svc, c, job, now, &mut done).await?;
+                Ok(done)
+            }
+        }
+    };
+}
+pub(crate) use job_kind;
+
 /// What a job did: the team its effects belong to, the effects, and whether it was
 /// skipped for being too late.
 #[derive(Debug, Default)]

@@ -146,6 +146,12 @@ pub(super) fn board_message(data: Value, locale: Locale) -> Message {
     Message::new("retro_board", data, locale).as_card()
 }
 
+/// The board as it is now, in the team's language.
+async fn message_now(c: &mut Conn, r: &Renderer, run: &Run, now: DateTime<Utc>) -> anyhow::Result<Message> {
+    let locale = store::team::team(c, run.team_id).await?.locale;
+    Ok(board_message(board_data(c, r, run, locale, now).await?, locale))
+}
+
 /// Edit the board to what it is now.
 pub(super) async fn refresh(
     c: &mut Conn,
@@ -154,9 +160,7 @@ pub(super) async fn refresh(
     now: DateTime<Utc>,
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<()> {
-    let locale = store::team::team(c, run.team_id).await?.locale;
-    let data = board_data(c, r, run, locale, now).await?;
-    out.push(Effect::Update { key: board_key(run.id), message: board_message(data, locale) });
+    out.push(Effect::Update { key: board_key(run.id), message: message_now(c, r, run, now).await? });
     Ok(())
 }
 
@@ -168,13 +172,8 @@ pub(super) async fn post(
     now: DateTime<Utc>,
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<()> {
-    let locale = store::team::team(c, run.team_id).await?.locale;
-    let data = board_data(c, r, run, locale, now).await?;
-    out.push(Effect::post_keyed(
-        Target::Channel { channel_id: run.channel_id },
-        board_message(data, locale),
-        board_key(run.id),
-    ));
+    let target = Target::Channel { channel_id: run.channel_id };
+    out.push(Effect::post_keyed(target, message_now(c, r, run, now).await?, board_key(run.id)));
     Ok(())
 }
 

@@ -9,7 +9,6 @@ use crate::service::Service;
 use crate::service::registry::{JobDone, JobKind};
 use crate::store::jobs::Job;
 use crate::store::{self, Conn};
-use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
@@ -22,29 +21,9 @@ pub(super) const REMIND: &str = "retro_remind";
 
 pub(super) static KINDS: &[&dyn JobKind] = &[&OpenRun, &EndPhase, &Remind];
 
-macro_rules! job_kind {
-    ($kind:ident, $name:expr, $run:ident) => {
-        #[derive(Debug)]
-        struct $kind;
-
-        #[async_trait]
-        impl JobKind for $kind {
-            fn name(&self) -> &'static str {
-                $name
-            }
-
-            async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
-                let mut done = JobDone::default();
-                $run(svc, c, job, now, &mut done).await?;
-                Ok(done)
-            }
-        }
-    };
-}
-
-job_kind!(OpenRun, OPEN, open);
-job_kind!(EndPhase, PHASE, end_phase);
-job_kind!(Remind, REMIND, remind);
+crate::service::registry::job_kind!(OpenRun, OPEN, open);
+crate::service::registry::job_kind!(EndPhase, PHASE, end_phase);
+crate::service::registry::job_kind!(Remind, REMIND, remind);
 
 /// The retro is due: a run opens, once, unless one is still open; the next is planned. A
 /// run missed while Tandem was down opens late within the grace period, and past it is

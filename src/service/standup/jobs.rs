@@ -11,7 +11,6 @@ use crate::service::Service;
 use crate::service::registry::{JobDone, JobKind};
 use crate::store::jobs::Job;
 use crate::store::{self, Conn};
-use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
@@ -27,31 +26,10 @@ pub(super) const ESCALATE: &str = "blocker_escalate";
 /// The stand-up's job kinds, as registered.
 pub(super) static KINDS: &[&dyn JobKind] = &[&OpenRound, &Remind, &Deadline, &Escalate];
 
-/// A stand-up job kind: its name, and the function that runs one job of it.
-macro_rules! job_kind {
-    ($kind:ident, $name:expr, $run:ident) => {
-        #[derive(Debug)]
-        struct $kind;
-
-        #[async_trait]
-        impl JobKind for $kind {
-            fn name(&self) -> &'static str {
-                $name
-            }
-
-            async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
-                let mut done = JobDone::default();
-                $run(svc, c, job, now, &mut done).await?;
-                Ok(done)
-            }
-        }
-    };
-}
-
-job_kind!(OpenRound, OPEN, open);
-job_kind!(Remind, REMIND, remind);
-job_kind!(Deadline, DEADLINE, deadline);
-job_kind!(Escalate, ESCALATE, escalate);
+crate::service::registry::job_kind!(OpenRound, OPEN, open);
+crate::service::registry::job_kind!(Remind, REMIND, remind);
+crate::service::registry::job_kind!(Deadline, DEADLINE, deadline);
+crate::service::registry::job_kind!(Escalate, ESCALATE, escalate);
 
 /// Post a round's report at its deadline.
 async fn deadline(
