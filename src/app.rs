@@ -31,11 +31,8 @@ impl App {
     pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
         let store = Store::connect(config.database_url.expose()).await?;
         let renderer = Arc::new(Renderer::load()?);
-        let instance = config
-            .instance
-            .clone()
-            .unwrap_or_else(|| format!("tandem-{}-{:06x}", std::process::id(), rand::random::<u32>() & 0xff_ffff));
-        let lease = Duration::seconds(60);
+        let instance = config.instance_name();
+        let lease = Duration::seconds(config.lease_seconds);
         let options = Options {
             grace: Duration::minutes(config.grace_minutes),
             instance: instance.clone(),
@@ -199,9 +196,25 @@ impl App {
                 app.outbox.deliver_due(app.clock.now()).await.map(|_| ())
             }))
         };
+        let heartbeat = {
+            let (app, stop) = (self.clone(), wait_for(stop_rx.clone()));
+            let never = Arc::new(tokio::sync::Notify::new());
+            let every = (self.outbox.lease / 3).to_std().unwrap_or(std::time::Duration::from_secs(10));
+            tokio::spawn(app.repeat("lease renewal", every, never, stop, |app| async move {
+                let mut c = app.svc.store.pool.acquire().await?;
+                let until = app.clock.now() + app.outbox.lease;
+                store::leases::renew(&mut c, &app.outbox.instance, until).await.map(|_| ())
+            }))
+        };
         shutdown.await;
         let _ = stop_tx.send(true);
-        for (name, task) in [("received events", inbox), ("scheduled jobs", jobs), ("deliveries", deliveries)] {
+        let loops = [
+            ("received events", inbox),
+            ("scheduled jobs", jobs),
+            ("deliveries", deliveries),
+            ("lease renewal", heartbeat),
+        ];
+        for (name, task) in loops {
             if let Err(e) = task.await {
                 tracing::error!(loop_name = name, error = %e, "a background loop ended abnormally");
             }
@@ -240,9 +253,19 @@ const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(6
 /// `tandem serve`: everything, until Ctrl-C.
 pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let app = App::build(&config, clock).await?;
+    let instance = app.svc.options.instance.clone();
+    let _hold = store::leases::hold(&app.svc.store, config.database_url.expose(), &instance).await?;
+    // Nothing runs under this instance's leases yet: what they hold is left from a run
+    // that ended without finishing (a crash), and is taken back at once.
+    let taken_back = {
+        let owner = (app.svc.store.dialect == store::Dialect::Postgres).then_some(instance.as_str());
+        let mut c = app.svc.store.pool.acquire().await?;
+        store::leases::release(&mut c, owner).await?
+    };
     tracing::info!(
         database = crate::secret::redact_url(config.database_url.expose()),
-        instance = app.svc.options.instance,
+        instance,
+        taken_back,
         "store ready"
     );
     if config.demo && crate::demo::seed_if_empty(&app.svc, app.clock.now()).await? {

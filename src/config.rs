@@ -24,8 +24,12 @@ pub struct Config {
     pub base_url: String,
     /// How late a fire missed during downtime may still run.
     pub grace_minutes: i64,
-    /// This replica's name in job leases; defaults to host name and process id.
+    /// This replica's name in leases; defaults to the host name and the working
+    /// directory, so a restarted process takes back what its previous run held.
     pub instance: Option<String>,
+    /// How long a claim of work (a delivery, a received event, a job) is held before
+    /// another process may take it; renewed every third of it while the process lives.
+    pub lease_seconds: i64,
     /// Seed a demo team on an empty database.
     pub demo: bool,
     /// How often the scheduler looks for due work, in milliseconds.
@@ -88,6 +92,7 @@ impl Default for Config {
             base_url: String::new(),
             grace_minutes: 60,
             instance: None,
+            lease_seconds: 30,
             demo: true,
             tick_ms: 1000,
             slack: SlackConfig::default(),
@@ -97,6 +102,21 @@ impl Default for Config {
 }
 
 impl Config {
+    /// This process's name in leases: the configured one, else the host name and the
+    /// working directory (stable across restarts of the same deployment).
+    pub fn instance_name(&self) -> String {
+        self.instance.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .ok()
+                .or_else(|| std::env::var("HOSTNAME").ok())
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| "localhost".into());
+            let dir = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default();
+            format!("{host}:{dir}")
+        })
+    }
+
     /// Load from the config file (if any) and the environment `vars`.
     pub fn load(vars: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
         let explicit = vars("TANDEM_CONFIG").map(PathBuf::from);
@@ -123,6 +143,11 @@ impl Config {
         }
         if let Some(v) = vars("TANDEM_INSTANCE") {
             config.instance = Some(v);
+        }
+        if let Some(v) = vars("TANDEM_LEASE_SECONDS") {
+            config.lease_seconds = v.parse().ok().filter(|s| (3..=3600).contains(s)).with_context(|| {
+                format!("TANDEM_LEASE_SECONDS={v:?} is not a number of seconds from 3 to 3600, like 30")
+            })?;
         }
         if let Some(v) = vars("TANDEM_DEMO") {
             config.demo = !matches!(v.as_str(), "0" | "false" | "no" | "off");
@@ -204,6 +229,7 @@ mod tests {
         assert_eq!(example.database_url, defaults.database_url);
         assert_eq!(example.grace_minutes, defaults.grace_minutes);
         assert_eq!((example.demo, example.tick_ms), (defaults.demo, defaults.tick_ms));
+        assert_eq!(example.lease_seconds, defaults.lease_seconds);
         assert_eq!(example.slack, defaults.slack);
         assert_eq!(example.discord, defaults.discord);
     }

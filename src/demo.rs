@@ -117,3 +117,28 @@ pub async fn seed_load_team(
     tx.commit().await?;
     Ok(team)
 }
+
+/// Put a load team on a platform, as if each member had been met there once (a slash
+/// command, say): member `devN` becomes user `{user_prefix}{N:07}` with no DM opened yet,
+/// the team's #team is `channel`, and the team is bound to `workspace`.
+pub async fn bind_load_team(
+    store: &store::Store,
+    team: i64,
+    platform: &str,
+    workspace: &str,
+    user_prefix: &str,
+    channel: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut tx = store.begin().await?;
+    let ws = store::platform::Workspace { external_id: workspace.into(), team_id: team, bot_token: None };
+    store::platform::bind_workspace(&mut tx, platform, &ws, None, now).await?;
+    for m in store::team::members(&mut tx, team).await? {
+        let n: u64 = m.name.strip_prefix("dev").and_then(|n| n.parse().ok()).unwrap_or_default();
+        store::platform::link_member(&mut tx, platform, team, &format!("{user_prefix}{n:07}"), m.id).await?;
+    }
+    let team_channel = store::team::channel_id(&mut tx, team, "team").await?;
+    store::platform::bind_channel(&mut tx, platform, team, channel, team_channel).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -31,7 +31,8 @@ const METADATA_EVENT: &str = "tandem_outbox";
 /// Where a post goes on Slack.
 #[derive(Debug, Clone, PartialEq)]
 struct Destination {
-    /// A channel id, `#name` for a channel never seen, or a user id for a DM not yet opened.
+    /// A channel id, `#name` for a channel never seen, or a user id for a DM not yet
+    /// opened (opened before the post).
     channel: String,
     /// For an ephemeral answer in a channel: the user who sees it.
     ephemeral_to: Option<String>,
@@ -62,7 +63,7 @@ async fn deliver(o: &Outbox, slack: &Slack, ws: &Workspace, item: &Item, now: Da
                 let mut c = o.store.pool.acquire().await?;
                 destination(&mut c, target).await?
             };
-            let Some(dest) = dest else {
+            let Some(mut dest) = dest else {
                 // A member added by hand who has not used Slack yet: nobody to send to.
                 tracing::warn!(item = item.id, "a member without a Slack account was skipped");
                 return finish(o, item, now, None).await;
@@ -71,9 +72,25 @@ async fn deliver(o: &Outbox, slack: &Slack, ws: &Workspace, item: &Item, now: Da
                 Some(k) => Some(parent(o, k).await?.1),
                 None => None,
             };
+            if let (Some(member), true) = (dest.dm_of, dest.channel.starts_with('U')) {
+                dest.channel = open_dm(o, slack, &session, &ws.external_id, member, &dest.channel).await?;
+            }
             let earlier = match &dest.ephemeral_to {
                 Some(_) => None,
-                None => earlier_post(slack, &session, &ws.external_id, &dest.channel, item).await,
+                None => {
+                    // Committed before the call: if this process dies during it, the next
+                    // delivery of the item knows to look for the post first.
+                    let started = {
+                        let mut c = o.store.pool.acquire().await?;
+                        store::outbox::mark_sending(&mut c, item.id, &o.instance).await?
+                    };
+                    let Some(started) = started else { return Ok(false) };
+                    if started > 0 || item.attempts > 0 {
+                        earlier_post(slack, &session, &ws.external_id, &dest.channel, item).await
+                    } else {
+                        None
+                    }
+                }
             };
             let file = match (&message.image, &earlier) {
                 (Some(image), None) => Some(upload(slack, &session, &ws.external_id, image).await?),
@@ -198,8 +215,27 @@ fn content(o: &Outbox, message: &Message, item: i64, file: Option<&str>) -> anyh
     Ok(SlackMessageContent::new().with_text(text).with_blocks(blocks).with_metadata(marker))
 }
 
-/// After a failed attempt the post may have gone through anyway (a timeout, a crash
-/// before recording it): look for it in the channel before posting again.
+/// The DM channel with `user` (`conversations.open`), remembered with the member: a post
+/// to a `D…` channel can be looked for in its history, one to a user id cannot.
+async fn open_dm(
+    o: &Outbox,
+    slack: &Slack,
+    session: &SlackClientSession<'_, SlackClientHyperHttpsConnector>,
+    workspace: &str,
+    member: i64,
+    user: &str,
+) -> anyhow::Result<String> {
+    let req = SlackApiConversationsOpenRequest::new().with_users(vec![SlackUserId(user.to_string())]);
+    let opened = call(slack, workspace, None, || session.conversations_open(&req)).await?;
+    let channel = opened.channel.id.0;
+    let mut tx = o.store.begin().await?;
+    platform::set_dm_channel(&mut tx, PLATFORM, member, &channel).await?;
+    tx.commit().await?;
+    Ok(channel)
+}
+
+/// After a send that was cut short the post may have gone through anyway (a timeout, a
+/// crash before recording it): look for it in the channel before posting again.
 async fn earlier_post(
     slack: &Slack,
     session: &SlackClientSession<'_, SlackClientHyperHttpsConnector>,
@@ -207,7 +243,7 @@ async fn earlier_post(
     channel: &str,
     item: &Item,
 ) -> Option<(String, String)> {
-    if item.attempts == 0 || channel.starts_with('#') || channel.starts_with('U') {
+    if channel.starts_with('#') || channel.starts_with('U') {
         return None;
     }
     let req = SlackApiConversationsHistoryRequest::new()
@@ -303,7 +339,7 @@ async fn channel_destination(
 
 async fn dm_destination(c: &mut store::Conn, member_id: i64) -> anyhow::Result<Option<Destination>> {
     let Some(id) = platform::identity_of(c, PLATFORM, member_id).await? else { return Ok(None) };
-    // Posting to a user id opens (or reuses) the bot's DM with them.
+    // A user id until the DM is opened (`open_dm`), before the post.
     let channel = id.dm_channel.unwrap_or(id.external_id);
     Ok(Some(Destination { channel, ephemeral_to: None, dm_of: Some(member_id), team_channel: None }))
 }

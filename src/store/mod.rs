@@ -10,6 +10,7 @@ pub mod forget;
 pub mod inbound;
 pub mod inbox;
 pub mod jobs;
+pub mod leases;
 pub mod ops;
 pub mod outbox;
 pub mod platform;
@@ -65,7 +66,10 @@ impl Store {
                             conn.execute("PRAGMA journal_mode = WAL").await?;
                             conn.execute("PRAGMA busy_timeout = 5000").await?;
                             conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            // Every commit is on disk before it returns: an event
+                            // acknowledged to Slack survives a power loss (NORMAL would
+                            // keep it through a crash of the process only).
+                            conn.execute("PRAGMA synchronous = FULL").await?;
                             // What is deleted is overwritten: forgotten anonymous input does
                             // not linger in free pages.
                             conn.execute("PRAGMA secure_delete = ON").await?;

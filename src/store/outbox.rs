@@ -103,6 +103,21 @@ pub async fn superseded(c: &mut Conn, id: i64, key: &str) -> anyhow::Result<bool
     Ok(r.is_some())
 }
 
+/// Mark that a send to the platform starts now, committed before the call: `Some(n)` with
+/// the sends started before this one (more than 0: one was cut short, by a crash or a
+/// failure, and may have gone through), `None` when the lease is no longer ours.
+pub async fn mark_sending(c: &mut Conn, id: i64, owner: &str) -> anyhow::Result<Option<i64>> {
+    let r = sqlx::query(
+        "UPDATE outbox SET sends = sends + 1 WHERE id = $1 AND lease_owner = $2 AND delivered_at IS NULL \
+         RETURNING sends",
+    )
+    .bind(id)
+    .bind(owner)
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok(r.map(|r| r.try_get::<i64, _>(0)).transpose()?.map(|n| n - 1))
+}
+
 /// Mark delivered, if the lease is still ours; false means someone else took it over.
 pub async fn mark_delivered(c: &mut Conn, id: i64, owner: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
     let r = sqlx::query(

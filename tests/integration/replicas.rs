@@ -1,4 +1,5 @@
-//! Two Tandem processes on one Postgres fire each stand-up exactly once.
+//! Several Tandem processes on one Postgres fire each stand-up exactly once, even when
+//! one of them is killed in the middle.
 
 use crate::helpers::{Db, fresh_database};
 use std::process::{Child, Command, Stdio};
@@ -14,6 +15,10 @@ impl Drop for Replica {
 }
 
 fn replica(url: &str, name: &str) -> Replica {
+    replica_with_lease(url, name, 30)
+}
+
+fn replica_with_lease(url: &str, name: &str, lease_seconds: u32) -> Replica {
     let child = Command::new(env!("CARGO_BIN_EXE_tandem"))
         .arg("serve")
         .env("TANDEM_DATABASE_URL", url)
@@ -21,6 +26,7 @@ fn replica(url: &str, name: &str) -> Replica {
         .env("TANDEM_DEMO", "0")
         .env("TANDEM_TICK_MS", "50")
         .env("TANDEM_INSTANCE", name)
+        .env("TANDEM_LEASE_SECONDS", lease_seconds.to_string())
         .env("TANDEM_CONFIG", "/dev/null")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -74,4 +80,87 @@ async fn two_processes_on_one_postgres_fire_each_stand_up_exactly_once() {
     assert_eq!(dms, 750, "one DM per participant per stand-up, none twice");
     let next_days = count("SELECT COUNT(*) FROM jobs WHERE kind = 'standup_open'").await;
     assert_eq!(next_days, 200 + 150, "each stand-up (and each member's fire) is planned again, once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_replicas_with_one_killed_mid_fire_open_each_round_once_and_dm_everyone_once() {
+    let (url, _) = fresh_database(Db::Postgres).await;
+    let store = tandem::store::Store::connect(&url).await.expect("store");
+    let due = chrono::Utc::now() - chrono::Duration::seconds(5);
+    tandem::demo::seed_load_team(&store, "load", 100, 3, due, true).await.expect("seed");
+    let count = |sql: &'static str| {
+        let pool = store.pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.expect("count") }
+    };
+    // Short leases, so the killed replica's claims pass to the others within the test.
+    let _a = replica_with_lease(&url, "replica-a", 3);
+    let mut b = replica_with_lease(&url, "replica-b", 3);
+    let _c = replica_with_lease(&url, "replica-c", 3);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count("SELECT COUNT(*) FROM rounds").await < 20 {
+        assert!(Instant::now() < deadline, "no round opened");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = b.0.kill();
+    let _ = b.0.wait();
+    loop {
+        let rounds = count("SELECT COUNT(*) FROM rounds").await;
+        let pending = count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").await;
+        let due_fires =
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE kind = 'standup_open' AND due_at <= $1")
+                .bind(due.timestamp_millis())
+                .fetch_one(&store.pool)
+                .await
+                .expect("count");
+        if rounds == 100 && pending == 0 && due_fires == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "timed out: {rounds} rounds, {pending} undelivered, {due_fires} fires due");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(count("SELECT COUNT(DISTINCT standup_id) FROM rounds").await, 100, "every stand-up fired once");
+    assert_eq!(count("SELECT COUNT(*) FROM round_participants").await, 300);
+    let dms = count("SELECT COUNT(*) FROM webchat_messages WHERE conv_kind = 'dm' AND body LIKE '%1/1 Done?%'").await;
+    assert_eq!(dms, 300, "one DM per participant per stand-up, none twice");
+}
+
+on_both_databases!(
+    a_second_process_as_the_same_instance_is_refused_and_says_why,
+    second_serve_on_sqlite,
+    second_replica_name_on_postgres
+);
+
+/// Two processes under one name would take each other's work back: the second one to
+/// start stops, and says what to do. On SQLite, any second `tandem serve` on the file.
+async fn a_second_process_as_the_same_instance_is_refused_and_says_why(db: Db) {
+    let (url, _dir) = fresh_database(db).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let mut first = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    first.arg("serve").env("TANDEM_LISTEN", format!("127.0.0.1:{port}"));
+    let _first =
+        Replica(serve_env(&mut first, &url).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start"));
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+        assert!(Instant::now() < deadline, "the first process did not come up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut second = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    second.arg("serve").env("TANDEM_LISTEN", "127.0.0.1:0");
+    let out = serve_env(&mut second, &url).output().expect("run the second");
+    assert!(!out.status.success(), "the second process stopped");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let reason = match db {
+        Db::Sqlite => "another `tandem serve` is running on",
+        Db::Postgres => "another replica is running as instance \"twin\": give each replica its own TANDEM_INSTANCE",
+    };
+    assert!(err.contains(reason), "{err}");
+}
+
+fn serve_env<'a>(cmd: &'a mut Command, url: &str) -> &'a mut Command {
+    cmd.env("TANDEM_DATABASE_URL", url)
+        .env("TANDEM_DEMO", "0")
+        .env("TANDEM_INSTANCE", "twin")
+        .env("TANDEM_CONFIG", "/dev/null")
+        .env("TANDEM_LOG", "error")
 }

@@ -71,6 +71,8 @@ struct Inner {
     /// Where `files.getUploadURLExternal` sends the bytes: `http://…/upload`.
     upload_base: String,
     files: HashMap<String, File>,
+    /// How long each answer takes to come back (the call takes effect at once).
+    latency: Duration,
 }
 
 /// A file uploaded through `files.getUploadURLExternal`.
@@ -135,6 +137,11 @@ impl FakeSlack {
     /// Answer the next call of `method` with `failure` (queued: call twice, fail twice).
     pub fn fail_next(&self, method: &str, failure: Failure) {
         lock(&self.state).failures.entry(method.to_owned()).or_default().push_back(failure);
+    }
+
+    /// Answer every call `latency` after applying it, as a distant Slack does.
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.state).latency = latency;
     }
 
     pub fn set_limits(&self, limits: Limits) {

@@ -52,7 +52,15 @@ impl IntoResponse for Reply {
 pub(super) async fn api(State(state): State<Shared>, Path(method): Path<String>, req: Request) -> Response {
     let token = bearer(req.headers());
     let params = read_params(req).await;
-    let reply = lock(&state).answer(&method, params, token);
+    let (reply, latency) = {
+        let mut s = lock(&state);
+        (s.answer(&method, params, token), s.latency)
+    };
+    // Applied at once, answered after the latency: a client that dies meanwhile never
+    // learns that its call went through.
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     reply.into_response()
 }
 
@@ -133,6 +141,7 @@ impl Inner {
             "files.completeUploadExternal" => self.complete_upload(p),
             "chat.postEphemeral" => self.post_ephemeral(p),
             "conversations.history" => self.history(p),
+            "conversations.open" => open_dm(p),
             "views.open" | "views.publish" | "views.update" => self.record_view(method, p),
             "users.info" => match self.users.get(str_param(p, "user")) {
                 Some(user) => json!({"ok": true, "user": user}),
@@ -264,6 +273,19 @@ impl Inner {
         copy_fields(&mut record, p, &["user_id", "trigger_id", "external_id", "hash"]);
         self.views.push(record);
         json!({"ok": true, "view": stateful})
+    }
+}
+
+/// The DM with one user (`users` a JSON list or a comma-separated string): `U123` → `D123`.
+fn open_dm(p: &Value) -> Value {
+    let users: Vec<String> = match &p["users"] {
+        Value::Array(list) => list.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Value::String(s) => s.split(',').map(str::to_owned).collect(),
+        _ => Vec::new(),
+    };
+    match users.as_slice() {
+        [user] if user.starts_with('U') => json!({"ok": true, "channel": {"id": channel_for(user)}}),
+        _ => slack_error("users_list_not_supplied"),
     }
 }
 
