@@ -25,6 +25,8 @@ pub struct App {
     pub slack: Option<Slack>,
     /// Set when Discord is configured.
     pub discord: Option<Discord>,
+    /// Where the platform endpoints store events: one commit for those arriving together.
+    pub intake: store::intake::Intake,
 }
 
 impl App {
@@ -50,8 +52,9 @@ impl App {
         if let Some(d) = &discord {
             senders.push(Arc::new(d.clone()));
         }
-        let outbox = Outbox { store, renderer, instance, lease, delivered, pending, senders };
-        let app = App { svc, outbox, clock, slack, discord };
+        let outbox = Outbox { store: store.clone(), renderer, instance, lease, delivered, pending, senders };
+        let intake = store::intake::Intake::start(store.clone());
+        let app = App { svc, outbox, clock, slack, discord, intake };
         app.svc.sync_all_schedules(app.clock.now()).await.context("planning schedules")?;
         Ok(app)
     }
@@ -69,13 +72,15 @@ impl App {
     /// What takes Slack's events (socket and HTTP), when Slack is configured.
     pub fn slack_receiver(&self, kick: Arc<tokio::sync::Notify>) -> Option<crate::slack::inbound::Receiver> {
         let slack = self.slack.clone()?;
-        Some(crate::slack::inbound::Receiver { svc: self.svc.clone(), slack, clock: self.clock.clone(), kick })
+        let (svc, clock, intake) = (self.svc.clone(), self.clock.clone(), self.intake.clone());
+        Some(crate::slack::inbound::Receiver { svc, slack, clock, intake, kick })
     }
 
     /// What takes Discord's interactions and messages, when Discord is configured.
     pub fn discord_receiver(&self, kick: Arc<tokio::sync::Notify>) -> Option<crate::discord::inbound::Receiver> {
         let discord = self.discord.clone()?;
-        Some(crate::discord::inbound::Receiver { svc: self.svc.clone(), discord, clock: self.clock.clone(), kick })
+        let (svc, clock, intake) = (self.svc.clone(), self.clock.clone(), self.intake.clone());
+        Some(crate::discord::inbound::Receiver { svc, discord, clock, intake, kick })
     }
 
     /// Handle the events stored by the platform endpoints; returns how many were handled.

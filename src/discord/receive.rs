@@ -30,6 +30,8 @@ pub struct Receiver {
     pub svc: Service,
     pub discord: Discord,
     pub clock: Arc<dyn Clock>,
+    /// Stores events before they are acknowledged, several in one commit.
+    pub intake: store::intake::Intake,
     /// Wakes the background loop so a stored event is handled at once.
     pub kick: Arc<tokio::sync::Notify>,
 }
@@ -85,8 +87,7 @@ impl Receiver {
 
     async fn store(&self, id: &str, ev: &DiscordEvent, now: DateTime<Utc>) -> anyhow::Result<()> {
         let payload = ev.payload()?;
-        let mut c = self.svc.store.pool.acquire().await?;
-        if store::inbox::push(&mut c, PLATFORM, id, &payload, now).await? {
+        if self.intake.push(PLATFORM, id, payload, now).await? {
             self.kick.notify_one();
         } else {
             tracing::debug!(event = id, "Discord sent an event already stored");

@@ -17,6 +17,8 @@ pub struct Receiver {
     pub svc: Service,
     pub slack: Slack,
     pub clock: Arc<dyn Clock>,
+    /// Stores events before they are acknowledged, several in one commit.
+    pub intake: store::intake::Intake,
     /// Wakes the background loop so a stored event is handled at once.
     pub kick: Arc<tokio::sync::Notify>,
 }
@@ -37,8 +39,7 @@ impl Receiver {
         }
         let Some(id) = ev.dedupe_id() else { return Ok(()) };
         let payload = serde_json::to_string(&ev)?;
-        let mut c = self.svc.store.pool.acquire().await?;
-        if store::inbox::push(&mut c, PLATFORM, &id, &payload, now).await? {
+        if self.intake.push(PLATFORM, &id, payload, now).await? {
             self.kick.notify_one();
         } else {
             tracing::debug!(event = id, "Slack retried an event already stored");

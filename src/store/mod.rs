@@ -9,6 +9,7 @@
 pub mod forget;
 pub mod inbound;
 pub mod inbox;
+pub mod intake;
 pub mod jobs;
 pub mod leases;
 pub mod ops;

@@ -60,6 +60,7 @@ mod discord_flow;
 mod drivers;
 mod fakes;
 mod helpers;
+mod intake;
 mod jobs;
 mod leases;
 mod local_time;

@@ -1,0 +1,191 @@
+//! `cargo bench --bench ingest`: signed Slack `message.im` callbacks at 32 concurrent
+//! connections, against Tandem's `/slack/events` and, in the same run, a minimal server of
+//! the same shape (axum, the HMAC check, one SQLite insert per event: committed with
+//! `synchronous=FULL` like Tandem, and with `NORMAL`, which a power loss can undo). Then
+//! the time Tandem takes to handle what it stored: DM answers to an open stand-up.
+//!
+//! Each figure is the median of several runs on fresh SQLite files, printed with the
+//! ratio to the reference measured beside it.
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use hmac::Mac;
+use hmac::digest::KeyInit;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const EVENTS: usize = 20_000;
+const CONNECTIONS: usize = 32;
+const RUNS: usize = 3;
+const SECRET: &str = "bench-signing-secret";
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let mut rows: Vec<(&str, Vec<Load>)> =
+        vec![("reference, NORMAL", vec![]), ("reference, FULL", vec![]), ("Tandem", vec![])];
+    let mut handling = Vec::new();
+    for _ in 0..RUNS {
+        rows[0].1.push(load(reference("NORMAL").await, "UREF").await);
+        rows[1].1.push(load(reference("FULL").await, "UREF").await);
+        let (port, app, dir) = tandem_server().await;
+        rows[2].1.push(load(port, "U").await);
+        let t0 = Instant::now();
+        let handled = app.handle_inbox(app.clock.now()).await.expect("handle");
+        handling.push(handled as f64 / t0.elapsed().as_secs_f64());
+        drop(dir);
+    }
+    let base = median(rows[0].1.iter().map(|l| l.per_sec).collect());
+    println!("{EVENTS} signed message.im callbacks, {CONNECTIONS} connections, median of {RUNS} runs:");
+    println!("{:<20} {:>9} {:>8} {:>8} {:>8}", "server", "req/s", "p50 ms", "p99 ms", "ratio");
+    for (name, loads) in &rows {
+        let per_sec = median(loads.iter().map(|l| l.per_sec).collect());
+        let p50 = median(loads.iter().map(|l| l.p50).collect());
+        let p99 = median(loads.iter().map(|l| l.p99).collect());
+        println!("{name:<20} {per_sec:>9.0} {p50:>8.1} {p99:>8.1} {:>8.2}", per_sec / base);
+    }
+    println!("handling the stored answers: {:.0} events/s (median)", median(handling));
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+struct Load {
+    per_sec: f64,
+    p50: f64,
+    p99: f64,
+}
+
+/// Send `EVENTS` signed callbacks to `port` over `CONNECTIONS` keep-alive connections.
+async fn load(port: u16, user_prefix: &'static str) -> Load {
+    let client = reqwest::Client::builder().pool_max_idle_per_host(CONNECTIONS).build().expect("client");
+    let url = Arc::new(format!("http://127.0.0.1:{port}/slack/events"));
+    let t0 = Instant::now();
+    let workers = (0..CONNECTIONS).map(|w| {
+        let (client, url) = (client.clone(), url.clone());
+        tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for n in (w..EVENTS).step_by(CONNECTIONS) {
+                let body = event(user_prefix, n);
+                let ts = chrono::Utc::now().timestamp().to_string();
+                let sent = Instant::now();
+                let r = client
+                    .post(url.as_str())
+                    .header("content-type", "application/json")
+                    .header("x-slack-request-timestamp", &ts)
+                    .header("x-slack-signature", sign(&ts, &body))
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("sent");
+                assert!(r.status().is_success(), "{}", r.status());
+                latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+            }
+            latencies
+        })
+    });
+    let mut all = Vec::with_capacity(EVENTS);
+    for w in workers {
+        all.extend(w.await.expect("worker"));
+    }
+    let per_sec = EVENTS as f64 / t0.elapsed().as_secs_f64();
+    all.sort_by(|a, b| a.total_cmp(b));
+    Load { per_sec, p50: all[all.len() / 2], p99: all[all.len() * 99 / 100] }
+}
+
+/// Member `n % MEMBERS` answers in their DM.
+fn event(user_prefix: &str, n: usize) -> String {
+    let member = n % MEMBERS;
+    serde_json::json!({
+        "token": "t", "team_id": "T0BENCH", "api_app_id": "A0BENCH", "type": "event_callback",
+        "event_id": format!("Ev{n:010}"), "event_time": 1_767_240_000,
+        "event": {"type": "message", "channel_type": "im", "channel": format!("D{member:07}"),
+                  "user": format!("{user_prefix}{member:07}"), "text": format!("answer {n}"),
+                  "ts": format!("1767240000.{n:06}"), "event_ts": format!("1767240000.{n:06}")},
+    })
+    .to_string()
+}
+
+fn sign(ts: &str, body: &str) -> String {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).expect("key");
+    mac.update(format!("v0:{ts}:{body}").as_bytes());
+    format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Members of the bench team, each asked one question by the open stand-up.
+const MEMBERS: usize = 2_000;
+
+/// Tandem on a fresh SQLite file, Slack over HTTP, a stand-up open for every member.
+async fn tandem_server() -> (u16, tandem::app::App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let config = tandem::config::Config {
+        database_url: tandem::secret::Secret::new(url),
+        demo: false,
+        slack: tandem::config::SlackConfig {
+            bot_token: Some(tandem::secret::Secret::new("xoxb-bench")),
+            signing_secret: Some(tandem::secret::Secret::new(SECRET)),
+            ..Default::default()
+        },
+        ..tandem::config::Config::default()
+    };
+    let now = chrono::Utc::now();
+    let app = tandem::app::App::build(&config, Arc::new(tandem::clock::SystemClock)).await.expect("app");
+    let store = &app.svc.store;
+    let team = tandem::demo::seed_load_team(store, "bench", 1, MEMBERS, now, false).await.expect("seed");
+    tandem::demo::bind_load_team(store, team, "slack", "T0BENCH", "U", "C0BENCH", now).await.expect("bind");
+    app.svc.run_due_jobs(now).await.expect("open the round");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let router = tandem::http::router(app.clone(), Arc::new(tokio::sync::Notify::new()));
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    (port, app, dir)
+}
+
+/// The minimal server: check the signature, read the event id, insert, answer 200.
+async fn reference(synchronous: &'static str) -> u16 {
+    let dir = Box::leak(Box::new(tempfile::tempdir().expect("temp dir")));
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("ref.db").display());
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .after_connect(move |c, _| {
+            Box::pin(async move {
+                use sqlx::Executor;
+                c.execute("PRAGMA journal_mode = WAL").await?;
+                c.execute(sqlx::AssertSqlSafe(format!("PRAGMA synchronous = {synchronous}"))).await?;
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await
+        .expect("reference db");
+    sqlx::query("CREATE TABLE inbox (id INTEGER PRIMARY KEY, event_id TEXT UNIQUE, payload TEXT)")
+        .execute(&pool)
+        .await
+        .expect("table");
+    let route = axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+        let pool = pool.clone();
+        async move {
+            let header = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+            let body = String::from_utf8_lossy(&body).into_owned();
+            if sign(&header("x-slack-request-timestamp"), &body) != header("x-slack-signature") {
+                return StatusCode::UNAUTHORIZED;
+            }
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            let id = v["event_id"].as_str().unwrap_or_default().to_string();
+            let stored = sqlx::query("INSERT INTO inbox (event_id, payload) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(body)
+                .execute(&pool)
+                .await;
+            if stored.is_ok() { StatusCode::OK } else { StatusCode::INTERNAL_SERVER_ERROR }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let app = axum::Router::new().route("/slack/events", route);
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    port
+}

@@ -1,0 +1,82 @@
+//! Group commit at the door: the platform events that arrive while one commit runs are
+//! stored together by the next, in one transaction and one sync to disk. Each caller
+//! waits for its own event's commit, so an acknowledgement still follows a durable write;
+//! under load, many share the cost of one fsync.
+
+use super::{Store, inbox};
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most events one commit stores.
+const MAX_BATCH: usize = 256;
+
+/// Where the platform endpoints store what they receive. Cloning shares the one writer.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    queue: mpsc::Sender<Pending>,
+}
+
+#[derive(Debug)]
+struct Pending {
+    platform: &'static str,
+    event_id: String,
+    payload: String,
+    now: DateTime<Utc>,
+    /// True when stored, false when it was stored before (a retry).
+    stored: oneshot::Sender<Result<bool, String>>,
+}
+
+impl Intake {
+    /// Start the writer on the current runtime; it ends when the last clone is dropped.
+    pub fn start(store: Store) -> Intake {
+        let (queue, waiting) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(write(store, waiting));
+        Intake { queue }
+    }
+
+    /// Store an event, returning once it is committed; false when it was stored before.
+    pub async fn push(
+        &self,
+        platform: &'static str,
+        event_id: &str,
+        payload: String,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let (stored, answer) = oneshot::channel();
+        let pending = Pending { platform, event_id: event_id.to_string(), payload, now, stored };
+        self.queue.send(pending).await.map_err(|_| anyhow::anyhow!("the inbox writer has stopped"))?;
+        answer.await?.map_err(|e| anyhow::anyhow!("storing a received event: {e}"))
+    }
+}
+
+async fn write(store: Store, mut waiting: mpsc::Receiver<Pending>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while waiting.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        match commit(&store, &batch).await {
+            Ok(stored) => {
+                for (p, new) in batch.drain(..).zip(stored) {
+                    let _ = p.stored.send(Ok(new));
+                }
+            }
+            Err(e) => {
+                // Nothing of the batch is stored, nothing is acknowledged: the platforms
+                // send it again.
+                let e = format!("{e:#}");
+                tracing::warn!(events = batch.len(), error = e, "storing received events failed");
+                for p in batch.drain(..) {
+                    let _ = p.stored.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
+
+async fn commit(store: &Store, batch: &[Pending]) -> anyhow::Result<Vec<bool>> {
+    let mut tx = store.begin().await?;
+    let mut stored = Vec::with_capacity(batch.len());
+    for p in batch {
+        stored.push(inbox::push(&mut tx, p.platform, &p.event_id, &p.payload, p.now).await?);
+    }
+    tx.commit().await?;
+    Ok(stored)
+}
