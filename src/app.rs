@@ -27,6 +27,8 @@ pub struct App {
     pub discord: Option<Discord>,
     /// Where the platform endpoints store events: one commit for those arriving together.
     pub intake: store::intake::Intake,
+    /// Set once a stop was asked for: `/readyz` fails so no new traffic comes.
+    pub stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -52,9 +54,19 @@ impl App {
         if let Some(d) = &discord {
             senders.push(Arc::new(d.clone()));
         }
-        let outbox = Outbox { store: store.clone(), renderer, instance, lease, delivered, pending, senders };
+        let stopping: Arc<std::sync::atomic::AtomicBool> = Arc::default();
+        let outbox = Outbox {
+            store: store.clone(),
+            renderer,
+            instance,
+            lease,
+            delivered,
+            pending,
+            senders,
+            stopping: stopping.clone(),
+        };
         let intake = store::intake::Intake::start(store.clone());
-        let app = App { svc, outbox, clock, slack, discord, intake };
+        let app = App { svc, outbox, clock, slack, discord, intake, stopping };
         app.svc.sync_all_schedules(app.clock.now()).await.context("planning schedules")?;
         Ok(app)
     }
@@ -310,15 +322,21 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
         kick,
         wait_for(stop_rx.clone()),
     ));
+    let stopping = app.stopping.clone();
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             stop_signal().await;
             tracing::info!("shutting down");
+            stopping.store(true, std::sync::atomic::Ordering::Relaxed);
             let _ = stop_tx.send(true);
         })
         .await
         .context("serving HTTP")?;
     background.await.context("background loop")?;
+    // What was claimed and not done is free for the next process at once.
+    let mut c = app.svc.store.pool.acquire().await?;
+    let left = store::leases::release(&mut c, Some(&instance)).await?;
+    tracing::info!(left, "stopped");
     if let Some(s) = socket {
         s.await.context("Slack Socket Mode")?;
     }

@@ -112,11 +112,26 @@ fn main() -> ExitCode {
 }
 
 fn run_server() -> ExitCode {
-    // Colours only on a terminal: a log written to a file or a journal stays plain text.
-    tracing_subscriber::fmt()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG").unwrap_or_else(|_| "info".into()))
-        .init();
+    let filter = || tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG").unwrap_or_else(|_| "info".into());
+    match std::env::var("TANDEM_LOG_FORMAT").as_deref() {
+        // One JSON object a line, the request's id and span fields in each.
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_writer(std::io::stderr)
+            .with_env_filter(filter())
+            .init(),
+        Ok("text") | Err(_) => tracing_subscriber::fmt()
+            // Colours only on a terminal: a log written to a file or a journal stays plain text.
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_writer(std::io::stderr)
+            .with_env_filter(filter())
+            .init(),
+        Ok(other) => {
+            eprintln!("tandem: TANDEM_LOG_FORMAT={other:?} is not a log format: json or text");
+            return ExitCode::from(2);
+        }
+    }
     let result = (|| {
         let config = tandem::config::Config::load(|k| std::env::var(k).ok())?;
         let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;

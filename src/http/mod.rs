@@ -12,9 +12,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::sync::Arc;
 
+mod request_id;
+
 pub fn router(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/export/{file}", get(export))
         .with_state(app.clone());
@@ -30,6 +33,23 @@ pub fn router(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
         .merge(crate::webchat::routes(app))
         .route("/", get(|| async { axum::response::Redirect::to("/chat") }))
         .layer(axum::middleware::from_fn_with_state(policy, crate::web::headers::secure))
+        .layer(axum::middleware::from_fn(request_id::tag))
+}
+
+/// Ready for traffic: the database answers with every migration this binary knows applied,
+/// and the process is not stopping. (Until the migrations are applied at start-up, nothing
+/// listens.)
+async fn readyz(State(app): State<App>) -> Response {
+    if app.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "stopping\n").into_response();
+    }
+    match app.svc.store.ready().await {
+        Ok(()) => (StatusCode::OK, "ready\n").into_response(),
+        Err(e) => {
+            tracing::warn!(error = format!("{e:#}"), "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {e}\n")).into_response()
+        }
+    }
 }
 
 /// Ready when the database answers.

@@ -29,6 +29,9 @@ pub struct Outbox {
     /// One per configured chat platform: a team bound to a workspace of that platform
     /// gets its messages there; any other team's go to the web chat.
     pub senders: Vec<Arc<dyn Sender>>,
+    /// Set when the process is stopping: the item being delivered is finished, the rest
+    /// is left for the next process.
+    pub stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// What delivers to one chat platform. Each adapter implements it and the app registers
@@ -62,6 +65,9 @@ impl Outbox {
             }
             let mut platforms: HashMap<i64, Option<(String, Workspace)>> = HashMap::new();
             for item in items {
+                if self.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+                    return Ok(delivered);
+                }
                 if let Effect::Update { key, .. } = &item.effect {
                     let mut c = self.store.pool.acquire().await?;
                     if store::outbox::superseded(&mut c, item.id, key).await? {

@@ -98,6 +98,20 @@ impl Store {
         .context("applying migrations")
     }
 
+    /// The database answers, and every migration this binary knows is applied.
+    pub async fn ready(&self) -> anyhow::Result<()> {
+        let known = match self.dialect {
+            Dialect::Sqlite => sqlx::migrate!("migrations/sqlite").iter().count(),
+            Dialect::Postgres => sqlx::migrate!("migrations/postgres").iter().count(),
+        };
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&self.pool)
+            .await
+            .context("the database does not answer")?;
+        anyhow::ensure!(applied >= known as i64, "{applied} of {known} migrations applied");
+        Ok(())
+    }
+
     pub async fn begin(&self) -> anyhow::Result<Tx> {
         self.pool.begin().await.context("starting a transaction")
     }

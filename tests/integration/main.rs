@@ -77,6 +77,7 @@ mod crash;
 mod demo;
 mod effects;
 mod exports;
+mod operator;
 mod ops;
 mod poker_everywhere;
 mod poll_edges;
