@@ -79,6 +79,7 @@ mod effects;
 mod exports;
 mod operator;
 mod ops;
+mod packaging;
 mod poker_everywhere;
 mod poll_edges;
 mod poll_everywhere;
