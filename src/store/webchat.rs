@@ -143,6 +143,14 @@ pub async fn conversation(
 
 /// A number that changes whenever a message `viewer` can see (the team's channels, their
 /// own DM) is added or edited, so live views know when to refresh.
+/// A stamp of every team's messages together: it moves when any message is added, edited
+/// or deleted.
+pub async fn stamp(c: &mut Conn) -> anyhow::Result<i64> {
+    let r =
+        sqlx::query("SELECT COALESCE(MAX(updated_at), 0), COUNT(*) FROM webchat_messages").fetch_one(&mut *c).await?;
+    Ok(r.try_get::<i64, _>(0)? + r.try_get::<i64, _>(1)?)
+}
+
 pub async fn last_change(c: &mut Conn, team_id: i64, viewer: i64) -> anyhow::Result<i64> {
     let r = sqlx::query(
         "SELECT COALESCE(MAX(updated_at), 0), COUNT(*) FROM webchat_messages WHERE team_id = $1 \

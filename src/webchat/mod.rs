@@ -5,6 +5,7 @@
 //! and shows what the outbox delivered to its message table.
 
 pub(crate) mod guard;
+mod live;
 pub(crate) mod page;
 pub(crate) mod session;
 
@@ -23,13 +24,14 @@ use futures_util::stream::Stream;
 use guard::{ChatForm, ConvName, Posted};
 use serde::Deserialize;
 use std::convert::Infallible;
-use std::time::Duration;
 
 pub use session::member_of;
 
 #[derive(Clone)]
 pub(crate) struct ChatState {
     pub app: App,
+    /// What every open page's live updates wait on.
+    pub feed: live::Feed,
 }
 
 pub fn routes(app: App) -> Router {
@@ -45,7 +47,7 @@ pub fn routes(app: App) -> Router {
         .route("/chat/events", get(events))
         .route("/chat/chat.js", get(script))
         .route("/api/chat/messages", get(messages_json))
-        .with_state(ChatState { app })
+        .with_state(ChatState { feed: live::Feed::start(app.svc.store.clone(), app.outbox.delivered.clone()), app })
 }
 
 /// `dm` or `channel:ID`, as in the page's links, and where an older page of it ends.
@@ -352,11 +354,17 @@ async fn events(State(st): State<ChatState>, headers: HeaderMap) -> Response {
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(e) => return internal(e),
     };
-    Sse::new(changes(st.app.clone(), me.team_id, me.id)).keep_alive(KeepAlive::default()).into_response()
+    let feed = st.feed.subscribe();
+    Sse::new(changes(st.app.clone(), feed, me.team_id, me.id)).keep_alive(KeepAlive::default()).into_response()
 }
 
-fn changes(app: App, team_id: i64, viewer: i64) -> impl Stream<Item = Result<Event, Infallible>> {
-    futures_util::stream::unfold((app, -1i64), move |(app, last)| async move {
+fn changes(
+    app: App,
+    feed: tokio::sync::watch::Receiver<i64>,
+    team_id: i64,
+    viewer: i64,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    futures_util::stream::unfold((app, feed, -1i64), move |(app, mut feed, last)| async move {
         loop {
             let current = async {
                 let mut c = app.svc.store.pool.acquire().await?;
@@ -365,15 +373,14 @@ fn changes(app: App, team_id: i64, viewer: i64) -> impl Stream<Item = Result<Eve
             .await
             .unwrap_or(last);
             if last < 0 {
-                return Some((Ok(Event::default().event("ready").data(current.to_string())), (app, current)));
+                return Some((Ok(Event::default().event("ready").data(current.to_string())), (app, feed, current)));
             }
             if current != last {
-                return Some((Ok(Event::default().event("changed").data(current.to_string())), (app, current)));
+                return Some((Ok(Event::default().event("changed").data(current.to_string())), (app, feed, current)));
             }
-            let delivered = app.outbox.delivered.clone();
-            tokio::select! {
-                _ = delivered.notified() => {}
-                _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            // Woken when the process's one watcher sees the web chat change.
+            if feed.changed().await.is_err() {
+                return None;
             }
         }
     })
