@@ -109,6 +109,7 @@ impl App {
                 return Ok(handled);
             }
             for e in entries {
+                let started = std::time::Instant::now();
                 let result = match (e.platform.as_str(), &self.slack, &self.discord) {
                     (crate::slack::PLATFORM, Some(slack), _) => {
                         crate::slack::inbound::process(&self.svc, slack, &e.payload, now).await
@@ -118,6 +119,12 @@ impl App {
                     }
                     (p, _, _) => Err(anyhow::anyhow!("no adapter for platform {p} is configured")),
                 };
+                let platform = match e.platform.as_str() {
+                    crate::slack::PLATFORM => crate::slack::PLATFORM,
+                    crate::discord::PLATFORM => crate::discord::PLATFORM,
+                    _ => "other",
+                };
+                crate::metrics::handled(platform, started.elapsed());
                 let mut c = self.svc.store.pool.acquire().await?;
                 match result {
                     Ok(()) => {

@@ -11,6 +11,7 @@ pub mod core;
 pub mod demo;
 pub mod discord;
 pub mod http;
+pub mod metrics;
 pub mod outbox;
 pub mod render;
 pub mod secret;

@@ -87,6 +87,11 @@ impl Receiver {
 
     async fn store(&self, id: &str, ev: &DiscordEvent, now: DateTime<Utc>) -> anyhow::Result<()> {
         let payload = ev.payload()?;
+        let kind = match ev {
+            DiscordEvent::Interaction(_) => "interaction",
+            DiscordEvent::Message(_) => "message",
+        };
+        crate::metrics::received(PLATFORM, kind);
         if self.intake.push(PLATFORM, id, payload, now).await? {
             self.kick.notify_one();
         } else {

@@ -250,6 +250,7 @@ where
             Ok(v) => return Ok(v),
             Err(e) if rate_limited(&e) && waited < RATE_LIMIT_RETRIES => {
                 d.pacer.pause(BOT, RATE_LIMIT_WAIT);
+                crate::metrics::rate_limited(PLATFORM);
                 tracing::info!(wait_ms = RATE_LIMIT_WAIT.as_millis() as u64, "Discord rate limit: waiting");
                 d.pacer.wait_turn(BOT, None).await;
                 waited += 1;

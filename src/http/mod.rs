@@ -83,9 +83,10 @@ async fn metrics(State(app): State<App>) -> Response {
         ("tandem_rounds_open", "Stand-up rounds whose report is not posted yet.", g.rounds_open),
         ("tandem_blockers_open", "Blockers not resolved yet.", g.blockers_open),
     ];
-    let body: String =
+    let gauges: String =
         rows.iter().map(|(name, help, v)| format!("# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}\n")).collect();
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+    let body = format!("{gauges}{}# EOF\n", crate::metrics::encode());
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body).into_response()
 }
 
 #[derive(Debug, Deserialize)]

@@ -80,17 +80,21 @@ impl Outbox {
                     let mut c = self.store.pool.acquire().await?;
                     slot.insert(store::platform::workspace_of_team(&mut c, item.team_id).await?);
                 }
-                let result = match platforms.get(&item.team_id).and_then(|p| p.as_ref()) {
-                    None => webchat::deliver(self, &item, now).await,
+                let (platform, result) = match platforms.get(&item.team_id).and_then(|p| p.as_ref()) {
+                    None => ("webchat", webchat::deliver(self, &item, now).await),
                     Some((platform, ws)) => match self.senders.iter().find(|s| s.platform() == platform) {
-                        Some(sender) => sender.deliver(self, ws, &item, now).await,
-                        None => Err(anyhow::anyhow!("this team is on {platform}, which is not configured")),
+                        Some(sender) => (sender.platform(), sender.deliver(self, ws, &item, now).await),
+                        None => ("other", Err(anyhow::anyhow!("this team is on {platform}, which is not configured"))),
                     },
                 };
                 match result {
-                    Ok(true) => delivered += 1,
-                    Ok(false) => {}
+                    Ok(true) => {
+                        crate::metrics::delivery(platform, true);
+                        delivered += 1;
+                    }
+                    Ok(false) => crate::metrics::lease_lost("delivery"),
                     Err(e) => {
+                        crate::metrics::delivery(platform, false);
                         let backoff =
                             Duration::seconds(2i64.saturating_pow(u32::try_from(item.attempts.min(10)).unwrap_or(10)));
                         tracing::warn!(

@@ -42,7 +42,10 @@ pub(super) async fn run_due(svc: &Service, now: DateTime<Utc>) -> anyhow::Result
             match run_one(svc, *kind, &job, now).await {
                 Ok(Ran::Done) => report.ran += 1,
                 Ok(Ran::SkippedLate) => report.skipped_late += 1,
-                Ok(Ran::Lost) => report.lost += 1,
+                Ok(Ran::Lost) => {
+                    crate::metrics::lease_lost("job");
+                    report.lost += 1;
+                }
                 Err(e) => {
                     report.failed += 1;
                     let error = format!("{e:#}");
@@ -78,6 +81,7 @@ async fn run_one(svc: &Service, kind: &dyn JobKind, job: &Job, now: DateTime<Utc
     if !store::jobs::still_ours(&mut tx, job, &svc.options.instance).await? {
         return Ok(Ran::Lost);
     }
+    crate::metrics::job_ran(now - job.due_at);
     let done = kind.run(svc, &mut tx, job, now).await?;
     flush(&mut tx, done.team_id, &done.effects, now, None, done.forget_tag.as_deref()).await?;
     tx.commit().await?;

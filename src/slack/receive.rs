@@ -39,6 +39,12 @@ impl Receiver {
         }
         let Some(id) = ev.dedupe_id() else { return Ok(()) };
         let payload = serde_json::to_string(&ev)?;
+        let kind = match &ev {
+            SlackEvent::Push(_) => "event",
+            SlackEvent::Command(_) => "command",
+            SlackEvent::Interaction(_) => "interaction",
+        };
+        crate::metrics::received(PLATFORM, kind);
         if self.intake.push(PLATFORM, &id, payload, now).await? {
             self.kick.notify_one();
         } else {

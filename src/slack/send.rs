@@ -285,6 +285,7 @@ where
             Err(slack_morphism::errors::SlackClientError::RateLimitError(e)) if waited < RATE_LIMIT_RETRIES => {
                 let wait = e.retry_after.unwrap_or(Duration::from_secs(1));
                 slack.pacer.pause(workspace, wait);
+                crate::metrics::rate_limited(PLATFORM);
                 if wait > MAX_WAIT {
                     anyhow::bail!("Slack asked to wait {}s", wait.as_secs());
                 }
