@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod jobs;
 pub mod ops;
 pub mod outbox;
+pub mod personal;
 pub mod platform;
 pub mod poker;
 pub mod poll;
