@@ -55,7 +55,8 @@ pub async fn identities(c: &mut Conn, member_id: i64) -> anyhow::Result<Vec<(Str
 }
 
 /// What the web chat holds about a member: their sessions (when they began and were
-/// last used) and the lines they wrote.
+/// last used) and the lines they wrote, except anonymous input (tagged, forgotten at the
+/// ritual's close; an export read by a manager must not tell whose it was).
 pub async fn webchat_data(c: &mut Conn, member_id: i64) -> anyhow::Result<Value> {
     let sessions =
         sqlx::query("SELECT created_at, last_used_at FROM webchat_sessions WHERE member_id = $1 ORDER BY created_at")
@@ -69,10 +70,12 @@ pub async fn webchat_data(c: &mut Conn, member_id: i64) -> anyhow::Result<Value>
             Ok(json!({ "signed_in_at": at(0)?, "last_used_at": at(1)? }))
         })
         .collect::<anyhow::Result<_>>()?;
-    let lines = sqlx::query("SELECT created_at, body FROM webchat_messages WHERE author_member = $1 ORDER BY id")
-        .bind(member_id)
-        .fetch_all(&mut *c)
-        .await?;
+    let lines = sqlx::query(
+        "SELECT created_at, body FROM webchat_messages WHERE author_member = $1 AND forget_tag IS NULL ORDER BY id",
+    )
+    .bind(member_id)
+    .fetch_all(&mut *c)
+    .await?;
     let lines: Vec<Value> = lines
         .iter()
         .map(|r| Ok(json!({ "at": from_ms(r.try_get(0)?).to_rfc3339(), "text": r.try_get::<String, _>(1)? })))
@@ -134,19 +137,20 @@ async fn erase_outbox(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
 }
 
 /// Stored platform events that carry one of the member's platform ids, or their name in
-/// an event of their team's workspace: handled ones go, waiting ones are rewritten (the
-/// event being handled, the erase command itself, still answers through its payload).
+/// an event of their team's workspace, go once handled; any other event naming them, and
+/// one still waiting (the erase command itself answers through its payload), is rewritten.
 async fn erase_inbox(c: &mut Conn, e: &Erasure, workspaces: &[String]) -> anyhow::Result<()> {
     let rows = sqlx::query("SELECT id, payload, done_at FROM inbox").fetch_all(&mut *c).await?;
     let by_id = |p: &str| e.platform_ids.iter().any(|id| p.contains(id.as_str()));
     let in_workspace = |p: &str| workspaces.iter().any(|w| p.contains(w.as_str()));
     for r in rows {
         let payload: String = r.try_get(1)?;
-        if !(by_id(&payload) || (in_workspace(&payload) && e.mentioned_in(&payload))) {
+        if !(by_id(&payload) || e.mentioned_in(&payload)) {
             continue;
         }
         let id: i64 = r.try_get(0)?;
-        if r.try_get::<Option<i64>, _>(2)?.is_some() {
+        let done = r.try_get::<Option<i64>, _>(2)?.is_some();
+        if done && (by_id(&payload) || in_workspace(&payload)) {
             sqlx::query("DELETE FROM inbox WHERE id = $1").bind(id).execute(&mut *c).await?;
         } else {
             sqlx::query("UPDATE inbox SET payload = $1, last_error = NULL WHERE id = $2")

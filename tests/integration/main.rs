@@ -74,6 +74,7 @@ mod coalesced;
 mod demo;
 mod effects;
 mod exports;
+mod gdpr;
 mod ops;
 mod poker_everywhere;
 mod poll_edges;

@@ -14,7 +14,8 @@ pub struct Erasure {
     /// Their name (`ana`) and display name (`Ana Lima`).
     pub name: String,
     pub display_name: String,
-    /// Their ids on the chat platforms: user ids, DM channels.
+    /// Their ids on the chat platforms: user ids, DM channels. A numeric one (Discord's)
+    /// becomes `1` in text, so that a stored event still reads as an event.
     pub platform_ids: Vec<String>,
     /// As people read it: `Former member 3`.
     pub pseudonym: String,
@@ -43,7 +44,9 @@ impl Erasure {
     fn text_words(&self) -> Vec<(&str, &str)> {
         let mut words = vec![(self.display_name.as_str(), self.pseudonym.as_str())];
         words.push((self.name.as_str(), self.pseudonym.as_str()));
-        words.extend(self.platform_ids.iter().map(|id| (id.as_str(), self.pseudonym_name.as_str())));
+        // A numeric id (Discord's) becomes `1`, so a stored event still reads as one.
+        let id_by = |id: &str| if id.chars().all(|c| c.is_ascii_digit()) { "1" } else { self.pseudonym_name.as_str() };
+        words.extend(self.platform_ids.iter().map(|id| (id.as_str(), id_by(id))));
         words.retain(|(w, _)| !w.trim().is_empty());
         words.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         words
@@ -118,7 +121,7 @@ mod tests {
 
     fn kenji() -> Erasure {
         let mut e = Erasure::new(4, 1, "kenji", "Kenji Sato", &pseudonym("Former member", 3));
-        e.platform_ids = vec!["U0KENJI".into()];
+        e.platform_ids = vec!["U0KENJI".into(), "1300000000000000303".into()];
         e
     }
 
@@ -138,6 +141,8 @@ mod tests {
             r#"{"text":"📋 *Former member 3* (late) — Former member 3 said: ask @Former member 3, <@former-member-3>; kenjis and kenji_bot stay"}"#
         );
         assert!(e.mentioned_in("Kenji") && !e.mentioned_in("Kenjiro and Léa"));
+        let discord = r#"{"users":{"1300000000000000303":{"username":"kenji"}}}"#;
+        assert_eq!(e.in_text(discord), r#"{"users":{"1":{"username":"Former member 3"}}}"#, "still a snowflake");
     }
 
     #[test]

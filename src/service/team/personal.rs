@@ -12,8 +12,9 @@ use crate::service::{Ctx, Outcome};
 use crate::store::{self, Conn};
 use serde_json::{Map, Value, json};
 
-/// The longest part of an export one message carries: Discord shows 2,000 characters.
-const PART_CHARS: usize = 1_800;
+/// The longest part of an export one message carries: a card (Discord's embed) shows
+/// 4,096 characters, Slack's notification text 3,000.
+const PART_CHARS: usize = 2_800;
 
 /// What the team capability itself holds: the profile, platform identities, time off and
 /// what the web chat keeps.
@@ -65,7 +66,8 @@ pub(super) async fn export(ctx: &mut Ctx<'_>, name: Option<String>) -> Outcome<(
     let parts = split(&text, PART_CHARS);
     for (i, part) in parts.iter().enumerate() {
         let data = json!({ "name": member.name, "part": i + 1, "parts": parts.len(), "text": part });
-        ctx.reply("member_export", data);
+        let message = Message::new("member_export", data, ctx.me.locale).as_card();
+        ctx.reply_message(message);
     }
     Ok(())
 }
