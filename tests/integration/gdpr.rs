@@ -26,11 +26,17 @@ on_every_platform!(
     discord: a_member_gets_their_data_and_is_erased_on_discord_on_sqlite, a_member_gets_their_data_and_is_erased_on_discord_on_postgres;
 );
 
-/// The JSON document of an export answer (one part: the scenario's data is small).
-fn document(answer: &str) -> Value {
-    let (start, end) = (answer.find('{').expect("a document"), answer.rfind('}').expect("its end"));
-    assert!(!answer.contains("part 1 of"), "one part: {answer}");
-    serde_json::from_str(&answer[start..=end]).unwrap_or_else(|e| panic!("{e}: {answer}"))
+/// The JSON document of an export: the parts of the answers that hold it, joined.
+fn document(answers: &[String], whose: &str) -> (Value, String) {
+    let header = format!("Personal data of @{whose}");
+    let parts: Vec<&String> = answers.iter().filter(|a| a.starts_with(&header)).collect();
+    let inside = |a: &str| {
+        let lines: Vec<&str> = a.lines().skip(1).filter(|l| !l.trim_start().starts_with("```")).collect();
+        lines.join("\n")
+    };
+    let text = parts.iter().map(|a| inside(a)).collect::<Vec<_>>().join("\n");
+    let doc = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {parts:#?}"));
+    (doc, text)
 }
 
 /// The texts at `pointer` (`/standup/answers`) under `field` in a document.
@@ -81,12 +87,15 @@ async fn a_member_gets_their_data_and_is_erased_for_good(w: impl Platform) {
     w.click_in("ana", "#team", "poll_vote:1:0").await;
     w.command("ana", "#team", r#"/tandem poll "Secret ballot?" options="Yes|No" anonymous=yes"#).await;
     w.click_in("kenji", "#team", "poll_vote:2:0").await;
+    let poker = r#"/tandem poker start stories="LOGIN-1 Login page" voters=@ana,@kenji channel=#team"#;
+    w.command("paula", "#team", poker).await;
+    w.command("kenji", "#team", r#"/tandem poker vote 8 reason="Needs a new API""#).await;
+    w.command("ana", "#team", "/tandem poker vote 5").await;
 
     // Kenji's own export: his answers, blocker, named card and vote, his action, his poll
     // vote; nobody else's, and none of his anonymous input.
     w.command("kenji", "dm", "/tandem me export").await;
-    let answer = w.ephemeral_for("kenji").await;
-    let doc = document(&answer);
+    let (doc, answer) = document(&w.private_answers("kenji").await, "kenji");
     assert_eq!(doc["team"]["profile"]["name"], "kenji", "{doc:#}");
     let answers = texts(&doc, "/standup/answers", "answer");
     assert!(answers.contains(&"Fixed the flaky test".into()) && answers.len() == 3, "{answers:?}");
@@ -95,13 +104,16 @@ async fn a_member_gets_their_data_and_is_erased_for_good(w: impl Platform) {
     assert_eq!(texts(&doc, "/retro/actions_owned", "action"), ["Fix the CI"]);
     assert_eq!(doc.pointer("/retro/votes/0/votes"), Some(&Value::from(1)), "{doc:#}");
     assert_eq!(texts(&doc, "/poll/votes", "option"), ["Sushi"]);
+    assert_eq!(texts(&doc, "/poker/votes", "card"), ["8"]);
+    assert_eq!(texts(&doc, "/poker/votes", "reason"), ["Needs a new API"]);
     for foreign in ["Shipped the login page", "Ship on Tuesdays", "Pizza", "A secret wish", "Secret ballot?"] {
         assert!(!answer.contains(foreign), "{foreign:?} is not Kenji's to export: {answer}");
     }
 
     // A manager exports it too; a developer may not, and is told so in her language.
     w.command("paula", "#team", "/tandem member export @kenji").await;
-    assert!(w.ephemeral_for("paula").await.contains("Fixed the flaky test"));
+    let (doc, _) = document(&w.private_answers("paula").await, "kenji");
+    assert_eq!(texts(&doc, "/standup/blockers", "blocker"), ["Waiting for the staging database"]);
     w.command("lea", "#team", "/tandem member export @kenji").await;
     assert!(w.ephemeral_for("lea").await.starts_with("Seul le PM, le PO ou le scrum master"));
 
@@ -229,4 +241,32 @@ async fn an_erase_of_someone_unknown_is_refused_clearly_and_changes_nothing(db: 
     w.command("paula", "#team", "/tandem member list").await;
     let list = w.ephemeral_for("paula").await;
     assert!(["paula", "olivier", "ana", "kenji", "lea"].iter().all(|n| list.contains(n)), "{list}");
+}
+
+on_both_databases!(
+    a_manager_confirms_an_erase_by_the_button_of_its_preview,
+    erase_by_the_button_on_sqlite,
+    erase_by_the_button_on_postgres
+);
+
+async fn a_manager_confirms_an_erase_by_the_button_of_its_preview(db: crate::helpers::Db) {
+    use crate::drivers::web_chat::WebChat;
+    let w = WebChat::start(db).await;
+    w.command("kenji", "dm", "/tandem away 2026-12-24..2026-12-31").await;
+    w.command("paula", "dm", "/tandem member erase @kenji").await;
+    assert!(w.ephemeral_for("paula").await.contains("This erases the personal data of Kenji (@kenji)"));
+    w.click("paula", "member_erase:").await;
+    let erased = w.last_dm("paula").await;
+    assert!(erased.starts_with("Erased. The member is now Former member 1"), "{:?}", w.dm_texts("paula").await);
+    let rows = rows_of_every_table(w.app()).await;
+    assert!(!rows.iter().any(|(_, r)| r.to_lowercase().contains("kenji")), "{rows:#?}");
+    assert!(!rows.iter().any(|(t, _)| t == "time_off"), "his time off is gone");
+    let audit: Vec<&String> = rows.iter().filter(|(t, _)| t == "member_erasures").map(|(_, r)| r).collect();
+    let paula = w.app().member_id("paula").await;
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert!(audit[0].contains(&format!("erased_by={paula} ")), "who erased, by id: {}", audit[0]);
+
+    // A second erasure takes the next number.
+    w.command("paula", "dm", "/tandem member erase @lea confirm=yes").await;
+    assert!(w.ephemeral_for("paula").await.contains("Former member 2"));
 }
