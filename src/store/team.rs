@@ -307,6 +307,12 @@ pub async fn set_team_defaults(c: &mut Conn, team_id: i64, tz: &str, locale: Loc
     Ok(())
 }
 
+/// Whether the member was erased (their row is their pseudonym now).
+pub async fn is_erased(c: &mut Conn, member_id: i64) -> anyhow::Result<bool> {
+    let r = sqlx::query("SELECT erased_at FROM members WHERE id = $1").bind(member_id).fetch_optional(&mut *c).await?;
+    Ok(r.map(|r| r.try_get::<Option<i64>, _>(0)).transpose()?.flatten().is_some())
+}
+
 /// How many of the team's members were erased so far: the next pseudonym's number is one more.
 pub async fn erasures(c: &mut Conn, team_id: i64) -> anyhow::Result<i64> {
     let r =

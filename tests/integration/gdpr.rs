@@ -252,6 +252,7 @@ on_both_databases!(
 async fn a_manager_confirms_an_erase_by_the_button_of_its_preview(db: crate::helpers::Db) {
     use crate::drivers::web_chat::WebChat;
     let w = WebChat::start(db).await;
+    let kenji = w.app().member_id("kenji").await;
     w.command("kenji", "dm", "/tandem away 2026-12-24..2026-12-31").await;
     w.command("paula", "dm", "/tandem member erase @kenji").await;
     assert!(w.ephemeral_for("paula").await.contains("This erases the personal data of Kenji (@kenji)"));
@@ -266,7 +267,17 @@ async fn a_manager_confirms_an_erase_by_the_button_of_its_preview(db: crate::hel
     assert_eq!(audit.len(), 1, "{audit:?}");
     assert!(audit[0].contains(&format!("erased_by={paula} ")), "who erased, by id: {}", audit[0]);
 
-    // A second erasure takes the next number.
+    // He cannot sign in to the web chat any more.
+    let browser = crate::drivers::web_chat::browser(&w.app().base);
+    let login = crate::drivers::web_chat::sign_in(&browser, &w.app().base, kenji).await;
+    assert_eq!(login.status(), reqwest::StatusCode::BAD_REQUEST, "an erased member signs nobody in");
+
+    // A second erasure takes the next number, in the team's language.
+    {
+        let mut c = w.app().app.svc.store.pool.acquire().await.expect("conn");
+        let (team, fr) = (w.app().team_id, tandem::core::Locale::Fr);
+        tandem::store::team::set_team_defaults(&mut c, team, "Europe/Paris", fr).await.expect("French team");
+    }
     w.command("paula", "dm", "/tandem member erase @lea confirm=yes").await;
-    assert!(w.ephemeral_for("paula").await.contains("Former member 2"));
+    assert!(w.ephemeral_for("paula").await.contains("Ancien membre 2 (@ancien-membre-2)"));
 }
