@@ -5,6 +5,7 @@
 
 use super::{Conn, from_ms, ms};
 use crate::core::team::personal::Erasure;
+use crate::core::{Effect, Target};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -163,6 +164,30 @@ async fn erase_inbox(c: &mut Conn, e: &Erasure, workspaces: &[String]) -> anyhow
         }
     }
     Ok(())
+}
+
+/// The latest content of each keyed message of the team (a post with a key, or its latest
+/// update), in outbox order: what a platform shows under that key now. Deleted messages
+/// and answers only one person sees are left out: nothing can edit them.
+pub async fn latest_keyed(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<(String, Effect)>> {
+    let rows = sqlx::query("SELECT effect FROM outbox WHERE team_id = $1 ORDER BY id")
+        .bind(team_id)
+        .fetch_all(&mut *c)
+        .await?;
+    let mut latest: Vec<(String, Effect)> = Vec::new();
+    for r in rows {
+        let Ok(effect) = serde_json::from_str::<Effect>(&r.try_get::<String, _>(0)?) else { continue };
+        let key = match &effect {
+            Effect::Post { key: Some(key), target, .. } if !matches!(target, Target::Ephemeral { .. }) => key.clone(),
+            Effect::Update { key, .. } | Effect::Delete { key } => key.clone(),
+            Effect::Post { .. } => continue,
+        };
+        latest.retain(|(k, _)| *k != key);
+        if !matches!(effect, Effect::Delete { .. }) {
+            latest.push((key, effect));
+        }
+    }
+    Ok(latest)
 }
 
 /// Retention: web chat messages older than `before` go, with their images.

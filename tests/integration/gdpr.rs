@@ -164,6 +164,11 @@ async fn a_member_gets_their_data_and_is_erased_for_good(w: impl Platform) {
     assert!(kept("outbox", "Former member 1"), "the stored report reads the pseudonym");
     assert!(kept("member_erasures", "pseudonym=Former member 1"), "the erasure is recorded");
 
+    // The report already posted is edited on the platform to read the pseudonym.
+    let report = w.channel_texts("#standup").await.join("\n");
+    assert!(report.contains("Former member 1") && !report.to_lowercase().contains("kenji"), "{report}");
+    assert!(report.contains("Fixed the flaky test"), "the report keeps what was said: {report}");
+
     // What the team keeps reads the pseudonym; the member list no longer holds him.
     w.command("paula", "#team", "/tandem retro export named").await;
     let summary = w.ephemeral_for("paula").await;

@@ -6,7 +6,7 @@ use super::ERASE_BUTTON;
 use crate::core::model::Member;
 use crate::core::policy::{Act, may};
 use crate::core::team::personal::{Erasure, pseudonym};
-use crate::core::{ButtonStyle, Message, UserError};
+use crate::core::{ButtonStyle, Effect, Message, UserError};
 use crate::service::registry;
 use crate::service::{Ctx, Outcome};
 use crate::store::{self, Conn};
@@ -144,7 +144,20 @@ async fn erase(ctx: &mut Ctx<'_>, member: Member) -> Outcome<()> {
         e.platform_ids.push(user);
         e.platform_ids.extend(dm);
     }
+    // Messages already posted that name them (a report, a board) are edited on every
+    // platform to read the pseudonym, from their stored content once rewritten.
+    let naming: Vec<String> = store::personal::latest_keyed(ctx.c, ctx.team.id)
+        .await?
+        .into_iter()
+        .filter(|(_, effect)| serde_json::to_string(effect).is_ok_and(|text| e.mentioned_in(&text)))
+        .map(|(key, _)| key)
+        .collect();
     registry::erase(ctx.c, &e).await?;
+    for (key, effect) in store::personal::latest_keyed(ctx.c, ctx.team.id).await? {
+        if let (true, Effect::Post { message, .. } | Effect::Update { message, .. }) = (naming.contains(&key), effect) {
+            ctx.out.push(Effect::Update { key, message });
+        }
+    }
     store::team::erase_member(ctx.c, &e, ctx.me.id, ctx.now).await?;
     registry::replan(ctx.c, ctx.team.id, ctx.now, true).await?;
     ctx.reply("member_erased", json!({ "pseudonym": e.pseudonym, "pseudonym_name": e.pseudonym_name }));
