@@ -121,10 +121,12 @@ pub async fn erase(c: &mut Conn, e: &Erasure, workspaces: &[String]) -> anyhow::
     Ok(())
 }
 
-/// Outbox items addressed to the member (their DMs, answers only they see) go.
+/// Outbox items addressed to the member (their DMs, answers only they see) go, with the
+/// later edits of those messages and the record of where the platform keeps them.
 async fn erase_outbox(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
     let rows =
         sqlx::query("SELECT id, effect FROM outbox WHERE team_id = $1").bind(e.team_id).fetch_all(&mut *c).await?;
+    let mut keys = Vec::new();
     for r in rows {
         let effect: Value = serde_json::from_str(&r.try_get::<String, _>(1)?).unwrap_or(Value::Null);
         let target = &effect["target"];
@@ -132,9 +134,18 @@ async fn erase_outbox(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
             && target["member_id"].as_i64() == Some(e.member_id);
         if to_them {
             let id: i64 = r.try_get(0)?;
+            keys.extend(effect["key"].as_str().map(String::from));
             sqlx::query("DELETE FROM webchat_messages WHERE outbox_id = $1").bind(id).execute(&mut *c).await?;
             sqlx::query("DELETE FROM outbox WHERE id = $1").bind(id).execute(&mut *c).await?;
         }
+    }
+    for key in keys {
+        sqlx::query("DELETE FROM outbox WHERE team_id = $1 AND update_key = $2")
+            .bind(e.team_id)
+            .bind(&key)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query("DELETE FROM delivered_messages WHERE msg_key = $1").bind(&key).execute(&mut *c).await?;
     }
     Ok(())
 }
