@@ -42,6 +42,7 @@ impl App {
             instance: instance.clone(),
             lease,
             base_url: config.base_url.clone(),
+            retention_months: config.retention_months,
         };
         let svc = Service { store: store.clone(), renderer: renderer.clone(), options };
         let slack = if config.slack.enabled() { Some(Slack::new(&config.slack)) } else { None };
@@ -155,7 +156,8 @@ impl App {
     }
 
     /// Forget event ids older than a week, delivered messages older than 30 days and web chat
-    /// sessions that have ended.
+    /// sessions that have ended; with a retention setting, stand-up answers and web chat
+    /// messages older than it.
     pub async fn housekeep(&self) -> anyhow::Result<(u64, u64)> {
         let now = self.clock.now();
         let mut c = self.svc.store.pool.acquire().await?;
@@ -164,6 +166,13 @@ impl App {
         let received = store::inbox::prune(&mut c, now - Duration::days(7)).await?;
         let (lifetime, idle) = (crate::webchat::session::LIFETIME, crate::webchat::session::IDLE);
         store::webchat::prune_sessions(&mut c, now - lifetime, now - idle).await?;
+        if let Some(months) = self.svc.options.retention_months {
+            // Stand-up answers and web chat messages are personal data: kept `months` at most.
+            let before = now.checked_sub_months(chrono::Months::new(months)).unwrap_or(now);
+            let answers = store::standup::personal::prune(&mut c, before).await?;
+            let messages = store::personal::prune_webchat_messages(&mut c, before).await?;
+            tracing::debug!(answers, messages, months, "retention");
+        }
         Ok((seen + received, delivered))
     }
 

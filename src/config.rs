@@ -34,6 +34,9 @@ pub struct Config {
     pub demo: bool,
     /// How often the scheduler looks for due work, in milliseconds.
     pub tick_ms: u64,
+    /// Stand-up answers and web chat messages older than this many months are deleted by
+    /// housekeeping; unset (the default) keeps them.
+    pub retention_months: Option<u32>,
     /// Slack: off unless a bot token or OAuth client is configured.
     pub slack: SlackConfig,
     /// Discord: off unless a bot token is configured.
@@ -95,6 +98,7 @@ impl Default for Config {
             lease_seconds: 30,
             demo: true,
             tick_ms: 1000,
+            retention_months: None,
             slack: SlackConfig::default(),
             discord: DiscordConfig::default(),
         }
@@ -154,6 +158,16 @@ impl Config {
         }
         if let Some(v) = vars("TANDEM_TICK_MS") {
             config.tick_ms = v.parse().with_context(|| format!("TANDEM_TICK_MS={v:?} is not a number"))?;
+        }
+        if let Some(v) = vars("TANDEM_RETENTION_MONTHS").filter(|v| !v.trim().is_empty()) {
+            let months: u32 = v
+                .trim()
+                .parse()
+                .with_context(|| format!("TANDEM_RETENTION_MONTHS={v:?} is not a number of months like 24"))?;
+            config.retention_months = Some(months);
+        }
+        if config.retention_months == Some(0) {
+            anyhow::bail!("retention_months must be at least 1 (leave it unset to keep everything)");
         }
         load_slack(&mut config.slack, &vars)?;
         discord::load(&mut config.discord, &vars)?;
@@ -230,8 +244,18 @@ mod tests {
         assert_eq!(example.grace_minutes, defaults.grace_minutes);
         assert_eq!((example.demo, example.tick_ms), (defaults.demo, defaults.tick_ms));
         assert_eq!(example.lease_seconds, defaults.lease_seconds);
+        assert_eq!(example.retention_months, defaults.retention_months);
         assert_eq!(example.slack, defaults.slack);
         assert_eq!(example.discord, defaults.discord);
+    }
+
+    #[test]
+    fn retention_is_unset_by_default_and_read_from_the_environment() {
+        assert_eq!(Config::load(|_| None).expect("defaults").retention_months, None);
+        let c = Config::load(|k| (k == "TANDEM_RETENTION_MONTHS").then(|| "24".into())).expect("loads");
+        assert_eq!(c.retention_months, Some(24));
+        let e = Config::load(|k| (k == "TANDEM_RETENTION_MONTHS").then(|| "two years".into())).expect_err("refused");
+        assert!(format!("{e:#}").contains("number of months"));
     }
 
     #[test]

@@ -21,13 +21,19 @@ pub enum Act {
     HearOfBlockers,
     /// Read a teammate's answers before the round's report is out.
     ReadAnswersBeforeReport,
+    /// Export or erase a teammate's personal data (GDPR).
+    ManagePersonalData,
 }
 
 /// Whether `role` may do `act`.
 pub fn may(role: Role, act: Act) -> bool {
     use Role::*;
     match act {
-        Act::ManageRituals | Act::ManageTeam | Act::ResolveOthersBlockers | Act::ReadAnswersBeforeReport => {
+        Act::ManageRituals
+        | Act::ManageTeam
+        | Act::ResolveOthersBlockers
+        | Act::ReadAnswersBeforeReport
+        | Act::ManagePersonalData => {
             matches!(role, Pm | Po | ScrumMaster)
         }
         Act::ReceiveEscalations => matches!(role, Pm | Po),
@@ -42,13 +48,14 @@ mod tests {
     #[test]
     fn the_policy_table_gives_each_role_its_own_acts() {
         let roles = [Role::Pm, Role::Po, Role::ScrumMaster, Role::Developer, Role::Stakeholder];
-        let table: [(Act, [bool; 5]); 6] = [
+        let table: [(Act, [bool; 5]); 7] = [
             (Act::ManageRituals, [true, true, true, false, false]),
             (Act::ManageTeam, [true, true, true, false, false]),
             (Act::ResolveOthersBlockers, [true, true, true, false, false]),
             (Act::ReceiveEscalations, [true, true, false, false, false]),
             (Act::HearOfBlockers, [false, true, true, false, false]),
             (Act::ReadAnswersBeforeReport, [true, true, true, false, false]),
+            (Act::ManagePersonalData, [true, true, true, false, false]),
         ];
         for (act, row) in table {
             for (role, allowed) in roles.iter().zip(row) {

@@ -60,23 +60,38 @@ pub fn definitions(r: &Renderer) -> Vec<CreateCommand> {
     std::iter::once(tandem).chain(groups.into_iter().map(|(_, g)| g)).collect()
 }
 
-/// The first words that are Discord commands of their own.
-fn group_words() -> Vec<&'static str> {
+/// The first words that are Discord commands of their own, each with whether it is also
+/// a command of one word in `/tandem` (`me` and `me export`).
+fn group_words() -> Vec<(&'static str, bool)> {
     let mut words: Vec<&str> =
         registry::commands().filter(|(_, m)| m.words.len() > 1).map(|(_, m)| m.words[0]).collect();
+    words.sort_unstable();
     words.dedup();
-    words
+    let alone = |w: &str| registry::commands().any(|(_, m)| m.words == [w]);
+    words.into_iter().map(|w| (w, alone(w))).collect()
 }
 
-/// A text as a Discord user types it: `/tandem retro vote 2` is `/retro vote 2` there.
+/// The second words of the commands that start with `first`.
+fn leaves(first: &str) -> Vec<&'static str> {
+    registry::commands().filter(|(_, m)| m.words.len() > 1 && m.words[0] == first).map(|(_, m)| m.words[1]).collect()
+}
+
+/// A text as a Discord user types it: `/tandem retro vote 2` is `/retro vote 2` there;
+/// `/tandem me` stays when `me` is a command of its own and no second word follows.
 pub fn as_typed_on_discord(text: &str) -> String {
     let mut out = text.to_string();
-    for w in group_words() {
+    for (w, alone) in group_words() {
         let long = format!("/{NAME} {w}");
         let mut from = 0;
         while let Some(i) = out[from..].find(&long).map(|i| i + from) {
             let end = i + long.len();
-            if out[end..].chars().next().is_some_and(char::is_alphanumeric) {
+            let rest = &out[end..];
+            let leaf_follows = rest.strip_prefix(' ').is_some_and(|r| {
+                leaves(w).iter().any(|l| {
+                    r.starts_with(l) && !r[l.len()..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '-')
+                })
+            });
+            if rest.chars().next().is_some_and(char::is_alphanumeric) || (alone && !leaf_follows) {
                 from = end;
                 continue;
             }
@@ -272,6 +287,7 @@ mod tests {
         );
         assert_eq!(as_typed_on_discord("/tandem standup list, /tandem me"), "/standup list, /tandem me");
         assert_eq!(as_typed_on_discord("/tandem standupx"), "/tandem standupx");
+        assert_eq!(as_typed_on_discord("/tandem me tz=UTC, /tandem me export"), "/tandem me tz=UTC, /me export");
     }
 
     #[test]

@@ -70,6 +70,9 @@ pub struct Options {
     pub lease: Duration,
     /// The public base URL, for links (exports).
     pub base_url: String,
+    /// Stand-up answers and web chat messages older than this many months are deleted by
+    /// housekeeping; `None` keeps them.
+    pub retention_months: Option<u32>,
 }
 
 #[derive(Debug, Clone)]

@@ -9,13 +9,14 @@
 use super::{Ctx, Fail, Outcome, Service, poker, poll, retro, sprint, standup, team};
 use crate::core::command::{self, Args, Meta};
 use crate::core::model::Member;
+use crate::core::team::personal::Erasure;
 use crate::core::{Effect, Locale, UserError, policy};
 use crate::render::Renderer;
 use crate::store::Conn;
 use crate::store::jobs::Job;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 /// Every capability Tandem has. Help lists their commands in this order.
 pub static CAPABILITIES: &[&dyn Capability] =
@@ -114,6 +115,18 @@ pub trait Capability: Sync {
         _locale: Locale,
     ) -> anyhow::Result<Vec<String>> {
         Ok(Vec::new())
+    }
+
+    /// What it holds about a member, for their export (`member export`, `me export`):
+    /// one JSON value under its name in the document; `Null` when it holds nothing.
+    async fn personal_data(&self, _c: &mut Conn, _member: &Member) -> anyhow::Result<Value> {
+        Ok(Value::Null)
+    }
+
+    /// Erase a member's personal data from its tables (their input, their votes) and put
+    /// the pseudonym where what the team keeps names them. Anonymous input stays as it is.
+    async fn erase(&self, _c: &mut Conn, _erasure: &Erasure) -> anyhow::Result<()> {
+        Ok(())
     }
 
     /// Every template it names, for the tidy test.
@@ -331,4 +344,25 @@ pub async fn report_notes(
         out.extend(cap.report_notes(c, r, team_id, day, locale).await?);
     }
     Ok(out)
+}
+
+/// Everything every capability holds about a member, one entry per capability that holds
+/// something, under its name.
+pub async fn personal_data(c: &mut Conn, member: &Member) -> anyhow::Result<Map<String, Value>> {
+    let mut out = Map::new();
+    for cap in CAPABILITIES {
+        let part = cap.personal_data(c, member).await?;
+        if !part.is_null() {
+            out.insert(cap.name().to_string(), part);
+        }
+    }
+    Ok(out)
+}
+
+/// Every capability erases what it holds about a member.
+pub async fn erase(c: &mut Conn, erasure: &Erasure) -> anyhow::Result<()> {
+    for cap in CAPABILITIES {
+        cap.erase(c, erasure).await?;
+    }
+    Ok(())
 }

@@ -163,3 +163,16 @@ pub async fn due_at(
         .await?;
     Ok(r.map(|r| r.try_get::<i64, _>(0)).transpose()?.map(from_ms))
 }
+
+/// Delete a member's own jobs of the given kinds (reminders, fires in their zone), for
+/// kinds whose `member_id` is a member.
+pub async fn cancel_for_member(c: &mut Conn, kinds: &[&str], member_id: i64) -> anyhow::Result<()> {
+    for kind in kinds {
+        sqlx::query("DELETE FROM jobs WHERE kind = $1 AND member_id = $2")
+            .bind(*kind)
+            .bind(member_id)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod leases;
 pub mod ops;
 pub mod outbox;
+pub mod personal;
 pub mod platform;
 pub mod poker;
 pub mod poll;

@@ -233,3 +233,41 @@ pub async fn votes(c: &mut Conn, s: &Story) -> anyhow::Result<Vec<(i64, usize, O
     .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get::<i64, _>(1)? as usize, r.try_get(2)?))).collect()
 }
+
+/// A member's poker votes: the story, the round, the card and the reason they gave.
+pub async fn personal_data(c: &mut Conn, member_id: i64) -> anyhow::Result<serde_json::Value> {
+    let rows = sqlx::query(
+        "SELECT s.title, s.deck, v.round, v.card, v.reason FROM poker_votes v JOIN poker_stories s ON s.id = v.story_id \
+         WHERE v.member_id = $1 ORDER BY s.id, v.round",
+    )
+    .bind(member_id)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut votes = Vec::new();
+    for r in rows {
+        let deck: Vec<String> = serde_json::from_str(&r.try_get::<String, _>(1)?).context("stored deck")?;
+        let card = deck.get(r.try_get::<i64, _>(3)? as usize).cloned().unwrap_or_default();
+        votes.push(serde_json::json!({
+            "story": r.try_get::<String, _>(0)?,
+            "round": r.try_get::<i64, _>(2)?,
+            "card": card,
+            "reason": r.try_get::<Option<String>, _>(4)?,
+        }));
+    }
+    Ok(if votes.is_empty() { serde_json::Value::Null } else { serde_json::json!({ "votes": votes }) })
+}
+
+/// A member's votes go and they leave the voters of every story; titles, links and
+/// estimates naming them read the pseudonym.
+pub async fn erase(c: &mut Conn, e: &crate::core::team::personal::Erasure) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM poker_votes WHERE member_id = $1").bind(e.member_id).execute(&mut *c).await?;
+    let team = Some(format!("team_id = {}", e.team_id));
+    let without = |t: &str| match serde_json::from_str::<Vec<i64>>(t) {
+        Ok(ids) => serde_json::to_string(&ids.into_iter().filter(|id| *id != e.member_id).collect::<Vec<_>>())
+            .unwrap_or_else(|_| t.to_string()),
+        Err(_) => t.to_string(),
+    };
+    super::personal::rewrite(c, "poker_stories", "id", &["voters"], team.clone(), without).await?;
+    super::personal::rewrite(c, "poker_stories", "id", &["title", "link", "estimate"], team, |t| e.in_text(t)).await?;
+    Ok(())
+}

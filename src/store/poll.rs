@@ -210,3 +210,42 @@ pub async fn delete(c: &mut Conn, id: i64) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// A member's votes in named polls: the question and the option picked. An anonymous
+/// poll's votes are keyed by a hash, not by them, and are not theirs to export.
+pub async fn personal_data(c: &mut Conn, member_id: i64) -> anyhow::Result<serde_json::Value> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.question, p.settings, v.option_index, v.voted_at FROM poll_votes v JOIN polls p ON p.id = v.poll_id \
+         WHERE v.voter = $1 ORDER BY p.id, v.option_index",
+    )
+    .bind(crate::core::anonymous::author_key(None, member_id))
+    .fetch_all(&mut *c)
+    .await?;
+    let mut votes = Vec::new();
+    for r in rows {
+        let settings: PollSettings =
+            serde_json::from_str(&r.try_get::<String, _>(2)?).context("stored poll settings")?;
+        let option = settings.options.get(r.try_get::<i64, _>(3)? as usize).cloned().unwrap_or_default();
+        votes.push(serde_json::json!({
+            "poll": r.try_get::<i64, _>(0)?,
+            "question": r.try_get::<String, _>(1)?,
+            "option": option,
+            "voted_at": from_ms(r.try_get(4)?).to_rfc3339(),
+        }));
+    }
+    Ok(if votes.is_empty() { serde_json::Value::Null } else { serde_json::json!({ "votes": votes }) })
+}
+
+/// A member's named votes and places in audiences go; kept tallies stay (they name no
+/// one); questions and settings naming them read the pseudonym.
+pub async fn erase(c: &mut Conn, e: &crate::core::team::personal::Erasure) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM poll_votes WHERE voter = $1")
+        .bind(crate::core::anonymous::author_key(None, e.member_id))
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("DELETE FROM poll_audience WHERE member_id = $1").bind(e.member_id).execute(&mut *c).await?;
+    let team = Some(format!("team_id = {}", e.team_id));
+    super::personal::rewrite(c, "polls", "id", &["settings"], team.clone(), |t| e.in_names(t)).await?;
+    super::personal::rewrite(c, "polls", "id", &["question", "result"], team, |t| e.in_text(t)).await?;
+    Ok(())
+}

@@ -142,3 +142,10 @@ pub async fn remove_cadence(c: &mut Conn, team_id: i64) -> anyhow::Result<bool> 
     let r = sqlx::query("DELETE FROM sprint_cadences WHERE team_id = $1").bind(team_id).execute(&mut *c).await?;
     Ok(r.rows_affected() > 0)
 }
+
+/// Sprint goals that name an erased member read the pseudonym.
+pub async fn erase(c: &mut Conn, e: &crate::core::team::personal::Erasure) -> anyhow::Result<()> {
+    let team = Some(format!("team_id = {}", e.team_id));
+    super::personal::rewrite(c, "sprints", "id", &["goal"], team, |t| e.in_text(t)).await?;
+    Ok(())
+}

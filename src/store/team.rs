@@ -136,10 +136,12 @@ pub async fn member(c: &mut Conn, id: i64) -> anyhow::Result<Member> {
 }
 
 pub async fn members(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<Member>> {
-    let rows = sqlx::query(checked(format!("SELECT {MEMBER_COLUMNS} FROM members WHERE team_id = $1 ORDER BY name")))
-        .bind(team_id)
-        .fetch_all(&mut *c)
-        .await?;
+    let rows = sqlx::query(checked(format!(
+        "SELECT {MEMBER_COLUMNS} FROM members WHERE team_id = $1 AND erased_at IS NULL ORDER BY name"
+    )))
+    .bind(team_id)
+    .fetch_all(&mut *c)
+    .await?;
     rows.iter().map(member_from_row).collect()
 }
 
@@ -302,5 +304,54 @@ pub async fn set_team_defaults(c: &mut Conn, team_id: i64, tz: &str, locale: Loc
         .bind(team_id)
         .execute(&mut *c)
         .await?;
+    Ok(())
+}
+
+/// Whether the member was erased (their row is their pseudonym now).
+pub async fn is_erased(c: &mut Conn, member_id: i64) -> anyhow::Result<bool> {
+    let r = sqlx::query("SELECT erased_at FROM members WHERE id = $1").bind(member_id).fetch_optional(&mut *c).await?;
+    Ok(r.map(|r| r.try_get::<Option<i64>, _>(0)).transpose()?.flatten().is_some())
+}
+
+/// How many of the team's members were erased so far: the next pseudonym's number is one more.
+pub async fn erasures(c: &mut Conn, team_id: i64) -> anyhow::Result<i64> {
+    let r =
+        sqlx::query("SELECT COUNT(*) FROM member_erasures WHERE team_id = $1").bind(team_id).fetch_one(&mut *c).await?;
+    Ok(r.try_get(0)?)
+}
+
+/// The member becomes their pseudonym: no name, preference or time off of theirs is left,
+/// and no list of members holds them any more. The audit row names ids and the pseudonym.
+pub async fn erase_member(
+    c: &mut Conn,
+    e: &crate::core::team::personal::Erasure,
+    erased_by: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let team = team(c, e.team_id).await?;
+    sqlx::query(
+        "UPDATE members SET name = $1, display_name = $2, tz = $3, locale = $4, quiet_start = NULL, quiet_end = NULL, \
+         prefs_chosen = 0, erased_at = $5 WHERE id = $6",
+    )
+    .bind(&e.pseudonym_name)
+    .bind(&e.pseudonym)
+    .bind(team.tz.name())
+    .bind(team.locale.code())
+    .bind(ms(now))
+    .bind(e.member_id)
+    .execute(&mut *c)
+    .await
+    .context("renaming an erased member")?;
+    sqlx::query("DELETE FROM time_off WHERE member_id = $1").bind(e.member_id).execute(&mut *c).await?;
+    sqlx::query(
+        "INSERT INTO member_erasures (team_id, member_id, pseudonym, erased_by, erased_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(e.team_id)
+    .bind(e.member_id)
+    .bind(&e.pseudonym)
+    .bind(erased_by)
+    .bind(ms(now))
+    .execute(&mut *c)
+    .await?;
     Ok(())
 }

@@ -46,10 +46,14 @@ pub async fn member_of(app: &App, headers: &HeaderMap) -> anyhow::Result<Option<
 }
 
 /// A new session for `member_id`; returns the `Set-Cookie` value, or `None` for an unknown
-/// member or one whose team lives on Slack or Discord.
+/// or erased member or one whose team lives on Slack or Discord.
 pub async fn create(app: &App, member_id: i64) -> anyhow::Result<Option<String>> {
     let mut c = app.svc.store.pool.acquire().await?;
     let Ok(member) = store::team::member(&mut c, member_id).await else { return Ok(None) };
+    // An erased member is a pseudonym the team keeps, not someone who signs in.
+    if store::team::is_erased(&mut c, member_id).await? {
+        return Ok(None);
+    }
     if store::platform::workspace_of_team(&mut c, member.team_id).await?.is_some() {
         return Ok(None);
     }

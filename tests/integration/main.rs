@@ -77,6 +77,7 @@ mod crash;
 mod demo;
 mod effects;
 mod exports;
+mod gdpr;
 mod operator;
 mod ops;
 mod packaging;

@@ -1,6 +1,6 @@
 //! The team's commands: help, `me`, members, holidays and time off.
 
-use crate::core::command::param::{check_tz, choice};
+use crate::core::command::param::{check_tz, choice, yes_no};
 use crate::core::command::{Args, Kind, Meta, Param, Spec, one_name, one_word};
 use crate::core::model::Role;
 use crate::core::policy::Act;
@@ -13,13 +13,40 @@ use serde_json::json;
 #[derive(Debug, Clone, PartialEq)]
 pub enum TeamCommand {
     Help,
-    Me { tz: Option<String>, locale: Option<String>, quiet: Option<String> },
-    Away { from: NaiveDate, to: NaiveDate },
-    HolidayAdd { from: NaiveDate, to: NaiveDate },
-    HolidayRemove { day: NaiveDate },
+    Me {
+        tz: Option<String>,
+        locale: Option<String>,
+        quiet: Option<String>,
+    },
+    Away {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    HolidayAdd {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    HolidayRemove {
+        day: NaiveDate,
+    },
     HolidayList,
-    MemberAdd { name: String, role: Role, display_name: Option<String>, tz: Option<String>, locale: Option<Locale> },
+    MemberAdd {
+        name: String,
+        role: Role,
+        display_name: Option<String>,
+        tz: Option<String>,
+        locale: Option<Locale>,
+    },
     MemberList,
+    /// Everything Tandem holds about a member (`None`: oneself), as JSON.
+    Export {
+        member: Option<String>,
+    },
+    /// Erase a member's personal data; without `confirm`, what would be erased.
+    MemberErase {
+        member: String,
+        confirm: bool,
+    },
 }
 
 const LOCALES: Kind = Kind::Choice(&["en", "fr"]);
@@ -84,7 +111,32 @@ pub static COMMANDS: &[Spec<TeamCommand>] = &[
         build: member_add,
     },
     Spec { meta: meta(&["member", "list"], &[], None), build: |_, _| Ok(TeamCommand::MemberList) },
+    Spec { meta: meta(&["me", "export"], &[], None), build: |_, _| Ok(TeamCommand::Export { member: None }) },
+    Spec {
+        meta: meta(&["member", "export"], &[WHOSE], Some(Act::ManagePersonalData)),
+        build: |a, usage| Ok(TeamCommand::Export { member: Some(member_word(&a, usage)?) }),
+    },
+    Spec {
+        meta: meta(
+            &["member", "erase"],
+            &[WHOSE, Param::opt("confirm", Kind::Boolean, "yes")],
+            Some(Act::ManagePersonalData),
+        ),
+        build: |mut a, usage| {
+            let member = member_word(&a, usage)?;
+            let confirm = a.take("confirm").map(|v| yes_no(&v, usage)).transpose()?.unwrap_or(false);
+            Ok(TeamCommand::MemberErase { member, confirm })
+        },
+    },
 ];
+
+/// The member whose personal data a command is about.
+const WHOSE: Param = Param::arg("member", Kind::Member, "@ana").labelled("opt_member_data");
+
+/// `@ana` or `ana`, as the member's name.
+fn member_word(a: &Args, usage: &str) -> Result<String, UserError> {
+    Ok(one_word(a, usage)?.trim_start_matches('@').to_lowercase())
+}
 
 fn member_add(mut a: Args, usage: &str) -> Result<TeamCommand, UserError> {
     let name = one_name(&a, usage)?;

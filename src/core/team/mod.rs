@@ -1,6 +1,7 @@
 //! The team itself: help, members, a member's own settings, time off and holidays.
 
 pub mod commands;
+pub mod personal;
 
 pub use commands::{COMMANDS, TeamCommand};
 
@@ -54,5 +55,16 @@ mod tests {
         let e = parse(COMMANDS, "member add ana role=boss").expect_err("bad role");
         assert_eq!(e.template, "error_bad_choice");
         assert_eq!(e.data["choices"], "developer, pm, po, sm, stakeholder");
+    }
+
+    #[test]
+    fn an_erase_asks_for_a_confirmation_unless_it_is_given() {
+        let first = parse(COMMANDS, "member erase @Kenji");
+        assert_eq!(first, Ok(TeamCommand::MemberErase { member: "kenji".into(), confirm: false }));
+        let sure = parse(COMMANDS, "member erase kenji confirm=yes");
+        assert_eq!(sure, Ok(TeamCommand::MemberErase { member: "kenji".into(), confirm: true }));
+        assert_eq!(parse(COMMANDS, "me export"), Ok(TeamCommand::Export { member: None }));
+        assert_eq!(parse(COMMANDS, "member export @ana"), Ok(TeamCommand::Export { member: Some("ana".into()) }));
+        assert_eq!(parse(COMMANDS, "member erase").expect_err("whose?").template, "error_usage");
     }
 }

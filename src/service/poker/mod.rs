@@ -9,7 +9,10 @@ use super::registry::{Capability, JobKind};
 use super::{Ctx, Outcome};
 use crate::core::UserError;
 use crate::core::command::{self, Args, Meta};
+use crate::core::model::Member;
 use crate::core::poker::{COMMANDS, PokerCommand};
+use crate::core::team::personal::Erasure;
+use crate::store::Conn;
 use async_trait::async_trait;
 
 /// Planning poker, as registered.
@@ -61,6 +64,14 @@ impl Capability for Poker {
 
     fn jobs(&self) -> &'static [&'static dyn JobKind] {
         jobs::KINDS
+    }
+
+    async fn personal_data(&self, c: &mut Conn, member: &Member) -> anyhow::Result<serde_json::Value> {
+        crate::store::poker::personal_data(c, member.id).await
+    }
+
+    async fn erase(&self, c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
+        crate::store::poker::erase(c, e).await
     }
 
     fn templates(&self) -> &'static [&'static str] {

@@ -12,7 +12,9 @@ use super::registry::{Capability, JobKind};
 use super::{Ctx, Outcome};
 use crate::core::UserError;
 use crate::core::command::{self, Args, Meta};
+use crate::core::model::Member;
 use crate::core::poll::{COMMANDS, PollCommand};
+use crate::core::team::personal::Erasure;
 use crate::store::{self, Conn};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -69,6 +71,15 @@ impl Capability for Polls {
     // over a restart: nothing is missing to plan.
     async fn replan(&self, _c: &mut Conn, _team_id: i64, _now: DateTime<Utc>, _replace: bool) -> anyhow::Result<()> {
         Ok(())
+    }
+
+    async fn personal_data(&self, c: &mut Conn, member: &Member) -> anyhow::Result<serde_json::Value> {
+        store::poll::personal_data(c, member.id).await
+    }
+
+    async fn erase(&self, c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
+        store::jobs::cancel_for_member(c, &[jobs::REMIND], e.member_id).await?;
+        store::poll::erase(c, e).await
     }
 
     fn templates(&self) -> &'static [&'static str] {

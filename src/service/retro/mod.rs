@@ -15,6 +15,7 @@ use super::{Ctx, Outcome};
 use crate::core::command::{self, Args, Meta};
 use crate::core::model::Member;
 use crate::core::retro::{COMMANDS, RetroCommand};
+use crate::core::team::personal::Erasure;
 use crate::core::{Effect, Locale, UserError};
 use crate::render::Renderer;
 use crate::store::{self, Conn};
@@ -104,6 +105,15 @@ impl Capability for Retros {
             settings::plan(c, &r, now, replace).await?;
         }
         Ok(())
+    }
+
+    async fn personal_data(&self, c: &mut Conn, member: &Member) -> anyhow::Result<serde_json::Value> {
+        store::retro::personal::personal_data(c, member.id).await
+    }
+
+    async fn erase(&self, c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
+        store::jobs::cancel_for_member(c, &[jobs::REMIND], e.member_id).await?;
+        store::retro::personal::erase(c, e).await
     }
 
     async fn names(&self, c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<String>> {

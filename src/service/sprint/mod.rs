@@ -13,6 +13,7 @@ use crate::core::UserError;
 use crate::core::command::{self, Args, Meta};
 use crate::core::sprint::{self, COMMANDS, Sprint, SprintCommand};
 use crate::core::standup::local_day;
+use crate::core::team::personal::Erasure;
 use crate::store::sprint::{NewSprint, SprintCadenceRow};
 use crate::store::{self, Conn};
 use async_trait::async_trait;
@@ -46,6 +47,10 @@ impl Capability for Sprints {
 
     async fn replan(&self, c: &mut Conn, team_id: i64, now: DateTime<Utc>, _replace: bool) -> anyhow::Result<()> {
         rollover::plan(c, team_id, now).await
+    }
+
+    async fn erase(&self, c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
+        store::sprint::erase(c, e).await
     }
 
     fn templates(&self) -> &'static [&'static str] {

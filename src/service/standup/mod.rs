@@ -13,13 +13,15 @@ mod settings;
 use super::registry::{Capability, JobKind};
 use super::{Ctx, Outcome};
 use crate::core::command::{self, Args, Meta};
+use crate::core::model::Member;
 use crate::core::standup::action;
 use crate::core::standup::{COMMANDS, StandupCommand, Status};
+use crate::core::team::personal::Erasure;
 use crate::render::Renderer;
 use crate::store::{self, Conn};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// The stand-up capability, as registered.
 #[derive(Debug)]
@@ -89,6 +91,15 @@ impl Capability for Standups {
 
     async fn names(&self, c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<String>> {
         Ok(store::standup::list(c, team_id).await?.into_iter().map(|s| s.settings.name).collect())
+    }
+
+    async fn personal_data(&self, c: &mut Conn, member: &Member) -> anyhow::Result<Value> {
+        store::standup::personal::personal_data(c, member.id).await
+    }
+
+    async fn erase(&self, c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
+        store::jobs::cancel_for_member(c, &[jobs::OPEN, jobs::REMIND], e.member_id).await?;
+        store::standup::personal::erase(c, e, jobs::ESCALATE).await
     }
 
     fn templates(&self) -> &'static [&'static str] {

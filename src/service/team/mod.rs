@@ -1,15 +1,20 @@
-//! The team capability: help, members, a member's own settings, time off and holidays.
+//! The team capability: help, members, a member's own settings, time off and holidays,
+//! and personal data (`personal.rs`: exports and erasures).
+
+mod personal;
 
 use super::registry::{self, Capability};
 use super::{Ctx, Outcome};
 use crate::core::command::{self, Args, Meta};
+use crate::core::model::Member;
 use crate::core::model::{TimeOff, TimeOffKind};
 use crate::core::standup::local_day;
+use crate::core::team::personal::Erasure;
 use crate::core::team::{COMMANDS, TeamCommand, holiday_days};
 use crate::core::text::parse_quiet_hours;
 use crate::core::{Locale, Message, UserError};
 use crate::render::Renderer;
-use crate::store;
+use crate::store::{self, Conn};
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
@@ -31,10 +36,29 @@ impl Capability for Team {
         execute(ctx, command::build(COMMANDS, meta, args)?).await
     }
 
+    fn buttons(&self) -> &'static [&'static str] {
+        &[ERASE_BUTTON]
+    }
+
+    async fn click(&self, ctx: &mut Ctx<'_>, action: &str) -> Outcome<()> {
+        personal::erase_click(ctx, action).await
+    }
+
+    async fn personal_data(&self, c: &mut Conn, member: &Member) -> anyhow::Result<Value> {
+        personal::team_part(c, member).await
+    }
+
+    async fn erase(&self, c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
+        personal::erase_shared(c, e).await
+    }
+
     fn templates(&self) -> &'static [&'static str] {
         TEMPLATES
     }
 }
+
+/// The button that confirms an erasure: `member_erase:<member id>`.
+const ERASE_BUTTON: &str = "member_erase";
 
 /// Every template the team capability names.
 const TEMPLATES: &[&str] = &[
@@ -48,6 +72,10 @@ const TEMPLATES: &[&str] = &[
     "member_list",
     "error_member_exists",
     "error_no_such_holiday",
+    "member_export",
+    "member_erase_preview",
+    "member_erased",
+    "error_member_erase_self",
 ];
 
 async fn execute(ctx: &mut Ctx<'_>, cmd: TeamCommand) -> Outcome<()> {
@@ -106,6 +134,8 @@ async fn execute(ctx: &mut Ctx<'_>, cmd: TeamCommand) -> Outcome<()> {
                 json!({ "name": name, "display": display, "role": role.code(), "tz": tz, "locale": locale.code() }),
             );
         }
+        TeamCommand::Export { member } => personal::export(ctx, member).await?,
+        TeamCommand::MemberErase { member, confirm } => personal::erase_command(ctx, &member, confirm).await?,
         TeamCommand::MemberList => {
             let members: Vec<Value> = store::team::members(ctx.c, ctx.team.id)
                 .await?

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod cards;
+pub mod personal;
 
 use super::{Conn, from_ms, ms};
 use crate::core::retro::{Phase, RetroSettings};

@@ -2,6 +2,7 @@
 
 pub mod blockers;
 pub mod history;
+pub mod personal;
 pub mod rounds;
 
 use super::{Conn, checked, ms};

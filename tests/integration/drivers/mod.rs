@@ -59,6 +59,10 @@ pub trait Platform {
     /// The last answer only `who` sees, where they typed their last command.
     async fn ephemeral_for(&self, who: &str) -> String;
 
+    /// Every answer only `who` sees where they typed their last command, oldest first (on
+    /// Discord, the answers to that command): a long answer comes in several.
+    async fn private_answers(&self, who: &str) -> Vec<String>;
+
     /// The images on the bot's posts in `channel`, oldest first: (alt text, the bytes as the
     /// platform hands them to a person).
     async fn channel_images(&self, channel: &str) -> Vec<(String, Vec<u8>)>;

@@ -361,4 +361,10 @@ impl Platform for WebChat {
         let conv = conv.unwrap_or_else(|| panic!("{who} has typed no command"));
         from_bot(self.person(who).messages(&conv).await, true).pop().unwrap_or_default()
     }
+
+    async fn private_answers(&self, who: &str) -> Vec<String> {
+        let conv = self.last_place.lock().expect("places").get(who).cloned();
+        let conv = conv.unwrap_or_else(|| panic!("{who} has typed no command"));
+        from_bot(self.person(who).messages(&conv).await, true)
+    }
 }

@@ -301,4 +301,12 @@ impl Platform for Discord {
         };
         plain(&text)
     }
+
+    async fn private_answers(&self, who: &str) -> Vec<String> {
+        let last = self.last_command.lock().expect("commands").get(who).cloned();
+        let (token, _) = last.unwrap_or_else(|| panic!("{who} has typed no command"));
+        let first = self.w.private_answer(&token);
+        let followups = self.w.fake.followups(&token).iter().map(body_text).collect::<Vec<_>>();
+        std::iter::once(first).chain(followups).map(|t| plain(&t)).collect()
+    }
 }

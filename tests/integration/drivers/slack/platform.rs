@@ -218,6 +218,17 @@ impl Platform for Slack {
         let last = shown.iter().rev().find(|e| e["channel"] == place.as_str());
         plain(last.and_then(|e| e["text"].as_str()).unwrap_or_default())
     }
+
+    async fn private_answers(&self, who: &str) -> Vec<String> {
+        let place = self.last_place.lock().expect("places").get(who).cloned();
+        let place = place.unwrap_or_else(|| panic!("{who} has typed no command"));
+        if place == self.dm(who) {
+            return self.dm_texts(who).await;
+        }
+        let shown = self.w.fake.ephemerals_for(&user_id(who));
+        let here = shown.iter().filter(|e| e["channel"] == place.as_str());
+        here.map(|e| plain(e["text"].as_str().unwrap_or_default())).collect()
+    }
 }
 
 #[test]
