@@ -11,7 +11,9 @@ use crate::store::{self, Store};
 use anyhow::Context;
 use chrono::Duration;
 use std::sync::Arc;
-use tokio::net::TcpListener;
+
+mod serve;
+pub use serve::serve;
 
 /// How many times a received event is tried before it is set aside (and logged).
 const INBOX_ATTEMPTS: i64 = 8;
@@ -27,13 +29,19 @@ pub struct App {
     pub discord: Option<Discord>,
     /// Where the platform endpoints store events: one commit for those arriving together.
     pub intake: store::intake::Intake,
-    /// Set once a stop was asked for: `/readyz` fails so no new traffic comes.
-    pub stopping: Arc<std::sync::atomic::AtomicBool>,
+    /// Set once a stop was asked for: `/readyz` fails so no new traffic comes, live pages
+    /// end, the loops finish what they are doing and return.
+    pub stop: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl App {
     pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
         let store = Store::connect(config.database_url.expose()).await?;
+        App::on(store, config, clock).await
+    }
+
+    /// The app on a store already connected (and migrated): plans what is missing.
+    pub async fn on(store: Store, config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
         let renderer = Arc::new(Renderer::load()?);
         let instance = config.instance_name();
         let lease = Duration::seconds(config.lease_seconds);
@@ -55,7 +63,7 @@ impl App {
         if let Some(d) = &discord {
             senders.push(Arc::new(d.clone()));
         }
-        let stopping: Arc<std::sync::atomic::AtomicBool> = Arc::default();
+        let stop = Arc::new(tokio::sync::watch::channel(false).0);
         let outbox = Outbox {
             store: store.clone(),
             renderer,
@@ -64,10 +72,10 @@ impl App {
             delivered,
             pending,
             senders,
-            stopping: stopping.clone(),
+            stop: stop.subscribe(),
         };
         let intake = store::intake::Intake::start(store.clone());
-        let app = App { svc, outbox, clock, slack, discord, intake, stopping };
+        let app = App { svc, outbox, clock, slack, discord, intake, stop };
         app.svc.sync_all_schedules(app.clock.now()).await.context("planning schedules")?;
         Ok(app)
     }
@@ -104,8 +112,11 @@ impl App {
         }
         let opts = &self.svc.options;
         let mut handled = 0;
+        let started = std::time::Instant::now();
         loop {
-            let entries = store::inbox::claim(&self.svc.store, &opts.instance, now, opts.lease, 50).await?;
+            // As for deliveries and jobs: a later claim is held as much longer.
+            let lease = opts.lease + Duration::from_std(started.elapsed()).unwrap_or_default();
+            let entries = store::inbox::claim(&self.svc.store, &opts.instance, now, lease, 50).await?;
             if entries.is_empty() {
                 return Ok(handled);
             }
@@ -147,6 +158,11 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Whether a stop was asked for.
+    pub fn stopping(&self) -> bool {
+        *self.stop.borrow()
     }
 
     /// True when some team is on the web chat (bound to no Slack workspace or Discord server).
@@ -283,107 +299,6 @@ impl App {
 /// How often old event ids and delivered messages are pruned.
 const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// `tandem serve`: everything, until Ctrl-C.
-pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    let app = App::build(&config, clock).await?;
-    let instance = app.svc.options.instance.clone();
-    let _hold = store::leases::hold(&app.svc.store, config.database_url.expose(), &instance).await?;
-    // Nothing runs under this instance's leases yet: what they hold is left from a run
-    // that ended without finishing (a crash), and is taken back at once.
-    let taken_back = {
-        let owner = (app.svc.store.dialect == store::Dialect::Postgres).then_some(instance.as_str());
-        let mut c = app.svc.store.pool.acquire().await?;
-        store::leases::release(&mut c, owner).await?
-    };
-    tracing::info!(
-        database = crate::secret::redact_url(config.database_url.expose()),
-        instance,
-        taken_back,
-        "store ready"
-    );
-    if config.demo && crate::demo::seed_if_empty(&app.svc, app.clock.now()).await? {
-        tracing::info!("empty database: seeded the demo team (a PM, a PO, three developers, one stand-up)");
-    }
-    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
-    let kick = Arc::new(tokio::sync::Notify::new());
-    let router = crate::http::router(app.clone(), kick.clone());
-    let base = config.base_url.trim_end_matches('/');
-    if app.web_chat_has_teams().await? {
-        tracing::info!("Tandem is up: open {base}/chat");
-    } else if app.slack.is_some() || app.discord.is_some() {
-        // Every team lives on Slack or Discord: the web chat would list nobody.
-        let on = match (&app.slack, &app.discord) {
-            (Some(_), Some(_)) => "Slack and Discord",
-            (Some(_), None) => "Slack",
-            _ => "Discord",
-        };
-        tracing::info!("Tandem is up on {on}: type /tandem help there (the web chat has no team of its own)");
-    } else {
-        tracing::info!(
-            "Tandem is up with no team yet: run `tandem team create NAME --admin NAME`, then open {base}/chat"
-        );
-    }
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let socket = match (app.slack_receiver(kick.clone()), &config.slack.app_token) {
-        (Some(rx), Some(token)) => {
-            Some(tokio::spawn(crate::slack::socket::run(rx, token.expose().to_string(), wait_for(stop_rx.clone()))))
-        }
-        _ => None,
-    };
-    let gateway = app
-        .discord_receiver(kick.clone())
-        .map(|rx| tokio::spawn(crate::discord::gateway::run(rx, wait_for(stop_rx.clone()))));
-    let background = tokio::spawn(app.clone().run_background(
-        std::time::Duration::from_millis(config.tick_ms.max(50)),
-        kick,
-        wait_for(stop_rx.clone()),
-    ));
-    let stopping = app.stopping.clone();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            stop_signal().await;
-            tracing::info!("shutting down");
-            stopping.store(true, std::sync::atomic::Ordering::Relaxed);
-            let _ = stop_tx.send(true);
-        })
-        .await
-        .context("serving HTTP")?;
-    background.await.context("background loop")?;
-    // What was claimed and not done is free for the next process at once.
-    let mut c = app.svc.store.pool.acquire().await?;
-    let left = store::leases::release(&mut c, Some(&instance)).await?;
-    tracing::info!(left, "stopped");
-    if let Some(s) = socket {
-        s.await.context("Slack Socket Mode")?;
-    }
-    if let Some(g) = gateway {
-        g.await.context("Discord gateway")?;
-    }
-    Ok(())
-}
-
-/// Ctrl-C, or SIGTERM from a service manager or container runtime.
-async fn stop_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
-    }
-}
-
-async fn wait_for(mut rx: tokio::sync::watch::Receiver<bool>) {
+pub(crate) async fn wait_for(mut rx: tokio::sync::watch::Receiver<bool>) {
     let _ = rx.wait_for(|stop| *stop).await;
 }

@@ -61,11 +61,19 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         leases_lost: Family::default(),
         registry: Registry::default(),
     };
-    registry.register("tandem_events_received", "Platform events stored at the door.", m.received.clone());
+    registry.register(
+        "tandem_events_received",
+        "Platform events stored at the door (a platform's retry of one stored is not counted).",
+        m.received.clone(),
+    );
     registry.register("tandem_event_handling_seconds", "Time to handle one stored event.", m.handling.clone());
     registry.register("tandem_deliveries", "Outbound messages by result: delivered or failed.", m.deliveries.clone());
     registry.register("tandem_rate_limited", "Rate limits (429) waited out.", m.rate_limited.clone());
-    registry.register("tandem_job_lateness_seconds", "How long after its due time a job ran.", m.lateness.clone());
+    registry.register(
+        "tandem_job_lateness_seconds",
+        "How long after its due time a job ran (once, when it ran to the end).",
+        m.lateness.clone(),
+    );
     registry.register("tandem_leases_lost", "Work found taken over by another process.", m.leases_lost.clone());
     Metrics { registry, ..m }
 });

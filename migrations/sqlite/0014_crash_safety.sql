@@ -8,3 +8,6 @@ ALTER TABLE outbox ADD COLUMN sends BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX outbox_lease_owner ON outbox (lease_owner) WHERE lease_owner IS NOT NULL;
 CREATE INDEX inbox_lease_owner ON inbox (lease_owner) WHERE lease_owner IS NOT NULL;
 CREATE INDEX jobs_lease_owner ON jobs (lease_owner) WHERE lease_owner IS NOT NULL;
+
+-- The web chat's one watcher per process reads the newest change of every team at once.
+CREATE INDEX webchat_messages_updated ON webchat_messages (updated_at);

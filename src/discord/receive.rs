@@ -91,8 +91,8 @@ impl Receiver {
             DiscordEvent::Interaction(_) => "interaction",
             DiscordEvent::Message(_) => "message",
         };
-        crate::metrics::received(PLATFORM, kind);
         if self.intake.push(PLATFORM, id, payload, now).await? {
+            crate::metrics::received(PLATFORM, kind);
             self.kick.notify_one();
         } else {
             tracing::debug!(event = id, "Discord sent an event already stored");

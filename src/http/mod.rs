@@ -40,7 +40,7 @@ pub fn router(app: App, kick: Arc<tokio::sync::Notify>) -> Router {
 /// and the process is not stopping. (Until the migrations are applied at start-up, nothing
 /// listens.)
 async fn readyz(State(app): State<App>) -> Response {
-    if app.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+    if app.stopping() {
         return (StatusCode::SERVICE_UNAVAILABLE, "stopping\n").into_response();
     }
     match app.svc.store.ready().await {

@@ -31,7 +31,7 @@ pub struct Outbox {
     pub senders: Vec<Arc<dyn Sender>>,
     /// Set when the process is stopping: the item being delivered is finished, the rest
     /// is left for the next process.
-    pub stopping: Arc<std::sync::atomic::AtomicBool>,
+    pub stop: tokio::sync::watch::Receiver<bool>,
 }
 
 /// What delivers to one chat platform. Each adapter implements it and the app registers
@@ -58,14 +58,18 @@ impl Outbox {
     /// Deliver everything due at `now`; returns how many items were delivered.
     pub async fn deliver_due(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut delivered = 0;
+        let started = std::time::Instant::now();
         loop {
-            let items = store::outbox::claim(&self.store, &self.instance, now, self.lease, BATCH).await?;
+            // A lease counts from `now`, the instant this began: a claim made later in a long
+            // run is held for as much longer, so it lasts a whole lease from the claim.
+            let lease = self.lease + Duration::from_std(started.elapsed()).unwrap_or_default();
+            let items = store::outbox::claim(&self.store, &self.instance, now, lease, BATCH).await?;
             if items.is_empty() {
                 break;
             }
             let mut platforms: HashMap<i64, Option<(String, Workspace)>> = HashMap::new();
             for item in items {
-                if self.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+                if *self.stop.borrow() {
                     return Ok(delivered);
                 }
                 if let Effect::Update { key, .. } = &item.effect {

@@ -32,8 +32,11 @@ pub(super) async fn run_due(svc: &Service, now: DateTime<Utc>) -> anyhow::Result
     let kinds: Vec<&dyn JobKind> = registry::job_kinds().collect();
     let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
     let mut report = TickReport::default();
+    let started = std::time::Instant::now();
     loop {
-        let jobs = store::jobs::claim(&svc.store, &names, &svc.options.instance, now, svc.options.lease, BATCH).await?;
+        // A lease counts from `now`: a claim made later in a long tick is held as much longer.
+        let lease = svc.options.lease + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+        let jobs = store::jobs::claim(&svc.store, &names, &svc.options.instance, now, lease, BATCH).await?;
         if jobs.is_empty() {
             return Ok(report);
         }
@@ -81,9 +84,9 @@ async fn run_one(svc: &Service, kind: &dyn JobKind, job: &Job, now: DateTime<Utc
     if !store::jobs::still_ours(&mut tx, job, &svc.options.instance).await? {
         return Ok(Ran::Lost);
     }
-    crate::metrics::job_ran(now - job.due_at);
     let done = kind.run(svc, &mut tx, job, now).await?;
     flush(&mut tx, done.team_id, &done.effects, now, None, done.forget_tag.as_deref()).await?;
     tx.commit().await?;
+    crate::metrics::job_ran(now - job.due_at);
     Ok(if done.skipped_late { Ran::SkippedLate } else { Ran::Done })
 }

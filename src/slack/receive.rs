@@ -44,8 +44,8 @@ impl Receiver {
             SlackEvent::Command(_) => "command",
             SlackEvent::Interaction(_) => "interaction",
         };
-        crate::metrics::received(PLATFORM, kind);
         if self.intake.push(PLATFORM, &id, payload, now).await? {
+            crate::metrics::received(PLATFORM, kind);
             self.kick.notify_one();
         } else {
             tracing::debug!(event = id, "Slack retried an event already stored");

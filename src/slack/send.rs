@@ -38,6 +38,8 @@ struct Destination {
     ephemeral_to: Option<String>,
     /// The member whose DM this is, to remember the DM channel.
     dm_of: Option<i64>,
+    /// A DM not opened yet: `channel` is the user's id until `conversations.open`.
+    unopened: bool,
     /// The team channel, to remember the Slack channel id.
     team_channel: Option<i64>,
 }
@@ -72,7 +74,7 @@ async fn deliver(o: &Outbox, slack: &Slack, ws: &Workspace, item: &Item, now: Da
                 Some(k) => Some(parent(o, k).await?.1),
                 None => None,
             };
-            if let (Some(member), true) = (dest.dm_of, dest.channel.starts_with('U')) {
+            if let (Some(member), true) = (dest.dm_of, dest.unopened) {
                 dest.channel = open_dm(o, slack, &session, &ws.external_id, member, &dest.channel).await?;
             }
             let earlier = match &dest.ephemeral_to {
@@ -86,7 +88,13 @@ async fn deliver(o: &Outbox, slack: &Slack, ws: &Workspace, item: &Item, now: Da
                     };
                     let Some(started) = started else { return Ok(false) };
                     if started > 0 || item.attempts > 0 {
-                        earlier_post(slack, &session, &ws.external_id, &dest.channel, item).await
+                        let thread = thread_ts.as_deref();
+                        let text = match thread {
+                            Some(_) => Some(blocks::message(&o.renderer, message, None)?.0),
+                            None => None,
+                        };
+                        let (channel, text) = (&dest.channel, text.as_deref());
+                        earlier_post(slack, &session, &ws.external_id, channel, thread, text, item).await?
                     } else {
                         None
                     }
@@ -235,39 +243,53 @@ async fn open_dm(
 }
 
 /// After a send that was cut short the post may have gone through anyway (a timeout, a
-/// crash before recording it): look for it in the channel before posting again.
+/// crash before recording it): look for it in the channel (or the thread it replies in)
+/// before posting again. A look-up that fails is an error: the item waits and looks again,
+/// rather than risk posting twice.
 async fn earlier_post(
     slack: &Slack,
     session: &SlackClientSession<'_, SlackClientHyperHttpsConnector>,
     workspace: &str,
     channel: &str,
+    thread_ts: Option<&str>,
+    reply_text: Option<&str>,
     item: &Item,
-) -> Option<(String, String)> {
-    if channel.starts_with('#') || channel.starts_with('U') {
-        return None;
+) -> anyhow::Result<Option<(String, String)>> {
+    if channel.starts_with('#') {
+        // A channel met by name only: no history to read before Slack names its id.
+        return Ok(None);
     }
-    let req = SlackApiConversationsHistoryRequest::new()
-        .with_channel(SlackChannelId(channel.to_string()))
-        .with_limit(50)
-        .with_include_all_metadata(true);
-    let history = match call(slack, workspace, None, || session.conversations_history(&req)).await {
-        Ok(h) => h,
-        Err(e) => {
-            tracing::warn!(error = format!("{e:#}"), "could not check the channel before posting again");
-            return None;
+    let messages = match thread_ts {
+        None => {
+            let req = SlackApiConversationsHistoryRequest::new()
+                .with_channel(SlackChannelId(channel.to_string()))
+                .with_limit(50)
+                .with_include_all_metadata(true);
+            call(slack, workspace, None, || session.conversations_history(&req)).await.map(|h| h.messages)
         }
-    };
+        Some(ts) => {
+            let req = SlackApiConversationsRepliesRequest::new(SlackChannelId(channel.to_string()), SlackTs(ts.into()))
+                .with_limit(200);
+            call(slack, workspace, None, || session.conversations_replies(&req)).await.map(|r| r.messages)
+        }
+    }
+    .context("looking for an earlier post before posting again")?;
     let id = item.id.to_string();
-    history
-        .messages
+    Ok(messages
         .iter()
         .find(|m| {
-            m.content.metadata.as_ref().is_some_and(|md| {
+            let marked = m.content.metadata.as_ref().is_some_and(|md| {
                 md.event_type == METADATA_EVENT
                     && md.event_payload.as_ref().and_then(|p| p.get("item")).is_some_and(|v| *v == id)
-            })
+            });
+            // slack-morphism cannot ask `conversations.replies` for metadata: a reply of
+            // the bot's with the very text is the one cut short.
+            let same_reply = thread_ts.is_some()
+                && m.sender.bot_id.is_some()
+                && m.content.text.as_deref().is_some_and(|t| Some(t) == reply_text);
+            marked || same_reply
         })
-        .map(|m| (channel.to_string(), m.origin.ts.0.clone()))
+        .map(|m| (channel.to_string(), m.origin.ts.0.clone())))
 }
 
 /// One Web API call, paced, waiting out 429s (up to a point), with a timeout.
@@ -335,12 +357,13 @@ async fn channel_destination(
             format!("#{name}")
         }
     };
-    Ok(Destination { channel, ephemeral_to, dm_of: None, team_channel: Some(channel_id) })
+    Ok(Destination { channel, ephemeral_to, dm_of: None, team_channel: Some(channel_id), unopened: false })
 }
 
 async fn dm_destination(c: &mut store::Conn, member_id: i64) -> anyhow::Result<Option<Destination>> {
     let Some(id) = platform::identity_of(c, PLATFORM, member_id).await? else { return Ok(None) };
     // A user id until the DM is opened (`open_dm`), before the post.
+    let unopened = id.dm_channel.is_none();
     let channel = id.dm_channel.unwrap_or(id.external_id);
-    Ok(Some(Destination { channel, ephemeral_to: None, dm_of: Some(member_id), team_channel: None }))
+    Ok(Some(Destination { channel, ephemeral_to: None, dm_of: Some(member_id), team_channel: None, unopened }))
 }

@@ -52,21 +52,29 @@ impl Intake {
 async fn write(store: Store, mut waiting: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while waiting.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match commit(&store, &batch).await {
-            Ok(stored) => {
-                for (p, new) in batch.drain(..).zip(stored) {
-                    let _ = p.stored.send(Ok(new));
+        // Inserted in key order: two replicas' batches meeting on the unique index take
+        // its locks in the same order (no deadlock on Postgres).
+        batch.sort_by(|a, b| (a.platform, &a.event_id).cmp(&(b.platform, &b.event_id)));
+        let results: Vec<Result<bool, String>> = match commit(&store, &batch).await {
+            Ok(stored) => stored.into_iter().map(Ok).collect(),
+            // One event that cannot be stored does not hold back the others: each alone.
+            Err(e) if batch.len() > 1 => {
+                tracing::warn!(events = batch.len(), error = format!("{e:#}"), "a batch failed; storing one by one");
+                let mut each = Vec::with_capacity(batch.len());
+                for p in &batch {
+                    let one = commit(&store, std::slice::from_ref(p)).await;
+                    each.push(one.map(|s| s[0]).map_err(|e| format!("{e:#}")));
                 }
+                each
             }
-            Err(e) => {
-                // Nothing of the batch is stored, nothing is acknowledged: the platforms
-                // send it again.
-                let e = format!("{e:#}");
-                tracing::warn!(events = batch.len(), error = e, "storing received events failed");
-                for p in batch.drain(..) {
-                    let _ = p.stored.send(Err(e.clone()));
-                }
+            Err(e) => vec![Err(format!("{e:#}"))],
+        };
+        for (p, result) in batch.drain(..).zip(results) {
+            if let Err(e) = &result {
+                // Not acknowledged: the platform sends it again.
+                tracing::warn!(event = p.event_id, error = e, "storing a received event failed");
             }
+            let _ = p.stored.send(result);
         }
     }
 }

@@ -49,6 +49,8 @@ pub async fn hold(store: &super::Store, url: &str, instance: &str) -> anyhow::Re
     match store.dialect {
         super::Dialect::Sqlite => {
             let Some(path) = sqlite_path(url) else { return Ok(InstanceHold::Memory) };
+            // The same file however the URL names it (relative, through a link).
+            let path = std::fs::canonicalize(&path).map(|p| p.display().to_string()).unwrap_or(path);
             let lock = format!("{path}-tandem.lock");
             let file = std::fs::OpenOptions::new()
                 .create(true)
@@ -76,6 +78,26 @@ pub async fn hold(store: &super::Store, url: &str, instance: &str) -> anyhow::Re
                 );
             }
             Ok(InstanceHold::Connection(Box::new(conn)))
+        }
+    }
+}
+
+/// Hold on until the hold is lost: on Postgres, its connection is checked every `every`
+/// and this returns when it fails (the lock went with it); otherwise it never returns.
+pub async fn keep(hold: InstanceHold, every: std::time::Duration) {
+    let InstanceHold::Connection(mut conn) = hold else {
+        let _hold = hold;
+        return std::future::pending().await;
+    };
+    loop {
+        tokio::time::sleep(every).await;
+        let held: Result<bool, _> = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted)",
+        )
+        .fetch_one(&mut *conn)
+        .await;
+        if !matches!(held, Ok(true)) {
+            return;
         }
     }
 }

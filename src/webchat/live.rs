@@ -22,6 +22,11 @@ impl Feed {
         let (tx, stamp) = watch::channel(-1);
         tokio::spawn(async move {
             while !tx.is_closed() {
+                // Read only while a page is open (the feed itself holds one receiver).
+                if tx.receiver_count() <= 1 {
+                    tokio::time::sleep(EVERY).await;
+                    continue;
+                }
                 let read = async {
                     let mut c = store.pool.acquire().await?;
                     store::webchat::stamp(&mut c).await

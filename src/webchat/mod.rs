@@ -364,7 +364,8 @@ fn changes(
     team_id: i64,
     viewer: i64,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    futures_util::stream::unfold((app, feed, -1i64), move |(app, mut feed, last)| async move {
+    let stop = app.stop.subscribe();
+    futures_util::stream::unfold((app, feed, stop, -1i64), move |(app, mut feed, mut stop, last)| async move {
         loop {
             let current = async {
                 let mut c = app.svc.store.pool.acquire().await?;
@@ -373,14 +374,18 @@ fn changes(
             .await
             .unwrap_or(last);
             if last < 0 {
-                return Some((Ok(Event::default().event("ready").data(current.to_string())), (app, feed, current)));
+                let ready = Event::default().event("ready").data(current.to_string());
+                return Some((Ok(ready), (app, feed, stop, current)));
             }
             if current != last {
-                return Some((Ok(Event::default().event("changed").data(current.to_string())), (app, feed, current)));
+                let changed = Event::default().event("changed").data(current.to_string());
+                return Some((Ok(changed), (app, feed, stop, current)));
             }
-            // Woken when the process's one watcher sees the web chat change.
-            if feed.changed().await.is_err() {
-                return None;
+            // Woken when the process's one watcher sees the web chat change; a stop ends the
+            // page's stream, so the server can close.
+            tokio::select! {
+                changed = feed.changed() => if changed.is_err() { return None },
+                _ = stop.wait_for(|stop| *stop) => return None,
             }
         }
     })

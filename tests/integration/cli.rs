@@ -89,14 +89,15 @@ fn log_until_up(env: &[(&str, &str)]) -> String {
         .env("TANDEM_LISTEN", "127.0.0.1:0")
         .env("TANDEM_DEMO", "0")
         .env("TANDEM_CONFIG", "/dev/null")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("start tandem");
     let mut log = String::new();
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    // The log goes to stderr.
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
     while let Some(Ok(line)) = lines.next() {
         log.push_str(&line);
         log.push('\n');

@@ -34,6 +34,40 @@ fn the_systemd_unit_is_hardened_and_systemd_accepts_it() {
     assert!(out.status.success() && !said.contains("tandem.service:"), "systemd-analyze verify: {said}");
 }
 
+#[test]
+fn the_helm_chart_runs_replicas_on_a_postgres_from_a_secret_with_probes_and_a_disruption_budget() {
+    let chart = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/helm/tandem");
+    let read = |f: &str| std::fs::read_to_string(chart.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    let deployment = read("templates/deployment.yaml");
+    for wanted in [
+        "replicas: {{ .Values.replicas }}",
+        "secretKeyRef:",
+        "path: /readyz",
+        "path: /healthz",
+        "fieldPath: metadata.name",
+        "secretRef:",
+    ] {
+        assert!(deployment.contains(wanted), "the deployment has {wanted}");
+    }
+    // Each replica is named by its pod: a second one under a name in use would refuse to start.
+    let instance = deployment.find("name: TANDEM_INSTANCE").expect("TANDEM_INSTANCE is set");
+    assert!(deployment[instance..].trim_start_matches("name: TANDEM_INSTANCE").trim_start().starts_with("valueFrom:"));
+    assert!(read("templates/pdb.yaml").contains("kind: PodDisruptionBudget"));
+    let values = read("values.yaml");
+    for key in ["replicas:", "secretName:", "platformSecret:", "minAvailable:"] {
+        assert!(values.lines().any(|l| l.trim_start().starts_with(key)), "values.yaml sets {key}");
+    }
+    let Ok(helm) = which("helm") else {
+        eprintln!("helm is not on this machine: the chart was checked by its text only, not by helm lint");
+        return;
+    };
+    let lint = Command::new(&helm).arg("lint").arg(&chart).output().expect("helm lint");
+    assert!(lint.status.success(), "helm lint: {}", String::from_utf8_lossy(&lint.stdout));
+    let rendered = Command::new(&helm).args(["template", "t"]).arg(&chart).output().expect("helm template");
+    let yaml = String::from_utf8_lossy(&rendered.stdout);
+    assert!(rendered.status.success() && yaml.contains("kind: Deployment") && yaml.contains("/readyz"), "{yaml}");
+}
+
 fn which(tool: &str) -> Result<std::path::PathBuf, ()> {
     std::env::var_os("PATH")
         .into_iter()

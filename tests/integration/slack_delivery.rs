@@ -86,6 +86,28 @@ on_both_databases!(
     slack_lost_answer_is_not_reposted_postgres
 );
 
+async fn a_post_whose_answer_was_lost_waits_while_the_channel_cannot_be_read(db: Db) {
+    let w = with_standup(db, SlackVia::EventsApi).await;
+    w.t.at(at("2026-11-23T08:00:00Z")).await;
+    w.answer_in_dm("U0ANA", &["Shipped the login page", "Billing page", "none"]).await;
+    w.fake.fail_next("chat.postMessage", Failure::LostAnswer);
+    w.t.at(at("2026-11-23T10:00:00Z")).await;
+    // The look-up for the post fails too: posting again could post twice, so it waits.
+    w.fake.fail_next("conversations.history", Failure::ServerError);
+    w.t.advance(Duration::seconds(30)).await;
+    assert_eq!(w.fake.calls_to("conversations.history").len(), 1, "the channel was looked at");
+    assert_eq!(w.fake.messages_in("C0STANDUP").len(), 1, "not posted again blind");
+    w.t.advance(Duration::seconds(30)).await;
+    assert_eq!(w.fake.calls_to("conversations.history").len(), 2, "and looked at again");
+    assert_eq!(w.fake.messages_in("C0STANDUP").len(), 1, "found, not posted again");
+}
+
+on_both_databases!(
+    a_post_whose_answer_was_lost_waits_while_the_channel_cannot_be_read,
+    slack_unreadable_history_waits_sqlite,
+    slack_unreadable_history_waits_postgres
+);
+
 /// 1,000 members on Slack, one stand-up: every DM goes out once, and the fake Slack
 /// (which answers 429 beyond 120 calls a second; Tandem is set to 100, or a second message to one channel
 /// within a second) never has to refuse one.

@@ -142,6 +142,7 @@ impl Inner {
             "chat.postEphemeral" => self.post_ephemeral(p),
             "conversations.history" => self.history(p),
             "conversations.open" => open_dm(p),
+            "conversations.replies" => self.replies(p),
             "views.open" | "views.publish" | "views.update" => self.record_view(method, p),
             "users.info" => match self.users.get(str_param(p, "user")) {
                 Some(user) => json!({"ok": true, "user": user}),
@@ -247,6 +248,14 @@ impl Inner {
         let has_more = top_level.len() > limit;
         let messages: Vec<&Value> = top_level.into_iter().take(limit).collect();
         json!({"ok": true, "messages": messages, "has_more": has_more})
+    }
+
+    /// A thread, oldest first: its parent and every reply.
+    fn replies(&self, p: &Value) -> Value {
+        let all = self.messages.get(&channel_for(str_param(p, "channel"))).map(Vec::as_slice).unwrap_or_default();
+        let ts = str_param(p, "ts");
+        let thread: Vec<&Value> = all.iter().filter(|m| m["ts"] == ts || m["thread_ts"] == ts).collect();
+        json!({"ok": true, "messages": thread, "has_more": false})
     }
 
     /// views.open / views.publish / views.update: echo the view with the fields Slack adds.
