@@ -105,7 +105,7 @@ async fn publish_home(
     let member = identity::member_for(&svc.store, slack, &ws, user, None, now).await?;
     let page = svc.home(member, now).await?;
     let (_, blocks) = blocks::message(&svc.renderer, &page, None)?;
-    let token = slack.token_for(Some(&ws)).ok_or_else(|| anyhow::anyhow!("no Slack bot token for {workspace}"))?;
+    let token = slack.token_for(Some(&ws))?.ok_or_else(|| anyhow::anyhow!("no Slack bot token for {workspace}"))?;
     let req =
         SlackApiViewsPublishRequest::new(SlackUserId(user.to_string()), SlackView::Home(SlackHomeView::new(blocks)));
     slack.pacer.wait_turn(&ws.external_id, None).await;

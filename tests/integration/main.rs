@@ -83,6 +83,7 @@ mod restart;
 mod retro_edges;
 mod retro_everywhere;
 mod retro_tables;
+mod secrets_at_rest;
 mod sprint_everywhere;
 mod standup_everywhere;
 mod standup_flow;
