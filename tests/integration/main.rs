@@ -57,6 +57,7 @@ macro_rules! on_every_platform {
 mod discord_delivery;
 mod discord_edges;
 mod discord_flow;
+mod doors;
 mod drivers;
 mod fakes;
 mod helpers;
