@@ -42,6 +42,17 @@ impl App {
 
     /// The app on a store already connected (and migrated): plans what is missing.
     pub async fn on(store: Store, config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        let keys = Arc::new(config.keyring()?);
+        let secrets = store::secrets::prepare(&store, &keys).await.context("reading the stored secrets")?;
+        if secrets.sealed_now > 0 {
+            tracing::info!(n = secrets.sealed_now, "stored secrets kept in clear until now are sealed");
+        }
+        if secrets.in_clear > 0 {
+            tracing::warn!(
+                n = secrets.in_clear,
+                "stored secrets (Slack bot tokens) are kept in clear: set TANDEM_SECRET_KEY to seal them"
+            );
+        }
         let renderer = Arc::new(Renderer::load()?);
         let instance = config.instance_name();
         let lease = Duration::seconds(config.lease_seconds);
@@ -53,7 +64,7 @@ impl App {
             retention_months: config.retention_months,
         };
         let svc = Service { store: store.clone(), renderer: renderer.clone(), options };
-        let slack = if config.slack.enabled() { Some(Slack::new(&config.slack)) } else { None };
+        let slack = if config.slack.enabled() { Some(Slack::new(&config.slack, keys)) } else { None };
         let discord = if config.discord.enabled() { Some(Discord::new(&config.discord)?) } else { None };
         let (delivered, pending) = (Arc::new(tokio::sync::Notify::new()), Arc::new(tokio::sync::Notify::new()));
         let mut senders: Vec<Arc<dyn crate::outbox::Sender>> = Vec::new();

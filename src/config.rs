@@ -7,6 +7,7 @@
 mod discord;
 
 use crate::secret::Secret;
+use crate::secret::seal::Keyring;
 use anyhow::Context;
 pub use discord::{DiscordConfig, Shards};
 use serde::Deserialize;
@@ -41,6 +42,11 @@ pub struct Config {
     pub slack: SlackConfig,
     /// Discord: off unless a bot token is configured.
     pub discord: DiscordConfig,
+    /// Seals the secrets Tandem stores (Slack bot tokens from OAuth installs): 32 random
+    /// bytes in base64 or hex (`tandem secret generate`). Without it no new one is stored.
+    pub secret_key: Option<Secret>,
+    /// Earlier keys, still read during a rotation (`tandem secret rotate`).
+    pub secret_key_old: Vec<Secret>,
 }
 
 /// The Slack app's credentials and limits (`SLACK_*` and `TANDEM_SLACK_*` variables).
@@ -101,6 +107,8 @@ impl Default for Config {
             retention_months: None,
             slack: SlackConfig::default(),
             discord: DiscordConfig::default(),
+            secret_key: None,
+            secret_key_old: Vec::new(),
         }
     }
 }
@@ -169,12 +177,24 @@ impl Config {
         if config.retention_months == Some(0) {
             anyhow::bail!("retention_months must be at least 1 (leave it unset to keep everything)");
         }
+        if let Some(v) = vars("TANDEM_SECRET_KEY").filter(|v| !v.is_empty()) {
+            config.secret_key = Some(Secret::new(v));
+        }
+        if let Some(v) = vars("TANDEM_SECRET_KEY_OLD") {
+            config.secret_key_old = v.split(',').filter(|k| !k.trim().is_empty()).map(Secret::new).collect();
+        }
+        config.keyring()?;
         load_slack(&mut config.slack, &vars)?;
         discord::load(&mut config.discord, &vars)?;
         if config.base_url.is_empty() {
             config.base_url = format!("http://{}", config.listen);
         }
         Ok(config)
+    }
+
+    /// The keys that seal and open stored secrets; a malformed key is refused by name.
+    pub fn keyring(&self) -> anyhow::Result<Keyring> {
+        Ok(Keyring::from_config(self.secret_key.as_ref(), &self.secret_key_old)?)
     }
 }
 
@@ -247,6 +267,19 @@ mod tests {
         assert_eq!(example.retention_months, defaults.retention_months);
         assert_eq!(example.slack, defaults.slack);
         assert_eq!(example.discord, defaults.discord);
+        assert_eq!((&example.secret_key, &example.secret_key_old), (&defaults.secret_key, &defaults.secret_key_old));
+    }
+
+    #[test]
+    fn a_malformed_secret_key_is_refused_by_name_without_showing_it() {
+        let e = Config::load(|k| (k == "TANDEM_SECRET_KEY").then(|| "hunter2hunter2".into())).expect_err("refused");
+        let text = format!("{e:#}");
+        assert!(text.contains("TANDEM_SECRET_KEY must be 32 bytes"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        let key = crate::secret::seal::Key::generate();
+        let c = Config::load(|k| (k == "TANDEM_SECRET_KEY_OLD").then(|| format!("{key},{key}"))).expect("loads");
+        assert_eq!(c.secret_key_old.len(), 2);
+        assert!(!format!("{c:?}").contains(&key));
     }
 
     #[test]

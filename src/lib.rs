@@ -10,6 +10,7 @@ pub mod config;
 pub mod core;
 pub mod demo;
 pub mod discord;
+pub mod doors;
 pub mod http;
 pub mod metrics;
 pub mod outbox;

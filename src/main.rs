@@ -35,6 +35,20 @@ enum Cmd {
         #[command(subcommand)]
         command: DiscordCmd,
     },
+    /// The key that seals stored secrets (Slack bot tokens).
+    Secret {
+        #[command(subcommand)]
+        command: SecretCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SecretCmd {
+    /// Print a new random key (32 bytes, base64) for TANDEM_SECRET_KEY.
+    Generate,
+    /// Re-seal every stored secret under TANDEM_SECRET_KEY, in one transaction; the keys
+    /// they were sealed with go in TANDEM_SECRET_KEY_OLD (comma-separated).
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,6 +107,17 @@ fn main() -> ExitCode {
             preview(&expr, &tz, from.as_deref(), n)
         }
         Cmd::Discord { command: DiscordCmd::Register { guild } } => match register_discord(guild) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("tandem: {e:#}");
+                ExitCode::from(2)
+            }
+        },
+        Cmd::Secret { command: SecretCmd::Generate } => {
+            println!("{}", tandem::secret::seal::Key::generate());
+            ExitCode::SUCCESS
+        }
+        Cmd::Secret { command: SecretCmd::Rotate } => match rotate_secrets() {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("tandem: {e:#}");
@@ -183,6 +208,20 @@ fn create_team(name: &str, tz: &str, locale: &str, admin: &str) -> anyhow::Resul
         );
         Ok(())
     })
+}
+
+/// `tandem secret rotate`: every stored secret sealed again under the current key.
+fn rotate_secrets() -> anyhow::Result<()> {
+    let config = tandem::config::Config::load(|k| std::env::var(k).ok())?;
+    let keys = config.keyring()?;
+    let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let n = rt.block_on(async {
+        let store = tandem::store::Store::connect(config.database_url.expose()).await?;
+        tandem::store::secrets::rotate(&store, &keys).await
+    })?;
+    let id = keys.current_id().unwrap_or_default();
+    println!("Re-sealed {n} stored secrets under key {id}; TANDEM_SECRET_KEY_OLD is no longer needed.");
+    Ok(())
 }
 
 /// `tandem discord register`: `/tandem` on one server or everywhere, and the invite link.

@@ -9,7 +9,8 @@ use crate::store::{self, platform};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serenity::all::{
-    ActionRowComponent, ChannelId, CommandInteraction, EditInteractionResponse, GuildId, Interaction, Message, User,
+    ActionRowComponent, ChannelId, CommandInteraction, EditInteractionResponse, GuildId, Interaction, Message,
+    ModalInteraction, User,
 };
 
 /// One event as Discord sent it, over the gateway or HTTP alike.
@@ -131,23 +132,7 @@ async fn translate(
                     None => InboundKind::Click(c.data.custom_id.clone()),
                 },
                 Interaction::Modal(m) => {
-                    let mut values: Vec<(String, String)> = m
-                        .data
-                        .components
-                        .iter()
-                        .flat_map(|row| row.components.iter())
-                        .filter_map(|c| match c {
-                            ActionRowComponent::InputText(t) => {
-                                Some((t.custom_id.clone(), t.value.clone().unwrap_or_default()))
-                            }
-                            _ => None,
-                        })
-                        .collect();
-                    values.sort_by_key(|(id, _)| id.trim_start_matches('q').parse::<usize>().unwrap_or(usize::MAX));
-                    InboundKind::Form {
-                        submit: m.data.custom_id.clone(),
-                        values: values.into_iter().map(|(_, v)| v).collect(),
-                    }
+                    InboundKind::Form { submit: m.data.custom_id.clone(), values: modal_values(m) }
                 }
                 _ => return Ok(None),
             };
@@ -172,6 +157,22 @@ async fn translate(
             Ok(Some(inbound(id, member, conversation, kind)))
         }
     }
+}
+
+/// A modal's text fields, in field order (`q0`, `q1`, …).
+pub(crate) fn modal_values(m: &ModalInteraction) -> Vec<String> {
+    let mut values: Vec<(String, String)> = m
+        .data
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .filter_map(|c| match c {
+            ActionRowComponent::InputText(t) => Some((t.custom_id.clone(), t.value.clone().unwrap_or_default())),
+            _ => None,
+        })
+        .collect();
+    values.sort_by_key(|(id, _)| id.trim_start_matches('q').parse::<usize>().unwrap_or(usize::MAX));
+    values.into_iter().map(|(_, v)| v).collect()
 }
 
 /// A DM interaction from someone Tandem cannot place: say so in their language.
@@ -250,7 +251,7 @@ async fn member_name(
 }
 
 /// `<@123> standup list` → `standup list`.
-fn strip_leading_mention(text: &str) -> &str {
+pub(crate) fn strip_leading_mention(text: &str) -> &str {
     let t = text.trim_start();
     match (t.starts_with("<@"), t.find('>')) {
         (true, Some(end)) => t[end + 1..].trim_start(),

@@ -9,7 +9,7 @@
 //! effects to `send`, which renders them (`render`). Opening a modal and answering an
 //! autocomplete are done before the acknowledgement: Discord wants them as the answer.
 
-mod choices;
+pub(crate) mod choices;
 pub mod commands;
 pub mod gateway;
 pub mod http;

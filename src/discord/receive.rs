@@ -16,7 +16,7 @@ use serenity::all::{
 };
 use std::sync::Arc;
 
-fn acknowledgement(i: &Interaction) -> CreateInteractionResponse {
+pub(crate) fn acknowledgement(i: &Interaction) -> CreateInteractionResponse {
     if defers_with_source(i) {
         CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true))
     } else {

@@ -40,7 +40,8 @@ pub fn verify(
     message.extend_from_slice(body);
     key.verify_strict(&message, &Signature::from_bytes(&sig)).map_err(|_| Refusal::BadSignature)?;
     let at: i64 = timestamp.trim().parse().map_err(|_| Refusal::BadSignature)?;
-    if (now - at).abs() > MAX_SKEW_SECS {
+    // `abs_diff`: a signed timestamp like i64::MIN must not overflow the subtraction.
+    if now.abs_diff(at) > MAX_SKEW_SECS.unsigned_abs() {
         return Err(Refusal::StaleTimestamp);
     }
     Ok(())

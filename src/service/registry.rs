@@ -216,13 +216,13 @@ pub(super) async fn run_command(ctx: &mut Ctx<'_>, line: &str) -> Outcome<()> {
 }
 
 /// The command a line that could not be read starts with, from its first plain words.
-fn guess_command(line: &str) -> Option<&'static Meta> {
+pub(crate) fn guess_command(line: &str) -> Option<&'static Meta> {
     let first: Vec<String> = line.split_whitespace().filter(|w| *w != "/tandem").take(3).map(String::from).collect();
     find_command(&first).map(|(_, m)| m)
 }
 
 /// The refusal, with the command's usage when it does not carry one already.
-fn with_usage(mut e: UserError, meta: Option<&Meta>) -> UserError {
+pub(crate) fn with_usage(mut e: UserError, meta: Option<&Meta>) -> UserError {
     if let (Some(meta), Some(data)) = (meta, e.data.as_object_mut())
         && !data.contains_key("usage")
     {

@@ -67,7 +67,7 @@ async fn events(State(rx): State<Receiver>, headers: HeaderMap, body: Bytes) -> 
     if let Err(r) = check(&rx, &headers, &body) {
         return *r;
     }
-    match serde_json::from_slice::<SlackPushEvent>(&body) {
+    match read_event(&body) {
         Ok(SlackPushEvent::UrlVerification(v)) => {
             axum::Json(serde_json::json!({ "challenge": v.challenge })).into_response()
         }
@@ -84,7 +84,7 @@ async fn commands(State(rx): State<Receiver>, headers: HeaderMap, body: Bytes) -
     if let Err(r) = check(&rx, &headers, &body) {
         return *r;
     }
-    match serde_urlencoded::from_bytes::<SlackCommandEvent>(&body) {
+    match read_command(&body) {
         Ok(cmd) => take(&rx, &headers, SlackEvent::Command(cmd)).await,
         Err(e) => bad("command", e),
     }
@@ -95,14 +95,28 @@ struct InteractionForm {
     payload: String,
 }
 
+/// An Events API body (`/slack/events`): JSON.
+pub(crate) fn read_event(body: &[u8]) -> serde_json::Result<SlackPushEvent> {
+    serde_json::from_slice(body)
+}
+
+/// A slash command's body (`/slack/commands`): a form.
+pub(crate) fn read_command(body: &[u8]) -> Result<SlackCommandEvent, serde_urlencoded::de::Error> {
+    serde_urlencoded::from_bytes(body)
+}
+
+/// An interaction's body (`/slack/interactions`): a form whose `payload` is JSON.
+pub(crate) fn read_interaction(body: &[u8]) -> Result<SlackInteractionEvent, String> {
+    serde_urlencoded::from_bytes::<InteractionForm>(body)
+        .map_err(|e| e.to_string())
+        .and_then(|f| serde_json::from_str::<SlackInteractionEvent>(&f.payload).map_err(|e| e.to_string()))
+}
+
 async fn interactions(State(rx): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = check(&rx, &headers, &body) {
         return *r;
     }
-    let parsed = serde_urlencoded::from_bytes::<InteractionForm>(&body)
-        .map_err(|e| e.to_string())
-        .and_then(|f| serde_json::from_str::<SlackInteractionEvent>(&f.payload).map_err(|e| e.to_string()));
-    match parsed {
+    match read_interaction(&body) {
         Ok(ev) => take(&rx, &headers, SlackEvent::Interaction(ev)).await,
         Err(e) => bad("interaction", e),
     }

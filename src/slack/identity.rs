@@ -26,7 +26,14 @@ pub async fn profile(slack: &Slack, ws: &Workspace, user: &str, hint: Option<&st
         display_name: hint.unwrap_or(user).to_string(),
         ..Profile::default()
     };
-    let Some(token) = slack.token_for(Some(ws)) else { return fallback };
+    let token = match slack.token_for(Some(ws)) {
+        Ok(Some(token)) => token,
+        Ok(None) => return fallback,
+        Err(e) => {
+            tracing::warn!(error = %e, workspace = ws.external_id, "the workspace's bot token did not open");
+            return fallback;
+        }
+    };
     slack.pacer.wait_turn(&ws.external_id, None).await;
     let req = SlackApiUsersInfoRequest::new(SlackUserId(user.to_string())).with_include_locale(true);
     match slack.client.open_session(&token).users_info(&req).await {

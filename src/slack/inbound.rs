@@ -38,7 +38,7 @@ impl SlackEvent {
 }
 
 /// A modal submission's id: its trigger, or the view's id and state hash.
-fn submission_id(v: &SlackInteractionViewSubmissionEvent) -> String {
+pub(crate) fn submission_id(v: &SlackInteractionViewSubmissionEvent) -> String {
     match &v.trigger_id {
         Some(t) => t.0.clone(),
         None => format!("{}:{}", v.view.state_params.id.0, v.view.state_params.hash),
@@ -55,7 +55,7 @@ fn is_relevant(ev: &SlackEventCallbackBody) -> bool {
 }
 
 /// A person's own new message in a DM with the bot: `(user, dm channel, text)`.
-fn dm_text(m: &SlackMessageEvent) -> Option<(&str, &str, &str)> {
+pub(crate) fn dm_text(m: &SlackMessageEvent) -> Option<(&str, &str, &str)> {
     let is_dm = matches!(&m.origin.channel_type, Some(t) if t.0 == "im");
     if !is_dm || m.subtype.is_some() || m.sender.bot_id.is_some() {
         return None;
@@ -70,7 +70,7 @@ pub use super::receive::Receiver;
 
 /// The first action of a block-actions event: the button that was clicked (`None` for a
 /// pick in a select).
-pub(super) fn first_action(b: &SlackInteractionBlockActionsEvent) -> Option<String> {
+pub(crate) fn first_action(b: &SlackInteractionBlockActionsEvent) -> Option<String> {
     let a = b.actions.as_ref()?.first()?;
     if a.action_type.0.ends_with("select") {
         return None;
@@ -105,7 +105,7 @@ async fn publish_home(
     let member = identity::member_for(&svc.store, slack, &ws, user, None, now).await?;
     let page = svc.home(member, now).await?;
     let (_, blocks) = blocks::message(&svc.renderer, &page, None)?;
-    let token = slack.token_for(Some(&ws)).ok_or_else(|| anyhow::anyhow!("no Slack bot token for {workspace}"))?;
+    let token = slack.token_for(Some(&ws))?.ok_or_else(|| anyhow::anyhow!("no Slack bot token for {workspace}"))?;
     let req =
         SlackApiViewsPublishRequest::new(SlackUserId(user.to_string()), SlackView::Home(SlackHomeView::new(blocks)));
     slack.pacer.wait_turn(&ws.external_id, None).await;
@@ -221,7 +221,7 @@ async fn conversation(
 }
 
 /// `<@UBOT> standup list` → `standup list`.
-fn strip_leading_mention(text: &str) -> &str {
+pub(crate) fn strip_leading_mention(text: &str) -> &str {
     let t = text.trim_start();
     match (t.starts_with("<@"), t.find('>')) {
         (true, Some(end)) => t[end + 1..].trim_start(),
@@ -230,20 +230,20 @@ fn strip_leading_mention(text: &str) -> &str {
 }
 
 /// Slack escapes `&`, `<` and `>` in what people type; undo it.
-fn plain(text: &str) -> String {
+pub(crate) fn plain(text: &str) -> String {
     text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
 /// A piece of command text: plain, or one of Slack's `<…>` references.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Piece<'a> {
+pub(crate) enum Piece<'a> {
     Text(&'a str),
     Channel { id: &'a str, name: Option<&'a str> },
     User { id: &'a str },
     Other(&'a str),
 }
 
-fn pieces(text: &str) -> Vec<Piece<'_>> {
+pub(crate) fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find('<') {

@@ -19,7 +19,8 @@ pub mod verify;
 
 use crate::config::SlackConfig;
 use crate::outbox::pace;
-use crate::store::platform::Workspace;
+use crate::secret::seal::Keyring;
+use crate::store::platform::{Workspace, bot_token_row};
 use slack_morphism::prelude::*;
 use std::sync::Arc;
 
@@ -28,12 +29,14 @@ pub const PLATFORM: &str = "slack";
 
 pub type Client = SlackClient<SlackClientHyperHttpsConnector>;
 
-/// Everything that talks to Slack: the client, the settings and the pacer.
+/// Everything that talks to Slack: the client, the settings, the pacer and the keys that
+/// seal and open the workspaces' stored bot tokens.
 #[derive(Clone)]
 pub struct Slack {
     pub client: Arc<Client>,
     pub config: SlackConfig,
     pub pacer: Arc<pace::Pacer>,
+    pub keys: Arc<Keyring>,
 }
 
 impl std::fmt::Debug for Slack {
@@ -43,7 +46,7 @@ impl std::fmt::Debug for Slack {
 }
 
 impl Slack {
-    pub fn new(config: &SlackConfig) -> Slack {
+    pub fn new(config: &SlackConfig, keys: Arc<Keyring>) -> Slack {
         crate::secret::install_crypto_provider();
         // `https_or_http`: the API URL may be a plain-HTTP proxy or a local fake.
         let https = hyper_rustls::HttpsConnectorBuilder::new()
@@ -57,18 +60,23 @@ impl Slack {
             client: Arc::new(SlackClient::new(connector)),
             config: config.clone(),
             pacer: Arc::new(pace::Pacer::new(config.messages_per_minute)),
+            keys,
         }
     }
 
-    /// The bot token for a workspace: its own (OAuth install) or the environment's.
-    pub fn token_for(&self, ws: Option<&Workspace>) -> Option<SlackApiToken> {
-        let value = ws
-            .and_then(|w| w.bot_token.clone())
-            .or_else(|| self.config.bot_token.as_ref().map(|s| s.expose().to_string()))?;
-        let mut token = SlackApiToken::new(SlackApiTokenValue(value));
+    /// The bot token for a workspace: its own (OAuth install, opened with the keys) or the
+    /// environment's; `None` when there is neither. A stored token that does not open
+    /// (altered, or moved from another row) is an error.
+    pub fn token_for(&self, ws: Option<&Workspace>) -> anyhow::Result<Option<SlackApiToken>> {
+        let own = match ws.and_then(|w| w.bot_token.as_ref().map(|t| (w, t))) {
+            Some((w, stored)) => Some(self.keys.open(stored.expose(), &bot_token_row(PLATFORM, &w.external_id))?),
+            None => None,
+        };
+        let Some(value) = own.or_else(|| self.config.bot_token.clone()) else { return Ok(None) };
+        let mut token = SlackApiToken::new(SlackApiTokenValue(value.expose().to_string()));
         if let Some(w) = ws {
             token = token.with_team_id(SlackTeamId(w.external_id.clone()));
         }
-        Some(token)
+        Ok(Some(token))
     }
 }

@@ -1,6 +1,7 @@
 //! Installing Tandem in a workspace (OAuth v2): `/slack/install` sends the admin to
 //! Slack's consent page, `/slack/oauth/callback` trades the code for the workspace's bot
-//! token and stores it. The installer becomes the new team's PM.
+//! token and stores it, sealed with `TANDEM_SECRET_KEY` (without a key there is no
+//! install). The installer becomes the new team's PM.
 
 use super::inbound::Receiver;
 use super::{PLATFORM, identity};
@@ -35,8 +36,22 @@ fn authorize_url(api_url: &str) -> String {
     format!("{}/oauth/v2/authorize", base.strip_suffix("/api").unwrap_or(base))
 }
 
-async fn install(State(rx): State<Receiver>) -> Response {
+/// Without a key the token could only be stored in clear: the install stops before Slack
+/// is asked for one.
+fn needs_key(rx: &Receiver, headers: &HeaderMap) -> Option<Response> {
+    if rx.slack.keys.current_id().is_some() {
+        return None;
+    }
+    tracing::warn!("a Slack install was refused: set TANDEM_SECRET_KEY so that its bot token can be stored sealed");
+    let locale = locale_of(headers);
+    Some(page(rx, locale, StatusCode::SERVICE_UNAVAILABLE, "slack_install_needs_key", json!({})))
+}
+
+async fn install(State(rx): State<Receiver>, headers: HeaderMap) -> Response {
     let Some(client_id) = &rx.slack.config.client_id else { return StatusCode::NOT_FOUND.into_response() };
+    if let Some(refused) = needs_key(&rx, &headers) {
+        return refused;
+    }
     let state: String = (0..16).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
     let mut url = match url::Url::parse(&authorize_url(&rx.slack.config.api_url)) {
         Ok(u) => u,
@@ -76,6 +91,9 @@ async fn callback(State(rx): State<Receiver>, headers: HeaderMap, Query(q): Quer
         let data = json!({ "reason": reason, "url": retry });
         page(&rx, locale, StatusCode::BAD_REQUEST, "slack_install_failed", data)
     };
+    if let Some(refused) = needs_key(&rx, &headers) {
+        return refused;
+    }
     if let Some(e) = &q.error {
         return refuse(e);
     }
@@ -111,7 +129,8 @@ async fn store_install(rx: &Receiver, g: &SlackOAuthV2AccessTokenResponse) -> an
     let now = rx.clock.now();
     let name = g.team.name.clone().unwrap_or_else(|| g.team.id.0.clone());
     let ws = identity::team_for(&rx.svc.store, &g.team.id.0, Some(&name), now).await?;
-    let ws = Workspace { bot_token: Some(g.access_token.0.clone()), ..ws };
+    let sealed = rx.slack.keys.seal(&g.access_token.0, &platform::bot_token_row(PLATFORM, &ws.external_id))?;
+    let ws = Workspace { bot_token: Some(sealed), ..ws };
     let mut c = rx.svc.store.pool.acquire().await?;
     platform::bind_workspace(&mut c, PLATFORM, &ws, Some(&g.authed_user.id.0), now).await?;
     drop(c);

@@ -89,7 +89,7 @@ impl Receiver {
         };
         let Some(form) = &message.form else { return Ok(false) };
         let view = blocks::modal(&self.svc.renderer, &message, form)?;
-        let Some(token) = self.slack.token_for(Some(&ws)) else { return Ok(false) };
+        let Some(token) = self.slack.token_for(Some(&ws))? else { return Ok(false) };
         let req = SlackApiViewsOpenRequest::new(SlackTriggerId(trigger.clone()), view);
         match self.slack.client.open_session(&token).views_open(&req).await {
             Ok(_) => Ok(true),

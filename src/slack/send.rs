@@ -57,7 +57,7 @@ impl crate::outbox::Sender for Slack {
 
 /// Deliver one item to Slack; false when another process took it over meanwhile.
 async fn deliver(o: &Outbox, slack: &Slack, ws: &Workspace, item: &Item, now: DateTime<Utc>) -> anyhow::Result<bool> {
-    let token = slack.token_for(Some(ws)).context("no Slack bot token for this workspace")?;
+    let token = slack.token_for(Some(ws))?.context("no Slack bot token for this workspace")?;
     let session = slack.client.open_session(&token);
     match &item.effect {
         Effect::Post { target, message, key } => {

@@ -32,7 +32,8 @@ pub fn verify(
         return Err(Refusal::MissingHeaders);
     };
     let at: i64 = ts.trim().parse().map_err(|_| Refusal::StaleTimestamp)?;
-    if (now_unix - at).abs() > WINDOW_SECONDS {
+    // `abs_diff`: a timestamp like i64::MIN must not overflow the subtraction (found by fuzzing).
+    if now_unix.abs_diff(at) > WINDOW_SECONDS.unsigned_abs() {
         return Err(Refusal::StaleTimestamp);
     }
     let expected = sign(secret, ts, body);
@@ -53,6 +54,14 @@ pub fn sign(secret: &str, timestamp: &str, body: &[u8]) -> String {
 mod tests {
     use super::*;
     use serde_json::Value;
+
+    #[test]
+    fn a_timestamp_at_the_edge_of_the_integers_is_stale_not_a_crash() {
+        // Regression: found by the `signatures` fuzz target (an overflow in `now - at`).
+        let min = i64::MIN.to_string();
+        assert_eq!(verify("s", Some(&min), Some("v0=00"), b"", 1_767_240_000), Err(Refusal::StaleTimestamp));
+        assert_eq!(verify("s", Some("1"), Some("v0=00"), b"", i64::MIN), Err(Refusal::StaleTimestamp));
+    }
 
     fn vector() -> Value {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slack/signing.json");

@@ -19,6 +19,7 @@ pub mod platform;
 pub mod poker;
 pub mod poll;
 pub mod retro;
+pub mod secrets;
 pub mod sprint;
 pub mod standup;
 pub mod team;

@@ -1,7 +1,9 @@
 //! Platform identities: which workspace is which team, which user is which member,
 //! which platform channel is which team channel. Platform ids are opaque text here.
 
+use super::secrets::SealedColumn;
 use super::{Conn, ms};
+use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -10,8 +12,18 @@ use sqlx::Row;
 pub struct Workspace {
     pub external_id: String,
     pub team_id: i64,
-    /// Set for workspaces installed through OAuth.
-    pub bot_token: Option<String>,
+    /// Set for workspaces installed through OAuth: the token as stored, sealed
+    /// (`secret::seal`) for the row `bot_token_row` names, or in clear from before sealing.
+    pub bot_token: Option<Secret>,
+}
+
+/// The stored secret a workspace's bot token is.
+pub const BOT_TOKEN: SealedColumn =
+    SealedColumn { table: "platform_teams", column: "bot_token", key: &["platform", "external_id"] };
+
+/// The row a workspace's sealed bot token belongs to (its associated data).
+pub fn bot_token_row(platform: &str, external_id: &str) -> String {
+    BOT_TOKEN.row(&[platform, external_id])
 }
 
 pub async fn workspace(c: &mut Conn, platform: &str, external_id: &str) -> anyhow::Result<Option<Workspace>> {
@@ -22,11 +34,14 @@ pub async fn workspace(c: &mut Conn, platform: &str, external_id: &str) -> anyho
     .bind(external_id)
     .fetch_optional(&mut *c)
     .await?;
-    r.map(|r| Ok(Workspace { external_id: r.try_get(0)?, team_id: r.try_get(1)?, bot_token: r.try_get(2)? }))
+    r.map(|r| Ok(Workspace { external_id: r.try_get(0)?, team_id: r.try_get(1)?, bot_token: token(r.try_get(2)?) }))
         .transpose()
 }
 
-/// The workspace a team is bound to, on whichever platform: `(platform, workspace)`.
+fn token(stored: Option<String>) -> Option<Secret> {
+    stored.map(Secret::new)
+}
+
 /// True when some team is bound to no chat platform (it lives on the web chat).
 pub async fn any_team_without_workspace(c: &mut Conn) -> anyhow::Result<bool> {
     let r = sqlx::query(
@@ -37,13 +52,15 @@ pub async fn any_team_without_workspace(c: &mut Conn) -> anyhow::Result<bool> {
     Ok(r.is_some())
 }
 
+/// The workspace a team is bound to, on whichever platform: `(platform, workspace)`.
 pub async fn workspace_of_team(c: &mut Conn, team_id: i64) -> anyhow::Result<Option<(String, Workspace)>> {
     let r = sqlx::query("SELECT platform, external_id, team_id, bot_token FROM platform_teams WHERE team_id = $1")
         .bind(team_id)
         .fetch_optional(&mut *c)
         .await?;
     r.map(|r| {
-        Ok((r.try_get(0)?, Workspace { external_id: r.try_get(1)?, team_id: r.try_get(2)?, bot_token: r.try_get(3)? }))
+        let ws = Workspace { external_id: r.try_get(1)?, team_id: r.try_get(2)?, bot_token: token(r.try_get(3)?) };
+        Ok((r.try_get(0)?, ws))
     })
     .transpose()
 }
@@ -65,7 +82,7 @@ pub async fn bind_workspace(
     .bind(platform)
     .bind(&ws.external_id)
     .bind(ws.team_id)
-    .bind(ws.bot_token.as_deref())
+    .bind(ws.bot_token.as_ref().map(Secret::expose))
     .bind(installed_by)
     .bind(ms(now))
     .execute(&mut *c)

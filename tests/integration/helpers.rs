@@ -78,6 +78,10 @@ pub enum SlackVia {
     EventsApi,
 }
 
+/// The key every test app seals stored secrets with (`TANDEM_SECRET_KEY`), as a
+/// deployment should have one.
+pub const SECRET_KEY: &str = "c2VhbGluZyBrZXkgb2YgdGhlIHRlc3Qgc3VpdGUgLi4=";
+
 /// The signing secret the Slack tests share with Tandem.
 pub const SLACK_SECRET: &str = "test-signing-secret";
 
@@ -101,6 +105,33 @@ pub const PEOPLE: [(&str, &str, Role, &str, Locale); 5] = [
     ("kenji", "Kenji", Role::Developer, "Asia/Tokyo", Locale::En),
     ("lea", "Léa", Role::Developer, "Europe/Paris", Locale::Fr),
 ];
+
+/// The Slack settings the tests use: the fake's URL, the shared test secrets.
+pub fn slack_config(api_url: &str, via: SlackVia) -> SlackConfig {
+    SlackConfig {
+        bot_token: Some(Secret::new("xoxb-test-token")),
+        app_token: (via == SlackVia::SocketMode).then(|| Secret::new("xapp-test-token")),
+        signing_secret: Some(Secret::new(SLACK_SECRET)),
+        client_id: Some("123.456".into()),
+        client_secret: Some(Secret::new("test-client-secret")),
+        api_url: api_url.to_string(),
+        messages_per_minute: 6_000,
+        ..SlackConfig::default()
+    }
+}
+
+/// The configuration every test app starts with: `url`, no demo, the test key.
+pub fn config(url: &str, slack: SlackConfig, discord: DiscordConfig) -> Config {
+    Config {
+        database_url: Secret::new(url),
+        demo: false,
+        base_url: "http://tandem.test".into(),
+        slack,
+        discord,
+        secret_key: Some(Secret::new(SECRET_KEY)),
+        ..Config::default()
+    }
+}
 
 impl TestApp {
     /// Tandem on a fresh database with team "acme" (Paris, English) and `PEOPLE`.
@@ -129,19 +160,16 @@ impl TestApp {
 
     /// Tandem on a fresh, empty database, connected to the fake Slack at `api_url`.
     pub async fn spawn_slack(db: Db, api_url: &str, via: SlackVia) -> TestApp {
+        Self::spawn_slack_with(db, api_url, via, Some(Secret::new(SECRET_KEY))).await
+    }
+
+    /// The same with `secret_key` as the key that seals stored secrets (none: no key).
+    pub async fn spawn_slack_with(db: Db, api_url: &str, via: SlackVia, secret_key: Option<Secret>) -> TestApp {
         let (url, dir) = fresh_database(db).await;
         let clock = ManualClock::new(monday_morning());
-        let slack = SlackConfig {
-            bot_token: Some(Secret::new("xoxb-test-token")),
-            app_token: (via == SlackVia::SocketMode).then(|| Secret::new("xapp-test-token")),
-            signing_secret: Some(Secret::new(SLACK_SECRET)),
-            client_id: Some("123.456".into()),
-            client_secret: Some(Secret::new("test-client-secret")),
-            api_url: api_url.to_string(),
-            messages_per_minute: 6_000,
-            ..SlackConfig::default()
-        };
-        let app = Self::start_with(&url, clock.clone(), slack.clone(), DiscordConfig::default()).await;
+        let slack = slack_config(api_url, via);
+        let config = Config { secret_key, ..config(&url, slack.clone(), DiscordConfig::default()) };
+        let app = App::build(&config, Arc::new(clock.clone())).await.expect("Tandem starts");
         let mut t = Self::serve(app, clock, url).await;
         t._dir = dir;
         if let (Some(rx), Some(token)) = (t.app.slack_receiver(Arc::new(tokio::sync::Notify::new())), slack.app_token) {
@@ -175,15 +203,7 @@ impl TestApp {
     }
 
     async fn start_with(url: &str, clock: ManualClock, slack: SlackConfig, discord: DiscordConfig) -> App {
-        let config = Config {
-            database_url: Secret::new(url),
-            demo: false,
-            base_url: "http://tandem.test".into(),
-            slack,
-            discord,
-            ..Config::default()
-        };
-        App::build(&config, Arc::new(clock)).await.expect("Tandem starts")
+        App::build(&config(url, slack, discord), Arc::new(clock)).await.expect("Tandem starts")
     }
 
     async fn serve(app: App, clock: ManualClock, db_url: String) -> TestApp {
@@ -194,6 +214,18 @@ impl TestApp {
             axum::serve(listener, router).await.expect("serve");
         });
         TestApp { app, clock, base, db_url, team_id: 0, server, socket: None, _dir: None }
+    }
+
+    /// Stop this process's server and start a new one on the same database and clock, with
+    /// `config` (`database_url` is this app's).
+    pub async fn restart_with(mut self, config: Config) -> TestApp {
+        self.server.abort();
+        let config = Config { database_url: Secret::new(&self.db_url), ..config };
+        let app = App::build(&config, Arc::new(self.clock.clone())).await.expect("Tandem starts again");
+        let mut t = Self::serve(app, self.clock.clone(), self.db_url.clone()).await;
+        t.team_id = self.team_id;
+        t._dir = self._dir.take();
+        t
     }
 
     /// Stop this process's server and start a new one on the same database and clock.

@@ -57,6 +57,7 @@ macro_rules! on_every_platform {
 mod discord_delivery;
 mod discord_edges;
 mod discord_flow;
+mod doors;
 mod drivers;
 mod fakes;
 mod helpers;
@@ -89,6 +90,7 @@ mod restart;
 mod retro_edges;
 mod retro_everywhere;
 mod retro_tables;
+mod secrets_at_rest;
 mod sprint_everywhere;
 mod standup_everywhere;
 mod standup_flow;

@@ -61,6 +61,24 @@ impl SlackWorld {
         SlackWorld { t, fake, via, http: reqwest::Client::new() }
     }
 
+    /// The same with no key to seal stored secrets.
+    pub async fn start_without_key(db: Db, via: SlackVia) -> SlackWorld {
+        let fake = FakeSlack::start().await;
+        let t = TestApp::spawn_slack_with(db, fake.api_url(), via, None).await;
+        SlackWorld { t, fake, via, http: reqwest::Client::new() }
+    }
+
+    /// Tandem restarted on the same database with `change` made to its configuration.
+    pub async fn restart_with(self, change: impl FnOnce(&mut tandem::config::Config)) -> SlackWorld {
+        let mut config = crate::helpers::config(
+            &self.t.db_url,
+            crate::helpers::slack_config(self.fake.api_url(), self.via),
+            Default::default(),
+        );
+        change(&mut config);
+        SlackWorld { t: self.t.restart_with(config).await, fake: self.fake, via: self.via, http: self.http }
+    }
+
     /// `user` types `/tandem {text}` in `channel`; returns the trigger id.
     pub async fn command(&self, user: &str, channel: (&str, &str), text: &str) -> String {
         self.command_in(TEAM, user, channel, text).await

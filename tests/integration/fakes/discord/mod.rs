@@ -24,7 +24,7 @@ mod rest;
 pub use objects::{dm_channel_for, user};
 pub use payloads::{
     autocomplete_interaction, button_interaction, channel_button_interaction, command_interaction, dm_message,
-    modal_submit_interaction, sign,
+    guild_message, modal_submit_interaction, sign,
 };
 
 use super::{Call, Failure, Outbound, PATIENCE, lock, poll_until};

@@ -1,5 +1,8 @@
 //! Secrets: a wrapper that keeps them (tokens, database passwords) out of logs and `Debug`
-//! prints, and the one choice of TLS crypto provider.
+//! prints, sealing for the ones Tandem stores (`seal`), and the one choice of TLS crypto
+//! provider.
+
+pub mod seal;
 
 use std::fmt;
 
