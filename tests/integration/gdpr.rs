@@ -286,3 +286,28 @@ async fn a_manager_confirms_an_erase_by_the_button_of_its_preview(db: crate::hel
     w.command("paula", "dm", "/tandem member erase @lea confirm=yes").await;
     assert!(w.ephemeral_for("paula").await.contains("Ancien membre 2 (@ancien-membre-2)"));
 }
+
+on_both_databases!(
+    after_an_erase_the_stand_ups_that_listed_the_member_still_run_for_the_others,
+    stand_ups_run_after_an_erase_on_sqlite,
+    stand_ups_run_after_an_erase_on_postgres
+);
+
+async fn after_an_erase_the_stand_ups_that_listed_the_member_still_run_for_the_others(db: crate::helpers::Db) {
+    use crate::drivers::web_chat::WebChat;
+    let w = WebChat::start(db).await;
+    w.command("paula", "#standup", STANDUP).await;
+    let local = r#"/tandem standup create local channel=#standup schedule="0 9 * * MON-FRI" tz=Europe/Paris window=2h members=ana,kenji local=yes"#;
+    w.command("paula", "#standup", local).await;
+    // Listed in a stand-up at each member's own time, he can still be erased.
+    w.command("paula", "#team", "/tandem member erase @kenji confirm=yes").await;
+    let erased = w.ephemeral_for("paula").await;
+    assert!(erased.starts_with("Erased. The member is now Former member 1"), "{erased}");
+    let rows = rows_of_every_table(w.app()).await;
+    let settings: Vec<&String> = rows.iter().filter(|(t, _)| t == "standups").map(|(_, r)| r).collect();
+    assert!(settings.iter().all(|r| r.contains(r#"["ana"]"#) && !r.contains("former-member")), "{settings:#?}");
+    // The next day's round opens for the others.
+    w.at(at("2026-11-23T08:00:00Z")).await;
+    let dms = w.dm_texts("ana").await.join("\n");
+    assert!(dms.contains("Time for daily (2026-11-23)"), "the stand-up asks Ana: {dms}");
+}
