@@ -123,8 +123,9 @@ pub async fn erase(c: &mut Conn, e: &Erasure, workspaces: &[String]) -> anyhow::
     Ok(())
 }
 
-/// Outbox items addressed to the member (their DMs, answers only they see) go, with the
-/// later edits of those messages and the record of where the platform keeps them.
+/// Outbox items addressed to the member (their DMs, answers only they see) and the exports
+/// of their data a manager was shown go, with the later edits of those messages and the
+/// record of where the platform keeps them.
 async fn erase_outbox(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
     let rows =
         sqlx::query("SELECT id, effect FROM outbox WHERE team_id = $1").bind(e.team_id).fetch_all(&mut *c).await?;
@@ -134,7 +135,11 @@ async fn erase_outbox(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
         let target = &effect["target"];
         let to_them = matches!(target["kind"].as_str(), Some("dm" | "ephemeral"))
             && target["member_id"].as_i64() == Some(e.member_id);
-        if to_them {
+        // A manager's export of their data is theirs too, whoever it was shown to.
+        let message = &effect["message"];
+        let their_export =
+            message["template"] == "member_export" && message["data"]["name"].as_str() == Some(e.name.as_str());
+        if to_them || their_export {
             let id: i64 = r.try_get(0)?;
             keys.extend(effect["key"].as_str().map(String::from));
             sqlx::query("DELETE FROM webchat_messages WHERE outbox_id = $1").bind(id).execute(&mut *c).await?;

@@ -90,7 +90,7 @@ async fn a_member_gets_their_data_and_is_erased_for_good(w: impl Platform) {
     let poker = r#"/tandem poker start stories="LOGIN-1 Login page" voters=@ana,@kenji channel=#team"#;
     w.command("paula", "#team", poker).await;
     w.command("kenji", "#team", r#"/tandem poker vote 8 reason="Needs a new API""#).await;
-    w.command("ana", "#team", "/tandem poker vote 5").await;
+    w.command("ana", "#team", r#"/tandem poker vote 5 reason="Same as Kenji""#).await;
 
     // Kenji's own export: his answers, blocker, named card and vote, his action, his poll
     // vote; nobody else's, and none of his anonymous input.
@@ -163,6 +163,8 @@ async fn a_member_gets_their_data_and_is_erased_for_good(w: impl Platform) {
     assert!(!kept("answers", "Fixed the flaky test"), "his answers are gone");
     assert!(kept("outbox", "Former member 1"), "the stored report reads the pseudonym");
     assert!(kept("member_erasures", "pseudonym=Former member 1"), "the erasure is recorded");
+    assert!(kept("poker_votes", "Same as Former member 1"), "another's reason reads the pseudonym");
+    assert!(!kept("outbox", "member_export"), "the exports of his data go, the manager's too");
 
     // The report already posted is edited on the platform to read the pseudonym.
     let report = w.channel_texts("#standup").await.join("\n");
