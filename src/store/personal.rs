@@ -116,13 +116,16 @@ pub async fn erase(c: &mut Conn, e: &Erasure, workspaces: &[String]) -> anyhow::
     erase_outbox(c, e).await?;
     rewrite(c, "outbox", "id", &["effect", "last_error"], team, |t| e.in_text(t)).await?;
     erase_inbox(c, e, workspaces).await?;
-    // A failure's message may quote a name; jobs belong to no team, so all are read.
-    rewrite(c, "jobs", "id", &["last_error"], None, |t| e.in_text(t)).await?;
+    // A failure's message may quote a name: only the jobs of this team's members are read
+    // (jobs name no team; another team's are not this erase's to touch).
+    let members = Some(format!("member_id IN (SELECT id FROM members WHERE team_id = {})", e.team_id));
+    rewrite(c, "jobs", "id", &["last_error"], members, |t| e.in_text(t)).await?;
     Ok(())
 }
 
-/// Outbox items addressed to the member (their DMs, answers only they see) go, with the
-/// later edits of those messages and the record of where the platform keeps them.
+/// Outbox items addressed to the member (their DMs, answers only they see) and the exports
+/// of their data a manager was shown go, with the later edits of those messages and the
+/// record of where the platform keeps them.
 async fn erase_outbox(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
     let rows =
         sqlx::query("SELECT id, effect FROM outbox WHERE team_id = $1").bind(e.team_id).fetch_all(&mut *c).await?;
@@ -132,7 +135,11 @@ async fn erase_outbox(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
         let target = &effect["target"];
         let to_them = matches!(target["kind"].as_str(), Some("dm" | "ephemeral"))
             && target["member_id"].as_i64() == Some(e.member_id);
-        if to_them {
+        // A manager's export of their data is theirs too, whoever it was shown to.
+        let message = &effect["message"];
+        let their_export =
+            message["template"] == "member_export" && message["data"]["name"].as_str() == Some(e.name.as_str());
+        if to_them || their_export {
             let id: i64 = r.try_get(0)?;
             keys.extend(effect["key"].as_str().map(String::from));
             sqlx::query("DELETE FROM webchat_messages WHERE outbox_id = $1").bind(id).execute(&mut *c).await?;
@@ -150,16 +157,34 @@ async fn erase_outbox(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Stored platform events that carry one of the member's platform ids, or their name in
-/// an event of their team's workspace, go once handled; any other event naming them, and
-/// one still waiting (the erase command itself answers through its payload), is rewritten.
+/// Stored platform events that carry one of the member's platform ids, or their name in an
+/// event of their team (of its workspace, or carrying a teammate's id), go once handled
+/// (those naming them only by name in a DM are rewritten); one still waiting (the erase
+/// command itself answers through its payload) is rewritten. Other teams' events are left
+/// alone, even where a word of theirs reads like the name.
 async fn erase_inbox(c: &mut Conn, e: &Erasure, workspaces: &[String]) -> anyhow::Result<()> {
+    // An event of the team: in one of its workspaces, or carrying a teammate's id (a DM).
+    let teammates: Vec<String> = sqlx::query(
+        "SELECT p.external_id, p.dm_channel FROM platform_members p JOIN members m ON m.id = p.member_id \
+         WHERE m.team_id = $1",
+    )
+    .bind(e.team_id)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(|r| Ok([r.try_get::<Option<String>, _>(0)?, r.try_get(1)?]))
+    .collect::<anyhow::Result<Vec<_>>>()?
+    .into_iter()
+    .flatten()
+    .flatten()
+    .collect();
     let rows = sqlx::query("SELECT id, payload, done_at FROM inbox").fetch_all(&mut *c).await?;
     let by_id = |p: &str| e.platform_ids.iter().any(|id| p.contains(id.as_str()));
     let in_workspace = |p: &str| workspaces.iter().any(|w| p.contains(w.as_str()));
     for r in rows {
         let payload: String = r.try_get(1)?;
-        if !(by_id(&payload) || e.mentioned_in(&payload)) {
+        let of_team = in_workspace(&payload) || teammates.iter().any(|id| payload.contains(id.as_str()));
+        if !(by_id(&payload) || of_team && e.mentioned_in(&payload)) {
             continue;
         }
         let id: i64 = r.try_get(0)?;

@@ -257,8 +257,8 @@ pub async fn personal_data(c: &mut Conn, member_id: i64) -> anyhow::Result<serde
     Ok(if votes.is_empty() { serde_json::Value::Null } else { serde_json::json!({ "votes": votes }) })
 }
 
-/// A member's votes go and they leave the voters of every story; titles, links and
-/// estimates naming them read the pseudonym.
+/// A member's votes go and they leave the voters of every story; titles, links,
+/// estimates and others' reasons naming them read the pseudonym.
 pub async fn erase(c: &mut Conn, e: &crate::core::team::personal::Erasure) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM poker_votes WHERE member_id = $1").bind(e.member_id).execute(&mut *c).await?;
     let team = Some(format!("team_id = {}", e.team_id));
@@ -269,5 +269,22 @@ pub async fn erase(c: &mut Conn, e: &crate::core::team::personal::Erasure) -> an
     };
     super::personal::rewrite(c, "poker_stories", "id", &["voters"], team.clone(), without).await?;
     super::personal::rewrite(c, "poker_stories", "id", &["title", "link", "estimate"], team, |t| e.in_text(t)).await?;
+    // Others' reasons that name them (votes have no id of their own).
+    let stories = format!("story_id IN (SELECT id FROM poker_stories WHERE team_id = {})", e.team_id);
+    let select =
+        format!("SELECT story_id, round, member_id, reason FROM poker_votes WHERE {stories} AND reason IS NOT NULL");
+    for r in sqlx::query(sqlx::AssertSqlSafe(select)).fetch_all(&mut *c).await? {
+        let reason: String = r.try_get(3)?;
+        let new = e.in_text(&reason);
+        if new != reason {
+            sqlx::query("UPDATE poker_votes SET reason = $1 WHERE story_id = $2 AND round = $3 AND member_id = $4")
+                .bind(new)
+                .bind(r.try_get::<i64, _>(0)?)
+                .bind(r.try_get::<i64, _>(1)?)
+                .bind(r.try_get::<i64, _>(2)?)
+                .execute(&mut *c)
+                .await?;
+        }
+    }
     Ok(())
 }

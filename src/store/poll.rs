@@ -245,7 +245,7 @@ pub async fn erase(c: &mut Conn, e: &crate::core::team::personal::Erasure) -> an
         .await?;
     sqlx::query("DELETE FROM poll_audience WHERE member_id = $1").bind(e.member_id).execute(&mut *c).await?;
     let team = Some(format!("team_id = {}", e.team_id));
-    super::personal::rewrite(c, "polls", "id", &["settings"], team.clone(), |t| e.in_names(t)).await?;
+    super::personal::rewrite(c, "polls", "id", &["settings"], team.clone(), |t| e.in_settings(t)).await?;
     super::personal::rewrite(c, "polls", "id", &["question", "result"], team, |t| e.in_text(t)).await?;
     Ok(())
 }

@@ -322,16 +322,17 @@ pub async fn erasures(c: &mut Conn, team_id: i64) -> anyhow::Result<i64> {
 
 /// The member becomes their pseudonym: no name, preference or time off of theirs is left,
 /// and no list of members holds them any more. The audit row names ids and the pseudonym.
+/// False, and nothing written, when they were erased already (a second click, a race).
 pub async fn erase_member(
     c: &mut Conn,
     e: &crate::core::team::personal::Erasure,
     erased_by: i64,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let team = team(c, e.team_id).await?;
-    sqlx::query(
+    let renamed = sqlx::query(
         "UPDATE members SET name = $1, display_name = $2, tz = $3, locale = $4, quiet_start = NULL, quiet_end = NULL, \
-         prefs_chosen = 0, erased_at = $5 WHERE id = $6",
+         prefs_chosen = 0, erased_at = $5 WHERE id = $6 AND erased_at IS NULL",
     )
     .bind(&e.pseudonym_name)
     .bind(&e.pseudonym)
@@ -342,6 +343,9 @@ pub async fn erase_member(
     .execute(&mut *c)
     .await
     .context("renaming an erased member")?;
+    if renamed.rows_affected() == 0 {
+        return Ok(false);
+    }
     sqlx::query("DELETE FROM time_off WHERE member_id = $1").bind(e.member_id).execute(&mut *c).await?;
     sqlx::query(
         "INSERT INTO member_erasures (team_id, member_id, pseudonym, erased_by, erased_at) VALUES ($1, $2, $3, $4, $5)",
@@ -353,5 +357,5 @@ pub async fn erase_member(
     .bind(ms(now))
     .execute(&mut *c)
     .await?;
-    Ok(())
+    Ok(true)
 }

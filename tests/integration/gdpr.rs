@@ -90,7 +90,7 @@ async fn a_member_gets_their_data_and_is_erased_for_good(w: impl Platform) {
     let poker = r#"/tandem poker start stories="LOGIN-1 Login page" voters=@ana,@kenji channel=#team"#;
     w.command("paula", "#team", poker).await;
     w.command("kenji", "#team", r#"/tandem poker vote 8 reason="Needs a new API""#).await;
-    w.command("ana", "#team", "/tandem poker vote 5").await;
+    w.command("ana", "#team", r#"/tandem poker vote 5 reason="Same as Kenji""#).await;
 
     // Kenji's own export: his answers, blocker, named card and vote, his action, his poll
     // vote; nobody else's, and none of his anonymous input.
@@ -163,6 +163,8 @@ async fn a_member_gets_their_data_and_is_erased_for_good(w: impl Platform) {
     assert!(!kept("answers", "Fixed the flaky test"), "his answers are gone");
     assert!(kept("outbox", "Former member 1"), "the stored report reads the pseudonym");
     assert!(kept("member_erasures", "pseudonym=Former member 1"), "the erasure is recorded");
+    assert!(kept("poker_votes", "Same as Former member 1"), "another's reason reads the pseudonym");
+    assert!(!kept("outbox", "member_export"), "the exports of his data go, the manager's too");
 
     // The report already posted is edited on the platform to read the pseudonym.
     let report = w.channel_texts("#standup").await.join("\n");
@@ -285,4 +287,86 @@ async fn a_manager_confirms_an_erase_by_the_button_of_its_preview(db: crate::hel
     }
     w.command("paula", "dm", "/tandem member erase @lea confirm=yes").await;
     assert!(w.ephemeral_for("paula").await.contains("Ancien membre 2 (@ancien-membre-2)"));
+}
+
+on_both_databases!(
+    after_an_erase_the_stand_ups_that_listed_the_member_still_run_for_the_others,
+    stand_ups_run_after_an_erase_on_sqlite,
+    stand_ups_run_after_an_erase_on_postgres
+);
+
+async fn after_an_erase_the_stand_ups_that_listed_the_member_still_run_for_the_others(db: crate::helpers::Db) {
+    use crate::drivers::web_chat::WebChat;
+    let w = WebChat::start(db).await;
+    w.command("paula", "#standup", STANDUP).await;
+    let local = r#"/tandem standup create local channel=#standup schedule="0 9 * * MON-FRI" tz=Europe/Paris window=2h members=ana,kenji local=yes"#;
+    w.command("paula", "#standup", local).await;
+    // Listed in a stand-up at each member's own time, he can still be erased.
+    w.command("paula", "#team", "/tandem member erase @kenji confirm=yes").await;
+    let erased = w.ephemeral_for("paula").await;
+    assert!(erased.starts_with("Erased. The member is now Former member 1"), "{erased}");
+    let rows = rows_of_every_table(w.app()).await;
+    let settings: Vec<&String> = rows.iter().filter(|(t, _)| t == "standups").map(|(_, r)| r).collect();
+    assert!(settings.iter().all(|r| r.contains(r#"["ana"]"#) && !r.contains("former-member")), "{settings:#?}");
+    // The next day's round opens for the others.
+    w.at(at("2026-11-23T08:00:00Z")).await;
+    let dms = w.dm_texts("ana").await.join("\n");
+    assert!(dms.contains("Time for daily (2026-11-23)"), "the stand-up asks Ana: {dms}");
+}
+
+on_both_databases!(
+    a_member_is_erased_once_and_a_second_erase_writes_nothing,
+    erased_once_on_sqlite,
+    erased_once_on_postgres
+);
+
+async fn a_member_is_erased_once_and_a_second_erase_writes_nothing(db: crate::helpers::Db) {
+    use crate::drivers::web_chat::WebChat;
+    use tandem::core::team::personal::Erasure;
+    let w = WebChat::start(db).await;
+    let (kenji, paula) = (w.app().member_id("kenji").await, w.app().member_id("paula").await);
+    w.command("paula", "#team", "/tandem member erase @kenji confirm=yes").await;
+    assert!(w.ephemeral_for("paula").await.starts_with("Erased. The member is now Former member 1"));
+    // A second erase of the same row (a race, a stale click) finds it erased.
+    let mut c = w.app().app.svc.store.pool.acquire().await.expect("conn");
+    let again = Erasure::new(kenji, w.app().team_id, "kenji", "Kenji", "Former member 2");
+    let now = at("2026-11-24T08:00:00Z");
+    let erased = tandem::store::team::erase_member(&mut c, &again, paula, now).await.expect("no failure");
+    assert!(!erased, "already erased: nothing written");
+    let insert =
+        "INSERT INTO member_erasures (team_id, member_id, pseudonym, erased_by, erased_at) VALUES ($1, $2, 'x', $3, 0)";
+    let twice = sqlx::query(insert).bind(w.app().team_id).bind(kenji).bind(paula).execute(&mut *c).await;
+    assert!(twice.is_err(), "one audit row per member");
+    drop(c);
+    let rows = rows_of_every_table(w.app()).await;
+    let audit: Vec<&String> = rows.iter().filter(|(t, _)| t == "member_erasures").map(|(_, r)| r).collect();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert!(!rows.iter().any(|(_, r)| r.contains("Former member 2")), "the first pseudonym stays");
+}
+
+on_both_databases!(
+    an_erase_leaves_another_teams_events_and_jobs_alone,
+    other_teams_untouched_on_sqlite,
+    other_teams_untouched_on_postgres
+);
+
+async fn an_erase_leaves_another_teams_events_and_jobs_alone(db: crate::helpers::Db) {
+    use crate::drivers::web_chat::WebChat;
+    let w = WebChat::start(db).await;
+    let other = r#"{"team_id":"T0OTHER","event":{"user":"U0OTHER","text":"kenji from the other team"}}"#;
+    {
+        let mut c = w.app().app.svc.store.pool.acquire().await.expect("conn");
+        let insert = "INSERT INTO inbox (platform, event_id, payload, received_at, next_attempt_at, done_at) \
+                      VALUES ('slack', 'Ev0OTHER', $1, 0, 0, 0)";
+        sqlx::query(insert).bind(other).execute(&mut *c).await.expect("another team's event");
+        let job =
+            "INSERT INTO jobs (kind, subject_id, member_id, due_at, last_error) VALUES ('x', 1, 0, 0, 'kenji failed')";
+        sqlx::query(job).execute(&mut *c).await.expect("a job of no team");
+    }
+    w.command("paula", "#team", "/tandem member erase @kenji confirm=yes").await;
+    assert!(w.ephemeral_for("paula").await.starts_with("Erased."));
+    let rows = rows_of_every_table(w.app()).await;
+    let kept = |table: &str, text: &str| rows.iter().any(|(t, r)| t == table && r.contains(text));
+    assert!(kept("inbox", "kenji from the other team"), "another team's event is not this erase's");
+    assert!(kept("jobs", "kenji failed"), "a job of another team is not this erase's");
 }

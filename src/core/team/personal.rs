@@ -4,7 +4,10 @@
 //! An erased member keeps a row under a pseudonym (`Former member 3`, whose command name
 //! is `former-member-3`): what the team keeps (posted reports, summaries, actions) reads
 //! the pseudonym where it read the name. Their names and platform ids are replaced as
-//! whole words, whatever their case, so a longer word that contains them is left alone.
+//! whole names, whatever their case, so a longer word or name that contains them
+//! (`kenjis`, `kenji-2`, `Australia/Sydney` is a zone) is left alone.
+
+use serde_json::Value;
 
 /// One member being erased: what names them, and what replaces it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,16 +55,77 @@ impl Erasure {
         words
     }
 
-    /// `text` with every mention of them replaced by the pseudonym.
+    /// `text` with every mention of them replaced by the pseudonym. A JSON document
+    /// (a stored effect, event or settings) is walked: only its string values are
+    /// rewritten, and values that are never free text (images, zones, keys, names of
+    /// channels and rituals) keep everything but the platform ids.
     pub fn in_text(&self, text: &str) -> String {
-        replace_words(text, &self.text_words())
+        match json_document(text) {
+            Some(doc) => self.walked(text, doc, false),
+            None => replace_words(text, &self.text_words()),
+        }
     }
 
-    /// `text` (settings holding lists of names, `alice,ana`) with their name replaced by
-    /// the pseudonym's name, so the list still reads as names; other mentions as `in_text`.
-    pub fn in_names(&self, text: &str) -> String {
-        let first = replace_words(text, &[(self.name.as_str(), self.pseudonym_name.as_str())]);
-        self.in_text(&first)
+    /// Settings (a stand-up's, a retro's, a poll's): they leave the lists of names
+    /// (participants, audience) — an exact element, not a word in it — and other mentions
+    /// are rewritten as `in_text`, except in the team's own templates (questions, prompts).
+    pub fn in_settings(&self, text: &str) -> String {
+        match json_document(text) {
+            Some(doc) => self.walked(text, doc, true),
+            None => text.to_string(),
+        }
+    }
+
+    /// `doc` (parsed from `text`) walked; `text` itself when nothing in it names them.
+    fn walked(&self, text: &str, doc: Value, settings: bool) -> String {
+        let mut new = doc.clone();
+        self.walk(&mut new, settings, false);
+        if new == doc { text.to_string() } else { serde_json::to_string(&new).unwrap_or_else(|_| text.to_string()) }
+    }
+
+    fn walk(&self, v: &mut Value, settings: bool, kept: bool) {
+        match v {
+            Value::String(s) => {
+                *s = if kept { replace_words(s, &self.id_words()) } else { replace_words(s, &self.text_words()) }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| self.walk(i, settings, kept)),
+            Value::Object(map) => {
+                let renamed: Vec<(String, String)> = map
+                    .keys()
+                    .filter_map(|k| {
+                        self.id_words().into_iter().find(|(w, _)| *w == k).map(|(_, by)| (k.clone(), by.into()))
+                    })
+                    .collect();
+                for (from, to) in renamed {
+                    if let Some(x) = map.remove(&from) {
+                        map.insert(to, x);
+                    }
+                }
+                for (k, x) in map.iter_mut() {
+                    if settings && NAME_LISTS.contains(&k.as_str()) {
+                        if let Value::Array(names) = x {
+                            names.retain(|n| !n.as_str().is_some_and(|n| self.names_them(n)));
+                        }
+                        continue;
+                    }
+                    let kept =
+                        kept || KEPT_KEYS.contains(&k.as_str()) || settings && SETTINGS_KEPT.contains(&k.as_str());
+                    self.walk(x, settings, kept);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether a list's element is them: their name, with or without `@`.
+    fn names_them(&self, n: &str) -> bool {
+        n.trim().trim_start_matches('@').to_lowercase() == self.name.to_lowercase()
+    }
+
+    /// Their platform ids only, with what replaces them.
+    fn id_words(&self) -> Vec<(&str, &str)> {
+        let names = [self.name.as_str(), self.display_name.as_str()];
+        self.text_words().into_iter().filter(|(w, _)| !names.contains(w)).collect()
     }
 
     /// Whether `text` mentions them.
@@ -86,21 +150,63 @@ pub fn pseudonym_name(pseudonym: &str) -> String {
     pseudonym.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-")
 }
 
-/// `text` with each whole-word occurrence of a word (case ignored) replaced.
+/// Keys of lists of member names in settings: the member leaves them.
+const NAME_LISTS: &[&str] = &["participants", "audience"];
+/// Keys whose values are never free text: only platform ids are replaced under them.
+const KEPT_KEYS: &[&str] = &[
+    "png",
+    "tz",
+    "zone",
+    "template",
+    "action",
+    "action_id",
+    "key",
+    "update_key",
+    "schedule",
+    "channel",
+    "standup",
+    "retro",
+];
+/// In settings, also the ritual's name and the team's own templates.
+const SETTINGS_KEPT: &[&str] = &["name", "questions", "prompts", "health", "when"];
+
+/// `text` as a JSON document, when it is an object or an array.
+fn json_document(text: &str) -> Option<Value> {
+    let t = text.trim_start();
+    if !(t.starts_with('{') || t.starts_with('[')) {
+        return None;
+    }
+    serde_json::from_str(text).ok().filter(|v: &Value| v.is_object() || v.is_array())
+}
+
+/// Whether the chars `next, after` continue a name: a letter or digit, or a joiner
+/// (`-`, `_`, `.`) followed by one (`kenji-2`, `kenji.sato`; not a sentence's full stop).
+fn continues(next: Option<char>, after: Option<char>) -> bool {
+    match next {
+        Some(c) if c.is_alphanumeric() => true,
+        Some('-' | '_' | '.') => after.is_some_and(char::is_alphanumeric),
+        _ => false,
+    }
+}
+
+/// `text` with each whole-name occurrence of a word (case ignored) replaced.
 fn replace_words(text: &str, words: &[(&str, &str)]) -> String {
-    let word_char = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     let words: Vec<(String, usize, &str)> =
         words.iter().map(|(w, by)| (w.to_lowercase(), w.chars().count(), *by)).collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     'scan: while i < text.len() {
-        if !word_char(text[..i].chars().next_back()) {
+        let mut before = text[..i].chars().rev();
+        if !continues(before.next(), before.next()) {
             for (w, n, by) in &words {
                 let end = text[i..].char_indices().nth(*n).map_or(text.len(), |(at, _)| i + at);
                 let candidate = &text[i..end];
                 if candidate.chars().count() == *n
                     && candidate.to_lowercase() == *w
-                    && !word_char(text[end..].chars().next())
+                    && !{
+                        let mut after = text[end..].chars();
+                        continues(after.next(), after.next())
+                    }
                 {
                     out.push_str(by);
                     i = end;
@@ -146,10 +252,56 @@ mod tests {
     }
 
     #[test]
-    fn a_list_of_names_keeps_reading_as_names() {
+    fn an_erased_member_leaves_the_lists_of_names_and_the_others_stay() {
         let e = kenji();
-        assert_eq!(e.in_names(r#"{"participants":["ana","kenji"]}"#), r#"{"participants":["ana","former-member-3"]}"#);
-        assert_eq!(e.in_names("olivier,kenji,lea"), "olivier,former-member-3,lea");
+        let settings = r#"{"name":"kenji","participants":["ana","kenji","kenji-2"],"audience":["@Kenji"],"questions":[{"text":"Kenji?"}]}"#;
+        assert_eq!(
+            e.in_settings(settings),
+            r#"{"audience":[],"name":"kenji","participants":["ana","kenji-2"],"questions":[{"text":"Kenji?"}]}"#
+        );
+        let untouched = r#"{"participants": ["ana"], "tz": "Europe/Paris"}"#;
+        assert_eq!(e.in_settings(untouched), untouched, "nothing names him: the text is as it was");
+    }
+
+    #[test]
+    fn another_member_whose_name_starts_with_theirs_is_left_alone() {
+        let e = Erasure::new(4, 1, "kenji", "Kenji", &pseudonym("Former member", 1));
+        assert_eq!(
+            e.in_text("kenji-2, kenji_2 and kenji.sato stay; kenji."),
+            "kenji-2, kenji_2 and kenji.sato stay; Former member 1."
+        );
+        assert_eq!(e.in_text(r#"{"text":"ask @kenji-2"}"#), r#"{"text":"ask @kenji-2"}"#);
+    }
+
+    #[test]
+    fn a_zone_named_like_them_is_left_alone() {
+        let e = Erasure::new(4, 1, "sydney", "Sydney", &pseudonym("Former member", 1));
+        let settings = r#"{"tz":"Australia/Sydney","participants":["sydney","ana"],"schedule":"0 9 * * *"}"#;
+        assert_eq!(
+            e.in_settings(settings),
+            r#"{"participants":["ana"],"schedule":"0 9 * * *","tz":"Australia/Sydney"}"#
+        );
+        let effect = r#"{"text":"Sydney is away","zone":"Australia/Sydney"}"#;
+        assert_eq!(e.in_text(effect), r#"{"text":"Former member 1 is away","zone":"Australia/Sydney"}"#);
+    }
+
+    #[test]
+    fn an_image_in_an_effect_keeps_its_bytes() {
+        let e = Erasure::new(4, 1, "abc", "Abc", &pseudonym("Former member", 1));
+        let png = "iVBORw0KGgo+abc/abc+AAAA";
+        let effect =
+            format!(r#"{{"kind":"post","text":"Chart for abc","image":{{"png":"{png}","alt":"abc's chart"}}}}"#);
+        let after: Value = serde_json::from_str(&e.in_text(&effect)).expect("still JSON");
+        assert_eq!(after["image"]["png"], png);
+        assert_eq!(after["text"], "Chart for Former member 1");
+        assert_eq!(after["image"]["alt"], "Former member 1's chart");
+    }
+
+    #[test]
+    fn a_free_text_mention_reads_the_pseudonym() {
+        let e = Erasure::new(4, 1, "kenji", "Kenji Sato", &pseudonym("Former member", 1));
+        assert_eq!(e.in_text("Pairing with Kenji"), "Pairing with Former member 1");
+        assert_eq!(e.in_text("Pairing with Kenji Sato."), "Pairing with Former member 1.");
     }
 
     #[test]

@@ -76,6 +76,7 @@ const TEMPLATES: &[&str] = &[
     "member_erase_preview",
     "member_erased",
     "error_member_erase_self",
+    "error_member_already_erased",
 ];
 
 async fn execute(ctx: &mut Ctx<'_>, cmd: TeamCommand) -> Outcome<()> {

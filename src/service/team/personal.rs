@@ -137,6 +137,9 @@ async fn erase(ctx: &mut Ctx<'_>, member: Member) -> Outcome<()> {
     if member.id == ctx.me.id {
         return Err(UserError::plain("error_member_erase_self").into());
     }
+    if store::team::is_erased(ctx.c, member.id).await? {
+        return Err(UserError::plain("error_member_already_erased").into());
+    }
     let number = store::team::erasures(ctx.c, ctx.team.id).await? + 1;
     let words = ctx.svc.renderer.label(ctx.team.locale, "member_pseudonym");
     let mut e = Erasure::new(member.id, ctx.team.id, &member.name, &member.display_name, &pseudonym(&words, number));
@@ -158,7 +161,10 @@ async fn erase(ctx: &mut Ctx<'_>, member: Member) -> Outcome<()> {
             ctx.out.push(Effect::Update { key, message });
         }
     }
-    store::team::erase_member(ctx.c, &e, ctx.me.id, ctx.now).await?;
+    if !store::team::erase_member(ctx.c, &e, ctx.me.id, ctx.now).await? {
+        // Erased meanwhile: this erase's rewriting rolls back with the refusal.
+        return Err(UserError::plain("error_member_already_erased").into());
+    }
     registry::replan(ctx.c, ctx.team.id, ctx.now, true).await?;
     ctx.reply("member_erased", json!({ "pseudonym": e.pseudonym, "pseudonym_name": e.pseudonym_name }));
     Ok(())

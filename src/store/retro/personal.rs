@@ -101,8 +101,8 @@ pub async fn erase(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM retro_participants WHERE member_id = $1").bind(e.member_id).execute(&mut *c).await?;
     let team = format!("team_id = {}", e.team_id);
     let runs = format!("run_id IN (SELECT id FROM retro_runs WHERE {team})");
-    rewrite(c, "retros", "id", &["settings"], Some(team.clone()), |t| e.in_names(t)).await?;
-    rewrite(c, "retro_runs", "id", &["settings"], Some(team.clone()), |t| e.in_names(t)).await?;
+    rewrite(c, "retros", "id", &["settings"], Some(team.clone()), |t| e.in_settings(t)).await?;
+    rewrite(c, "retro_runs", "id", &["settings"], Some(team.clone()), |t| e.in_settings(t)).await?;
     rewrite(c, "retro_runs", "id", &["summary"], Some(team.clone()), |t| e.in_text(t)).await?;
     rewrite(c, "retro_actions", "id", &["body"], Some(team), |t| e.in_text(t)).await?;
     rewrite(c, "retro_themes", "id", &["title"], Some(runs.clone()), |t| e.in_text(t)).await?;

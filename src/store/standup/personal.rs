@@ -69,7 +69,7 @@ pub async fn erase(c: &mut Conn, e: &Erasure, escalate_kind: &str) -> anyhow::Re
     }
     let team = format!("team_id = {}", e.team_id);
     let rounds = format!("round_id IN (SELECT id FROM rounds WHERE {team})");
-    rewrite(c, "standups", "id", &["settings"], Some(team.clone()), |t| e.in_names(t)).await?;
+    rewrite(c, "standups", "id", &["settings"], Some(team.clone()), |t| e.in_settings(t)).await?;
     rewrite(c, "blockers", "id", &["body"], Some(team), |t| e.in_text(t)).await?;
     answers_rewrite(c, &rounds, e).await
 }
