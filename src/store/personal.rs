@@ -88,7 +88,9 @@ pub async fn webchat_data(c: &mut Conn, member_id: i64) -> anyhow::Result<Value>
 /// web chat messages in their DM, only for them or by them go; outbox items addressed to
 /// them go; stored platform events naming them go once handled, and are rewritten while
 /// waiting; everything else of the team that names them is rewritten.
-pub async fn erase(c: &mut Conn, e: &Erasure, workspaces: &[String]) -> anyhow::Result<()> {
+/// `export_template` is the template of a manager's export of someone's data: the erased
+/// member's exports go too.
+pub async fn erase(c: &mut Conn, e: &Erasure, workspaces: &[String], export_template: &str) -> anyhow::Result<()> {
     let m = e.member_id;
     sqlx::query("DELETE FROM platform_members WHERE member_id = $1").bind(m).execute(&mut *c).await?;
     sqlx::query("DELETE FROM webchat_sessions WHERE member_id = $1").bind(m).execute(&mut *c).await?;
@@ -113,7 +115,7 @@ pub async fn erase(c: &mut Conn, e: &Erasure, workspaces: &[String]) -> anyhow::
     let team = Some(format!("team_id = {}", e.team_id));
     rewrite(c, "webchat_messages", "id", &["body", "extra"], team.clone(), |t| e.in_text(t)).await?;
     rewrite(c, "webchat_images", "message_id", &["alt"], team.clone(), |t| e.in_text(t)).await?;
-    erase_outbox(c, e).await?;
+    erase_outbox(c, e, export_template).await?;
     rewrite(c, "outbox", "id", &["effect", "last_error"], team, |t| e.in_text(t)).await?;
     erase_inbox(c, e, workspaces).await?;
     // A failure's message may quote a name: only the jobs of this team's members are read
@@ -126,7 +128,7 @@ pub async fn erase(c: &mut Conn, e: &Erasure, workspaces: &[String]) -> anyhow::
 /// Outbox items addressed to the member (their DMs, answers only they see) and the exports
 /// of their data a manager was shown go, with the later edits of those messages and the
 /// record of where the platform keeps them.
-async fn erase_outbox(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
+async fn erase_outbox(c: &mut Conn, e: &Erasure, export_template: &str) -> anyhow::Result<()> {
     let rows =
         sqlx::query("SELECT id, effect FROM outbox WHERE team_id = $1").bind(e.team_id).fetch_all(&mut *c).await?;
     let mut keys = Vec::new();
@@ -138,7 +140,7 @@ async fn erase_outbox(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
         // A manager's export of their data is theirs too, whoever it was shown to.
         let message = &effect["message"];
         let their_export =
-            message["template"] == "member_export" && message["data"]["name"].as_str() == Some(e.name.as_str());
+            message["template"] == export_template && message["data"]["name"].as_str() == Some(e.name.as_str());
         if to_them || their_export {
             let id: i64 = r.try_get(0)?;
             keys.extend(effect["key"].as_str().map(String::from));

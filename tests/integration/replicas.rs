@@ -161,6 +161,9 @@ fn serve_env<'a>(cmd: &'a mut Command, url: &str) -> &'a mut Command {
     cmd.env("TANDEM_DATABASE_URL", url)
         .env("TANDEM_DEMO", "0")
         .env("TANDEM_INSTANCE", "twin")
+        // On Postgres a name in use is waited for up to two leases (a replica just
+        // killed lets go a moment later): short ones here.
+        .env("TANDEM_LEASE_SECONDS", "3")
         .env("TANDEM_CONFIG", "/dev/null")
         .env("TANDEM_LOG", "error")
 }

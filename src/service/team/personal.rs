@@ -174,7 +174,7 @@ async fn erase(ctx: &mut Ctx<'_>, member: Member) -> Outcome<()> {
 pub(super) async fn erase_shared(c: &mut Conn, e: &Erasure) -> anyhow::Result<()> {
     let workspaces: Vec<String> =
         store::platform::workspace_of_team(c, e.team_id).await?.into_iter().map(|(_, w)| w.external_id).collect();
-    store::personal::erase(c, e, &workspaces).await
+    store::personal::erase(c, e, &workspaces, "member_export").await
 }
 
 #[cfg(test)]
