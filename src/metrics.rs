@@ -51,31 +51,26 @@ pub struct Metrics {
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
+    let (received, deliveries, rate_limited, leases_lost) =
+        (Family::default(), Family::default(), Family::default(), Family::default());
+    let (handling, lateness): (Timings<Platform>, Timings<Work>) =
+        (Family::new_with_constructor(seconds), Family::new_with_constructor(seconds));
     let mut registry = Registry::default();
-    let m = Metrics {
-        received: Family::default(),
-        handling: Family::new_with_constructor(seconds),
-        deliveries: Family::default(),
-        rate_limited: Family::default(),
-        lateness: Family::new_with_constructor(seconds),
-        leases_lost: Family::default(),
-        registry: Registry::default(),
-    };
     registry.register(
         "tandem_events_received",
         "Platform events stored at the door (a platform's retry of one stored is not counted).",
-        m.received.clone(),
+        received.clone(),
     );
-    registry.register("tandem_event_handling_seconds", "Time to handle one stored event.", m.handling.clone());
-    registry.register("tandem_deliveries", "Outbound messages by result: delivered or failed.", m.deliveries.clone());
-    registry.register("tandem_rate_limited", "Rate limits (429) waited out.", m.rate_limited.clone());
+    registry.register("tandem_event_handling_seconds", "Time to handle one stored event.", handling.clone());
+    registry.register("tandem_deliveries", "Outbound messages by result: delivered or failed.", deliveries.clone());
+    registry.register("tandem_rate_limited", "Rate limits (429) waited out.", rate_limited.clone());
     registry.register(
         "tandem_job_lateness_seconds",
         "How long after its due time a job ran (once, when it ran to the end).",
-        m.lateness.clone(),
+        lateness.clone(),
     );
-    registry.register("tandem_leases_lost", "Work found taken over by another process.", m.leases_lost.clone());
-    Metrics { registry, ..m }
+    registry.register("tandem_leases_lost", "Work found taken over by another process.", leases_lost.clone());
+    Metrics { registry, received, handling, deliveries, rate_limited, lateness, leases_lost }
 });
 
 pub fn received(platform: &'static str, kind: &'static str) {

@@ -53,23 +53,7 @@ async fn two_processes_on_one_postgres_fire_each_stand_up_exactly_once() {
         let pool = store.pool.clone();
         async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.expect("count") }
     };
-    loop {
-        let rounds = count("SELECT COUNT(*) FROM rounds").await;
-        let pending = count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").await;
-        // Delivery runs beside the scheduler: an empty outbox does not mean every
-        // member's own fire has run yet; those still due say so.
-        let due_fires =
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE kind = 'standup_open' AND due_at <= $1")
-                .bind(due.timestamp_millis())
-                .fetch_one(&store.pool)
-                .await
-                .expect("count");
-        if rounds == 250 && pending == 0 && due_fires == 0 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "timed out: {rounds} rounds, {pending} undelivered");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    all_fired(&store, due, 250, deadline).await;
     // Let both replicas take one more look before counting.
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(count("SELECT COUNT(*) FROM rounds").await, 250);
@@ -103,25 +87,33 @@ async fn three_replicas_with_one_killed_mid_fire_open_each_round_once_and_dm_eve
     }
     let _ = b.0.kill();
     let _ = b.0.wait();
+    all_fired(&store, due, 100, deadline).await;
+    assert_eq!(count("SELECT COUNT(DISTINCT standup_id) FROM rounds").await, 100, "every stand-up fired once");
+    assert_eq!(count("SELECT COUNT(*) FROM round_participants").await, 300);
+    let dms = count("SELECT COUNT(*) FROM webchat_messages WHERE conv_kind = 'dm' AND body LIKE '%1/1 Done?%'").await;
+    assert_eq!(dms, 300, "one DM per participant per stand-up, none twice");
+}
+
+/// Wait until `rounds` rounds are open, every fire due by `due` has run and the outbox is
+/// empty. Delivery runs beside the scheduler: an empty outbox does not mean every member's
+/// own fire has run yet; those still due say so.
+async fn all_fired(store: &tandem::store::Store, due: chrono::DateTime<chrono::Utc>, rounds: i64, deadline: Instant) {
+    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(&store.pool);
     loop {
-        let rounds = count("SELECT COUNT(*) FROM rounds").await;
-        let pending = count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").await;
+        let open = count("SELECT COUNT(*) FROM rounds").await.expect("count");
+        let pending = count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").await.expect("count");
         let due_fires =
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE kind = 'standup_open' AND due_at <= $1")
                 .bind(due.timestamp_millis())
                 .fetch_one(&store.pool)
                 .await
                 .expect("count");
-        if rounds == 100 && pending == 0 && due_fires == 0 {
-            break;
+        if open == rounds && pending == 0 && due_fires == 0 {
+            return;
         }
-        assert!(Instant::now() < deadline, "timed out: {rounds} rounds, {pending} undelivered, {due_fires} fires due");
+        assert!(Instant::now() < deadline, "timed out: {open} rounds, {pending} undelivered, {due_fires} fires due");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(count("SELECT COUNT(DISTINCT standup_id) FROM rounds").await, 100, "every stand-up fired once");
-    assert_eq!(count("SELECT COUNT(*) FROM round_participants").await, 300);
-    let dms = count("SELECT COUNT(*) FROM webchat_messages WHERE conv_kind = 'dm' AND body LIKE '%1/1 Done?%'").await;
-    assert_eq!(dms, 300, "one DM per participant per stand-up, none twice");
 }
 
 on_both_databases!(
