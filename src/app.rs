@@ -67,6 +67,7 @@ impl App {
         let slack = if config.slack.enabled() { Some(Slack::new(&config.slack, keys)) } else { None };
         let discord = if config.discord.enabled() { Some(Discord::new(&config.discord)?) } else { None };
         let (delivered, pending) = (Arc::new(tokio::sync::Notify::new()), Arc::new(tokio::sync::Notify::new()));
+        let planned = Arc::new(tokio::sync::Notify::new());
         let mut senders: Vec<Arc<dyn crate::outbox::Sender>> = Vec::new();
         if let Some(s) = &slack {
             senders.push(Arc::new(s.clone()));
@@ -82,6 +83,7 @@ impl App {
             lease,
             delivered,
             pending,
+            planned,
             senders,
             stop: stop.subscribe(),
         };
@@ -203,9 +205,9 @@ impl App {
         Ok((seen + received, delivered))
     }
 
-    /// The background work until `shutdown` resolves, as three loops that do not wait
-    /// for each other: received events (woken by `kick`), scheduled jobs (every `every`)
-    /// and deliveries (woken whenever something was written to the outbox). A 60-second
+    /// The background work until `shutdown` resolves, as loops that do not wait for each
+    /// other: received events (woken by `kick`, or every `every`), scheduled jobs (when
+    /// the next falls due, `run_jobs`) and deliveries (woken whenever something was written to the outbox). A 60-second
     /// `Retry-After` from Slack holds deliveries only, never a stand-up's fire.
     pub async fn run_background(
         self,
@@ -224,31 +226,7 @@ impl App {
                 Ok(())
             }))
         };
-        let jobs = {
-            let (app, stop) = (self.clone(), wait_for(stop_rx.clone()));
-            let never = Arc::new(tokio::sync::Notify::new());
-            let last_housekeeping = Arc::new(std::sync::Mutex::new(None::<std::time::Instant>));
-            tokio::spawn(app.repeat("scheduled jobs", every, never, stop, move |app| {
-                let last = last_housekeeping.clone();
-                async move {
-                    let report = app.svc.run_due_jobs(app.clock.now()).await?;
-                    if report.ran > 0 {
-                        app.outbox.wake();
-                    }
-                    let due = last.lock().map(|t| t.is_none_or(|t| t.elapsed() > HOUSEKEEPING_EVERY)).unwrap_or(true);
-                    if due {
-                        if let Ok(mut t) = last.lock() {
-                            *t = Some(std::time::Instant::now());
-                        }
-                        match app.housekeep().await {
-                            Ok((seen, delivered)) => tracing::debug!(seen, delivered, "housekeeping"),
-                            Err(e) => tracing::warn!(error = format!("{e:#}"), "housekeeping failed"),
-                        }
-                    }
-                    Ok(())
-                }
-            }))
-        };
+        let jobs = tokio::spawn(self.clone().run_jobs(wait_for(stop_rx.clone())));
         let deliveries = {
             let (app, stop) = (self.clone(), wait_for(stop_rx.clone()));
             let pending = self.outbox.pending.clone();
@@ -281,6 +259,49 @@ impl App {
         }
     }
 
+    /// The scheduled jobs until `shutdown`: run what is due, then sleep until the next job
+    /// falls due (on the app's clock), until something was written here that may have
+    /// planned one sooner (`Outbox::wake`), or `IDLE_RECHECK` at most, for jobs planned by
+    /// another process. Housekeeping runs every `HOUSEKEEPING_EVERY`.
+    async fn run_jobs(self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        let mut last_housekeeping: Option<std::time::Instant> = None;
+        loop {
+            let now = self.clock.now();
+            match self.svc.run_due_jobs(now).await {
+                Ok(report) if report.ran > 0 => self.outbox.wake(),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(loop_name = "scheduled jobs", error = format!("{e:#}"), "background work failed")
+                }
+            }
+            if last_housekeeping.is_none_or(|t| t.elapsed() > HOUSEKEEPING_EVERY) {
+                last_housekeeping = Some(std::time::Instant::now());
+                match self.housekeep().await {
+                    Ok((seen, delivered)) => tracing::debug!(seen, delivered, "housekeeping"),
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "housekeeping failed"),
+                }
+            }
+            let next = match self.svc.next_job_due(now).await {
+                Ok(next) => next,
+                Err(e) => {
+                    tracing::error!(loop_name = "scheduled jobs", error = format!("{e:#}"), "background work failed");
+                    None
+                }
+            };
+            let due = match next {
+                Some(at) => self.clock.until(at),
+                None => Box::pin(std::future::pending()),
+            };
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = due => {}
+                _ = tokio::time::sleep(IDLE_RECHECK) => {}
+                _ = self.outbox.planned.notified() => {}
+            }
+        }
+    }
+
     /// Run `step` every `every`, or at once when `wake` is notified, until `shutdown`.
     async fn repeat<F, Fut>(
         self,
@@ -306,6 +327,10 @@ impl App {
         }
     }
 }
+
+/// The longest the jobs loop sleeps without looking: a job planned by another process (a
+/// replica that stopped before running it, or the command line) runs this late at most.
+const IDLE_RECHECK: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How often old event ids and delivered messages are pruned.
 const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(600);

@@ -34,9 +34,22 @@ impl Pacer {
 
     /// Reserve the next slot for a call to `workspace` (and a message to `channel`, for
     /// methods limited per channel) and wait for it.
+    /// Calls sent side by side (one per channel) may be waiting when a 429 comes back:
+    /// each looks at the pause again after its wait, and books a new slot after it.
     pub async fn wait_turn(&self, workspace: &str, channel: Option<&str>) {
-        let at = self.reserve(workspace, channel, Instant::now());
-        tokio::time::sleep_until(at.into()).await;
+        loop {
+            let at = self.reserve(workspace, channel, Instant::now());
+            tokio::time::sleep_until(at.into()).await;
+            if !self.paused_at(workspace, Instant::now()) {
+                return;
+            }
+        }
+    }
+
+    /// Whether a 429's pause still holds `workspace` at `now`.
+    fn paused_at(&self, workspace: &str, now: Instant) -> bool {
+        let s = self.state.lock().expect("pacer lock");
+        s.paused_until.get(workspace).is_some_and(|p| *p > now)
     }
 
     /// When the call may go, from `now`; books that slot.
@@ -87,6 +100,7 @@ mod tests {
         assert_eq!(a2 - t0, Duration::from_secs(1));
         assert_eq!(b1 - t0, Duration::from_millis(1100), "after the slot a2 booked");
         let other = p.reserve("T2", Some("C1"), t0);
+        assert!(!p.paused_at("T1", t0));
         assert_eq!(other, t0, "another workspace is paced on its own");
     }
 
@@ -97,5 +111,26 @@ mod tests {
         let t0 = Instant::now();
         assert!(p.reserve("T1", None, t0) >= t0 + Duration::from_secs(29));
         assert_eq!(p.reserve("T2", None, t0), t0);
+        assert!(p.paused_at("T1", t0) && !p.paused_at("T2", t0));
+    }
+
+    /// Pacing is about real time (the platform's), so this waits a real 300 ms; only a
+    /// lower bound is asserted.
+    #[tokio::test]
+    async fn a_call_booked_before_a_pause_waits_for_the_pause_to_end() {
+        let p = std::sync::Arc::new(Pacer::new(600)); // 100 ms apart
+        let t0 = tokio::time::Instant::now();
+        p.wait_turn("T1", Some("C1")).await; // goes at once
+        let second = tokio::spawn({
+            let p = p.clone();
+            async move {
+                p.wait_turn("T1", Some("C2")).await; // booked for t0 + 100 ms
+                tokio::time::Instant::now()
+            }
+        });
+        tokio::task::yield_now().await;
+        p.pause("T1", Duration::from_millis(300)); // the first call's answer: 429
+        let went = second.await.expect("the second call");
+        assert!(went - t0 >= Duration::from_millis(300), "went {:?} after the start", went - t0);
     }
 }

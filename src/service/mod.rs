@@ -269,6 +269,13 @@ impl Service {
         jobs::run_due(self, now).await
     }
 
+    /// When the next job this process runs falls due, after `now`.
+    pub async fn next_job_due(&self, now: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let kinds: Vec<&str> = registry::job_kinds().map(|k| k.name()).collect();
+        let mut c = self.store.pool.acquire().await?;
+        store::jobs::next_due(&mut c, &kinds, now).await
+    }
+
     /// Plan every capability's scheduled work at start-up: what is missing is added, an
     /// overdue fire is kept so it runs late.
     pub async fn sync_all_schedules(&self, now: DateTime<Utc>) -> anyhow::Result<()> {

@@ -149,6 +149,25 @@ pub async fn failed(
 }
 
 /// The due time of (kind, subject, member), if scheduled.
+/// The earliest instant after `now` at which a live job of the `kinds` falls due, if any
+/// (read off the `jobs_due` index). Jobs due already but leased elsewhere are not counted:
+/// their lease, not their time, decides when they can be claimed.
+pub async fn next_due(c: &mut Conn, kinds: &[&str], now: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let r = sqlx::query("SELECT kind, due_at FROM jobs WHERE due_at > $1 AND dead = 0 ORDER BY due_at LIMIT 20")
+        .bind(ms(now))
+        .fetch_all(&mut *c)
+        .await?;
+    for row in &r {
+        let kind: String = row.try_get(0)?;
+        if kinds.contains(&kind.as_str()) {
+            return Ok(Some(from_ms(row.try_get(1)?)));
+        }
+    }
+    // Twenty jobs of kinds this binary does not run (a newer replica's) come first: look
+    // again soon rather than scan further.
+    Ok(r.last().map(|row| row.try_get(1)).transpose()?.map(from_ms))
+}
+
 pub async fn due_at(
     c: &mut Conn,
     kind: &str,

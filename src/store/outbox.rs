@@ -141,6 +141,23 @@ pub async fn mark_failed(c: &mut Conn, id: i64, error: &str, retry_at: DateTime<
     Ok(())
 }
 
+/// Give back claimed items not tried, due again at `at` (their tries not counted): they
+/// wait behind an item of their lane that failed.
+pub async fn put_back(c: &mut Conn, ids: &[i64], owner: &str, at: DateTime<Utc>) -> anyhow::Result<()> {
+    for id in ids {
+        sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $1, lease_owner = NULL, lease_until = NULL \
+             WHERE id = $2 AND lease_owner = $3 AND delivered_at IS NULL",
+        )
+        .bind(ms(at))
+        .bind(id)
+        .bind(owner)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}
+
 pub async fn record_key(c: &mut Conn, key: &str, platform: &str, platform_id: &str) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO delivered_messages (msg_key, platform, platform_id) VALUES ($1, $2, $3) \
