@@ -142,3 +142,48 @@ pub async fn bind_load_team(
     tx.commit().await?;
     Ok(())
 }
+
+/// A team for the schedule benchmark: `members` developers and `standups` stand-ups,
+/// stand-up `i` on the cron line `schedule(i)` (in UTC), none planned yet: a start-up
+/// plans them.
+pub async fn seed_scheduled_team(
+    store: &store::Store,
+    name: &str,
+    standups: usize,
+    members: usize,
+    schedule: &dyn Fn(usize) -> String,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    use crate::core::model::Question;
+    use crate::core::standup::StandupOptions;
+    let mut tx = store.begin().await?;
+    let team = store::team::create_team(&mut tx, name, Locale::En, "UTC", now).await?;
+    for i in 0..members {
+        let (name, display_name) = (format!("dev{i}"), format!("Dev {i}"));
+        let m = NewMember {
+            name: &name,
+            display_name: &display_name,
+            role: Role::Developer,
+            tz: "UTC",
+            locale: Locale::En,
+        };
+        store::team::add_member(&mut tx, team, &m, now).await?;
+    }
+    let channel = store::team::channel_id(&mut tx, team, "team").await?;
+    for i in 0..standups {
+        let options = StandupOptions {
+            channel: Some("team".into()),
+            schedule: Some(schedule(i)),
+            questions: Some(vec![Question { text: "Done?".into(), blocker: false, key: None }]),
+            max_reminders: Some(0),
+            ..StandupOptions::default()
+        };
+        let s = crate::core::standup::new_settings(&format!("standup-{i}"), &options, "UTC", vec![])
+            .map_err(|e| anyhow::anyhow!("bench settings: {e}"))?;
+        store::standup::create(&mut tx, team, channel, &s, None, now)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("stand-up {i} exists"))?;
+    }
+    tx.commit().await?;
+    Ok(team)
+}

@@ -1,11 +1,11 @@
 //! The scheduler's tick: claim due jobs of the kinds this process knows, with a lease,
-//! and run each in its own transaction. A failure backs off and, after
+//! and run a claim's jobs in one transaction, each in its own savepoint. A failure backs off and, after
 //! `store::jobs::MAX_ATTEMPTS`, the job is set aside as dead.
 
 use super::registry::{self, JobKind};
 use super::{Service, flush};
 use crate::store::jobs::{Job, MAX_ATTEMPTS};
-use crate::store::{self};
+use crate::store::{self, Conn};
 use chrono::{DateTime, Duration, Utc};
 
 /// What one tick did, for logs and tests.
@@ -40,53 +40,94 @@ pub(super) async fn run_due(svc: &Service, now: DateTime<Utc>) -> anyhow::Result
         if jobs.is_empty() {
             return Ok(report);
         }
-        for job in jobs {
-            let Some(kind) = kinds.iter().find(|k| k.name() == job.kind) else { continue };
-            match run_one(svc, *kind, &job, now).await {
-                Ok(Ran::Done) => report.ran += 1,
-                Ok(Ran::SkippedLate) => report.skipped_late += 1,
-                Ok(Ran::Lost) => {
-                    crate::metrics::lease_lost("job");
-                    report.lost += 1;
-                }
-                Err(e) => {
-                    report.failed += 1;
-                    let error = format!("{e:#}");
-                    let dead = job.attempts + 1 >= MAX_ATTEMPTS;
-                    let mut c = svc.store.pool.acquire().await?;
-                    store::jobs::failed(&mut c, &job, &svc.options.instance, &error, now + backoff(job.attempts))
-                        .await?;
-                    if dead {
-                        tracing::error!(job = job.id, kind = job.kind, error, "a scheduled job failed too often: dead");
-                    } else {
-                        tracing::warn!(
-                            job = job.id,
-                            kind = job.kind,
-                            attempts = job.attempts + 1,
-                            error,
-                            "a scheduled job failed; it will be tried again"
-                        );
-                    }
-                }
-            }
-        }
+        run_batch(svc, &kinds, jobs, (now, started), &mut report).await?;
     }
 }
 
+/// One claim's jobs in one transaction (one commit, one sync to disk), each in a savepoint
+/// of its own: a job that fails leaves nothing behind and the others stand.
+async fn run_batch(
+    svc: &Service,
+    kinds: &[&dyn JobKind],
+    jobs: Vec<Job>,
+    (now, started): (DateTime<Utc>, std::time::Instant),
+    report: &mut TickReport,
+) -> anyhow::Result<()> {
+    let mut tx = svc.store.begin().await?;
+    let mut ran = Vec::new();
+    let mut failed = Vec::new();
+    for job in jobs {
+        let Some(kind) = kinds.iter().find(|k| k.name() == job.kind) else { continue };
+        let mut one = sqlx::Acquire::begin(&mut *tx).await?;
+        match run_one(svc, *kind, &job, now, &mut one).await {
+            Ok(r) => {
+                one.commit().await?;
+                ran.push((job, r));
+            }
+            Err(e) => {
+                one.rollback().await?;
+                failed.push((job, format!("{e:#}")));
+            }
+        }
+    }
+    for (job, error) in &failed {
+        store::jobs::failed(&mut tx, job, &svc.options.instance, error, now + backoff(job.attempts)).await?;
+    }
+    tx.commit().await?;
+    for (job, r) in ran {
+        match r {
+            Ran::Done | Ran::SkippedLate => {
+                // How late it ran: from its due instant to its commit (`now` is when the
+                // tick began).
+                let took = chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+                crate::metrics::job_ran(now - job.due_at + took);
+                if matches!(r, Ran::Done) {
+                    report.ran += 1;
+                } else {
+                    report.skipped_late += 1;
+                }
+            }
+            Ran::Lost => {
+                crate::metrics::lease_lost("job");
+                report.lost += 1;
+            }
+        }
+    }
+    for (job, error) in failed {
+        report.failed += 1;
+        if job.attempts + 1 >= MAX_ATTEMPTS {
+            tracing::error!(job = job.id, kind = job.kind, error, "a scheduled job failed too often: dead");
+        } else {
+            tracing::warn!(
+                job = job.id,
+                kind = job.kind,
+                attempts = job.attempts + 1,
+                error,
+                "a scheduled job failed; it will be tried again"
+            );
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy)]
 enum Ran {
     Done,
     SkippedLate,
     Lost,
 }
 
-async fn run_one(svc: &Service, kind: &dyn JobKind, job: &Job, now: DateTime<Utc>) -> anyhow::Result<Ran> {
-    let mut tx = svc.store.begin().await?;
-    if !store::jobs::still_ours(&mut tx, job, &svc.options.instance).await? {
+async fn run_one(
+    svc: &Service,
+    kind: &dyn JobKind,
+    job: &Job,
+    now: DateTime<Utc>,
+    tx: &mut Conn,
+) -> anyhow::Result<Ran> {
+    if !store::jobs::still_ours(tx, job, &svc.options.instance).await? {
         return Ok(Ran::Lost);
     }
-    let done = kind.run(svc, &mut tx, job, now).await?;
-    flush(&mut tx, done.team_id, &done.effects, now, None, done.forget_tag.as_deref()).await?;
-    tx.commit().await?;
-    crate::metrics::job_ran(now - job.due_at);
+    let done = kind.run(svc, tx, job, now).await?;
+    flush(tx, done.team_id, &done.effects, now, None, done.forget_tag.as_deref()).await?;
     Ok(if done.skipped_late { Ran::SkippedLate } else { Ran::Done })
 }

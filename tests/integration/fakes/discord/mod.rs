@@ -116,6 +116,8 @@ struct Inner {
     identifies: Vec<Value>,
     heartbeats: usize,
     resumes: usize,
+    /// How long each REST answer (but one with files) takes to come back.
+    latency: Duration,
 }
 
 pub struct FakeDiscord {
@@ -229,6 +231,11 @@ impl FakeDiscord {
     /// (queued: call twice, fail twice; the first matching entry goes first).
     pub fn fail_next(&self, method: &str, path_prefix: &str, failure: Failure) {
         lock(&self.state).failures.push((method.to_owned(), path_prefix.to_owned(), failure));
+    }
+
+    /// Answer every REST call (but those with files) `latency` after applying it.
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.state).latency = latency;
     }
 
     /// At most `per_second` requests of any kind in a rolling second (Discord allows a bot

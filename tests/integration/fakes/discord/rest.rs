@@ -84,7 +84,14 @@ pub(super) async fn serve(
     } else {
         serde_json::from_slice(&body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()))
     };
-    let reply = lock(&state).answer(method.as_str(), uri.path(), uri.query().unwrap_or_default(), body, auth);
+    let (reply, latency) = {
+        let mut s = lock(&state);
+        (s.answer(method.as_str(), uri.path(), uri.query().unwrap_or_default(), body, auth), s.latency)
+    };
+    // Applied at once, answered after the latency, as a distant Discord does.
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     reply.into_response()
 }
 
