@@ -44,6 +44,93 @@ async fn main() {
         println!("{name:<20} {per_sec:>9.0} {p50:>8.1} {p99:>8.1} {:>8.2}", per_sec / base);
     }
     println!("handling the stored answers: {:.0} events/s (median)", median(handling));
+    let mut own = Vec::new();
+    for _ in 0..RUNS {
+        own.push(own_process().await);
+    }
+    let m = |f: fn(&Own) -> f64| median(own.iter().map(f).collect());
+    println!(
+        "tandem serve in its own process: {:.0} req/s, p99 {:.1} ms; RSS idle {:.1} MiB, peak {:.1} MiB through the burst and its handling ({:.0} s to handle it all)",
+        m(|o| o.load.per_sec),
+        m(|o| o.load.p99),
+        m(|o| o.idle_mib),
+        m(|o| o.peak_mib),
+        m(|o| o.drained_s)
+    );
+}
+
+struct Own {
+    load: Load,
+    idle_mib: f64,
+    peak_mib: f64,
+    drained_s: f64,
+}
+
+/// The `tandem` binary on a SQLite file seeded as `tandem_server` seeds it, loaded the
+/// same way while its own loops handle what it stores: its resident memory at rest and
+/// at its peak (`VmRSS`, `VmHWM` of `/proc/PID/status`).
+async fn own_process() -> Own {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("own.db");
+    let url = format!("sqlite://{}", db.display());
+    {
+        let store = tandem::store::Store::connect(&url).await.expect("store");
+        let now = chrono::Utc::now();
+        let team = tandem::demo::seed_load_team(&store, "bench", 1, MEMBERS, now, false).await.expect("seed");
+        tandem::demo::bind_load_team(&store, team, "slack", "T0BENCH", "U", "C0BENCH", now).await.expect("bind");
+        store.pool.close().await;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .arg("serve")
+        .env("TANDEM_DATABASE_URL", &url)
+        .env("TANDEM_LISTEN", format!("127.0.0.1:{port}"))
+        .env("TANDEM_DEMO", "false")
+        .env("SLACK_BOT_TOKEN", "xoxb-bench")
+        .env("SLACK_SIGNING_SECRET", SECRET)
+        // Nowhere: the answers' thanks wait in the outbox, as when Slack is slow.
+        .env("TANDEM_SLACK_API_URL", "http://127.0.0.1:9/api")
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("tandem serve");
+    let pid = child.id();
+    let health = format!("http://127.0.0.1:{port}/healthz");
+    while reqwest::get(&health).await.map(|r| !r.status().is_success()).unwrap_or(true) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle_mib = status_kib(pid, "VmRSS") / 1024.0;
+    let load = load(port, "U").await;
+    let t0 = Instant::now();
+    let store = tandem::store::Store::connect(&url).await.expect("read the file");
+    loop {
+        let mut c = store.pool.acquire().await.expect("connection");
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL")
+            .fetch_one(&mut *c)
+            .await
+            .expect("count");
+        if left == 0 || t0.elapsed() > Duration::from_secs(600) {
+            break;
+        }
+        drop(c);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let drained_s = t0.elapsed().as_secs_f64();
+    let peak_mib = status_kib(pid, "VmHWM") / 1024.0;
+    let _ = child.kill();
+    let _ = child.wait();
+    Own { load, idle_mib, peak_mib, drained_s }
+}
+
+/// A `kB` line of `/proc/PID/status`.
+fn status_kib(pid: u32, key: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse().ok())
+        .unwrap_or_default()
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {

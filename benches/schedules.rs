@@ -76,7 +76,7 @@ fn at(s: &str) -> DateTime<Utc> {
 /// Stand-up `i`'s time: 09:00 for one in `AT_NINE_EVERY`, else another minute of the day
 /// outside 08:50–09:10 (so that nothing else is due while the loops idle before 09:00).
 fn schedule(i: usize) -> String {
-    if i % AT_NINE_EVERY == 0 {
+    if i.is_multiple_of(AT_NINE_EVERY) {
         return "0 9 * * *".into();
     }
     let mut minute = (i * 7) % 1440;

@@ -133,6 +133,7 @@ impl App {
             if entries.is_empty() {
                 return Ok(handled);
             }
+            let mut done = Vec::with_capacity(entries.len());
             for e in entries {
                 let started = std::time::Instant::now();
                 let result = match (e.platform.as_str(), &self.slack, &self.discord) {
@@ -150,10 +151,9 @@ impl App {
                     _ => "other",
                 };
                 crate::metrics::handled(platform, started.elapsed());
-                let mut c = self.svc.store.pool.acquire().await?;
                 match result {
                     Ok(()) => {
-                        store::inbox::mark_done(&mut c, e.id, now).await?;
+                        done.push(e.id);
                         handled += 1;
                     }
                     Err(err) => {
@@ -166,10 +166,13 @@ impl App {
                             "handling a received event failed"
                         );
                         let retry_at = now + Duration::seconds(5 * (1 << e.attempts.clamp(0, 8)));
+                        let mut c = self.svc.store.pool.acquire().await?;
                         store::inbox::mark_failed(&mut c, e.id, &format!("{err:#}"), retry_at, give_up).await?;
                     }
                 }
             }
+            // One commit for the claim's handled events (each handled in its own).
+            store::inbox::mark_all_done(&self.svc.store, &done, now).await?;
         }
     }
 

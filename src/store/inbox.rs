@@ -86,6 +86,21 @@ pub async fn mark_done(c: &mut Conn, id: i64, now: DateTime<Utc>) -> anyhow::Res
     Ok(())
 }
 
+/// Mark several events handled, in one commit: handling is idempotent (an event handled
+/// again is a duplicate), so what a crash leaves unmarked costs a second look, not a
+/// second answer.
+pub async fn mark_all_done(store: &Store, ids: &[i64], now: DateTime<Utc>) -> anyhow::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut tx = store.begin().await?;
+    for id in ids {
+        mark_done(&mut tx, *id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Try again at `retry_at`; after too many attempts the event is given up (kept, with
 /// its error, for an operator to look at).
 pub async fn mark_failed(

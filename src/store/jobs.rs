@@ -168,6 +168,25 @@ pub async fn next_due(c: &mut Conn, kinds: &[&str], now: DateTime<Utc>) -> anyho
     Ok(r.last().map(|row| row.try_get(1)).transpose()?.map(from_ms))
 }
 
+/// Every job of `kind` planned for the `subjects` (ids): (subject, member) → due. Read
+/// through the `(kind, subject_id, member_id)` index, a few hundred subjects a query.
+pub async fn planned_for(
+    c: &mut Conn,
+    kind: &str,
+    subjects: &[i64],
+) -> anyhow::Result<std::collections::HashMap<(i64, i64), DateTime<Utc>>> {
+    let mut planned = std::collections::HashMap::with_capacity(subjects.len());
+    for chunk in subjects.chunks(500) {
+        // Integers, formatted here: nothing from input reaches the SQL text.
+        let ids = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!("SELECT subject_id, member_id, due_at FROM jobs WHERE kind = $1 AND subject_id IN ({ids})");
+        for r in sqlx::query(super::checked(sql)).bind(kind).fetch_all(&mut *c).await? {
+            planned.insert((r.try_get(0)?, r.try_get(1)?), from_ms(r.try_get(2)?));
+        }
+    }
+    Ok(planned)
+}
+
 pub async fn due_at(
     c: &mut Conn,
     kind: &str,

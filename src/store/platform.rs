@@ -160,12 +160,16 @@ pub async fn link_member(
 }
 
 pub async fn set_dm_channel(c: &mut Conn, platform: &str, member_id: i64, dm: &str) -> anyhow::Result<()> {
-    sqlx::query("UPDATE platform_members SET dm_channel = $1 WHERE platform = $2 AND member_id = $3")
-        .bind(dm)
-        .bind(platform)
-        .bind(member_id)
-        .execute(&mut *c)
-        .await?;
+    // Written only when it changed: every DM names its channel, and most name the known one.
+    sqlx::query(
+        "UPDATE platform_members SET dm_channel = $1 WHERE platform = $2 AND member_id = $3 \
+         AND (dm_channel IS NULL OR dm_channel <> $1)",
+    )
+    .bind(dm)
+    .bind(platform)
+    .bind(member_id)
+    .execute(&mut *c)
+    .await?;
     Ok(())
 }
 

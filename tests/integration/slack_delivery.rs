@@ -144,3 +144,52 @@ on_both_databases!(
     slack_burst_of_1000_dms_sqlite,
     slack_burst_of_1000_dms_postgres
 );
+
+/// Two messages for one channel, the first refused once by Slack (a 500): the second
+/// waits behind it, so the channel shows them in the order they were written, while a
+/// DM written between them goes at once.
+async fn a_failed_post_holds_its_channel_so_the_order_is_kept(db: Db) {
+    use tandem::core::{Effect, Locale, Message, Target};
+    let w = with_standup(db, SlackVia::EventsApi).await;
+    let now = w.t.clock.now();
+    {
+        let mut tx = w.t.app.svc.store.begin().await.expect("tx");
+        let team = platform::workspace(&mut tx, "slack", crate::drivers::slack::TEAM)
+            .await
+            .expect("lookup")
+            .expect("installed")
+            .team_id;
+        let paula = platform::member_by_external(&mut tx, "slack", team, "U0PAULA")
+            .await
+            .expect("lookup")
+            .expect("Paula is a member");
+        let channel = tandem::store::team::channel_id(&mut tx, team, "standup").await.expect("channel");
+        let to_channel = Target::Channel { channel_id: channel };
+        let note =
+            |reference: &str| Message::new("error_internal", serde_json::json!({ "reference": reference }), Locale::En);
+        let effects = [
+            Effect::post(to_channel.clone(), note("aaaa1111")),
+            Effect::post(Target::Dm { member_id: paula }, note("dddd4444")),
+            Effect::post(to_channel, note("bbbb2222")),
+        ];
+        for effect in &effects {
+            tandem::store::outbox::push(&mut tx, team, effect, now).await.expect("push");
+        }
+        tx.commit().await.expect("commit");
+    }
+    let before = w.texts("C0STANDUP").len();
+    w.fake.fail_next("chat.postMessage", Failure::ServerError);
+    w.t.tick().await;
+    assert_eq!(w.texts("C0STANDUP").len(), before, "the second waits behind the first");
+    assert!(w.texts(&w.fake.dm_channel_of("U0PAULA")).iter().any(|t| t.contains("dddd4444")), "the DM went");
+    w.t.advance(Duration::seconds(5)).await;
+    let texts = w.texts("C0STANDUP")[before..].to_vec();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(texts[0].contains("aaaa1111") && texts[1].contains("bbbb2222"), "in order: {texts:?}");
+}
+
+on_both_databases!(
+    a_failed_post_holds_its_channel_so_the_order_is_kept,
+    slack_failed_post_keeps_channel_order_sqlite,
+    slack_failed_post_keeps_channel_order_postgres
+);

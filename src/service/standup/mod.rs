@@ -74,11 +74,15 @@ impl Capability for Standups {
     }
 
     async fn replan(&self, c: &mut Conn, team_id: i64, now: DateTime<Utc>, replace: bool) -> anyhow::Result<()> {
-        for s in store::standup::list(c, team_id).await? {
+        let standups = store::standup::list(c, team_id).await?;
+        // What is planned already, read at once rather than one query per stand-up.
+        let ids: Vec<i64> = standups.iter().map(|s| s.id).collect();
+        let known = store::jobs::planned_for(c, jobs::OPEN, &ids).await?;
+        for s in standups {
             // After a change of members or zones only stand-ups held in each member's
             // zone move; the others keep their planned fire.
             if !replace || s.settings.member_local_time {
-                rounds::sync_jobs(c, &s, now, replace).await?;
+                rounds::sync_jobs_known(c, &s, now, replace, Some(&known)).await?;
             }
         }
         Ok(())

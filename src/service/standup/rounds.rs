@@ -15,12 +15,25 @@ use crate::store::standup::rounds::{NewRound, Round};
 use crate::store::{self, Conn};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Plan a stand-up's next fires. `replace` moves existing jobs (after an edit, or a change
 /// of members or zones); without it only missing jobs are added, so an overdue fire
 /// survives a restart and runs late. Either way a fire already due stays: it runs in this
 /// tick rather than moving to the next day.
 pub(super) async fn sync_jobs(c: &mut Conn, s: &Standup, now: DateTime<Utc>, replace: bool) -> anyhow::Result<()> {
+    sync_jobs_known(c, s, now, replace, None).await
+}
+
+/// `sync_jobs`, with the fires already planned read beforehand for many stand-ups at once
+/// (`known`: (stand-up, member) → due), as at start-up.
+pub(super) async fn sync_jobs_known(
+    c: &mut Conn,
+    s: &Standup,
+    now: DateTime<Utc>,
+    replace: bool,
+    known: Option<&HashMap<(i64, i64), DateTime<Utc>>>,
+) -> anyhow::Result<()> {
     if s.paused {
         return store::jobs::cancel(c, jobs::OPEN, s.id, None).await;
     }
@@ -35,7 +48,10 @@ pub(super) async fn sync_jobs(c: &mut Conn, s: &Standup, now: DateTime<Utc>, rep
     };
     let mut planned = Vec::with_capacity(plan.len());
     for (member_id, _) in &plan {
-        planned.push(store::jobs::due_at(c, jobs::OPEN, s.id, *member_id).await?);
+        planned.push(match known {
+            Some(known) => known.get(&(s.id, *member_id)).copied(),
+            None => store::jobs::due_at(c, jobs::OPEN, s.id, *member_id).await?,
+        });
     }
     if replace {
         store::jobs::cancel(c, jobs::OPEN, s.id, None).await?;
