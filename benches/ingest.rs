@@ -24,7 +24,17 @@ async fn main() {
     let mut rows: Vec<(&str, Vec<Load>)> =
         vec![("reference, NORMAL", vec![]), ("reference, FULL", vec![]), ("Tandem", vec![])];
     let mut handling = Vec::new();
+    // `TANDEM_BENCH_ONLY=handling`: Tandem's load and handling alone (to profile them).
+    let only_handling = std::env::var("TANDEM_BENCH_ONLY").is_ok_and(|v| v == "handling");
     for _ in 0..RUNS {
+        if only_handling {
+            let (port, app, _dir) = tandem_server().await;
+            load(port, "U").await;
+            let t0 = Instant::now();
+            let handled = app.handle_inbox(app.clock.now()).await.expect("handle");
+            println!("handled {handled} events: {:.0}/s", handled as f64 / t0.elapsed().as_secs_f64());
+            continue;
+        }
         rows[0].1.push(load(reference("NORMAL").await, "UREF").await);
         rows[1].1.push(load(reference("FULL").await, "UREF").await);
         let (port, app, dir) = tandem_server().await;
@@ -33,6 +43,9 @@ async fn main() {
         let handled = app.handle_inbox(app.clock.now()).await.expect("handle");
         handling.push(handled as f64 / t0.elapsed().as_secs_f64());
         drop(dir);
+    }
+    if only_handling {
+        return;
     }
     let base = median(rows[0].1.iter().map(|l| l.per_sec).collect());
     println!("{EVENTS} signed message.im callbacks, {CONNECTIONS} connections, median of {RUNS} runs:");
@@ -50,9 +63,10 @@ async fn main() {
     }
     let m = |f: fn(&Own) -> f64| median(own.iter().map(f).collect());
     println!(
-        "tandem serve in its own process: {:.0} req/s, p99 {:.1} ms; RSS idle {:.1} MiB, peak {:.1} MiB through the burst and its handling ({:.0} s to handle it all)",
+        "tandem serve in its own process: {:.0} req/s, p99 {:.1} ms; RSS at rest {:.1} MiB (empty database), {:.1} MiB (2,000 members, 2 s after start), peak {:.1} MiB through the burst and its handling ({:.0} s to handle it all)",
         m(|o| o.load.per_sec),
         m(|o| o.load.p99),
+        m(|o| o.empty_mib),
         m(|o| o.idle_mib),
         m(|o| o.peak_mib),
         m(|o| o.drained_s)
@@ -61,6 +75,9 @@ async fn main() {
 
 struct Own {
     load: Load,
+    /// At rest on an empty database.
+    empty_mib: f64,
+    /// At rest on the seeded file, 2 s after start.
     idle_mib: f64,
     peak_mib: f64,
     drained_s: f64,
@@ -80,26 +97,19 @@ async fn own_process() -> Own {
         tandem::demo::bind_load_team(&store, team, "slack", "T0BENCH", "U", "C0BENCH", now).await.expect("bind");
         store.pool.close().await;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .arg("serve")
-        .env("TANDEM_DATABASE_URL", &url)
-        .env("TANDEM_LISTEN", format!("127.0.0.1:{port}"))
-        .env("TANDEM_DEMO", "false")
-        .env("SLACK_BOT_TOKEN", "xoxb-bench")
-        .env("SLACK_SIGNING_SECRET", SECRET)
-        // Nowhere: the answers' thanks wait in the outbox, as when Slack is slow.
-        .env("TANDEM_SLACK_API_URL", "http://127.0.0.1:9/api")
-        .env("RUST_LOG", "error")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("tandem serve");
+    let empty_mib = {
+        let url = format!("sqlite://{}", dir.path().join("empty.db").display());
+        let (mut child, port) = serve(&url);
+        until_healthy(port).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let rss = status_kib(child.id(), "VmRSS") / 1024.0;
+        let _ = child.kill();
+        let _ = child.wait();
+        rss
+    };
+    let (mut child, port) = serve(&url);
     let pid = child.id();
-    let health = format!("http://127.0.0.1:{port}/healthz");
-    while reqwest::get(&health).await.map(|r| !r.status().is_success()).unwrap_or(true) {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until_healthy(port).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_mib = status_kib(pid, "VmRSS") / 1024.0;
     let load = load(port, "U").await;
@@ -121,7 +131,34 @@ async fn own_process() -> Own {
     let peak_mib = status_kib(pid, "VmHWM") / 1024.0;
     let _ = child.kill();
     let _ = child.wait();
-    Own { load, idle_mib, peak_mib, drained_s }
+    Own { load, empty_mib, idle_mib, peak_mib, drained_s }
+}
+
+/// `tandem serve` on `url`, Slack configured, on a free port.
+fn serve(url: &str) -> (std::process::Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .arg("serve")
+        .env("TANDEM_DATABASE_URL", url)
+        .env("TANDEM_LISTEN", format!("127.0.0.1:{port}"))
+        .env("TANDEM_DEMO", "false")
+        .env("SLACK_BOT_TOKEN", "xoxb-bench")
+        .env("SLACK_SIGNING_SECRET", SECRET)
+        // Nowhere: the answers' thanks wait in the outbox, as when Slack is slow.
+        .env("TANDEM_SLACK_API_URL", "http://127.0.0.1:9/api")
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("tandem serve");
+    (child, port)
+}
+
+async fn until_healthy(port: u16) {
+    let health = format!("http://127.0.0.1:{port}/healthz");
+    while reqwest::get(&health).await.map(|r| !r.status().is_success()).unwrap_or(true) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// A `kB` line of `/proc/PID/status`.

@@ -27,6 +27,10 @@ pub async fn team_for(
     base: Option<&str>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Workspace> {
+    // Known nearly always: read without a transaction, then check again inside one.
+    if let Some(ws) = platform::workspace(&mut *store.pool.acquire().await?, platform, external_id).await? {
+        return Ok(ws);
+    }
     let mut tx = store.begin().await?;
     if let Some(ws) = platform::workspace(&mut tx, platform, external_id).await? {
         return Ok(ws);

@@ -47,9 +47,12 @@ impl Status {
             .find(|x| x.code() == s)
     }
 
+    /// The statuses of those who still owe an answer.
+    pub const WAITING: [Status; 2] = [Status::Pending, Status::Asked];
+
     /// Still owes an answer.
     pub fn is_waiting(self) -> bool {
-        matches!(self, Status::Pending | Status::Asked)
+        Status::WAITING.contains(&self)
     }
 }
 

@@ -21,8 +21,7 @@ pub(super) async fn maybe_report(
     now: DateTime<Utc>,
     out: &mut Vec<Effect>,
 ) -> anyhow::Result<()> {
-    let ps = store::standup::rounds::participants(c, round_id).await?;
-    if ps.iter().all(|p| !p.status.is_waiting()) {
+    if !store::standup::rounds::anyone_waiting(c, round_id).await? {
         post_report(c, r, round_id, now, out).await?;
     }
     Ok(())

@@ -161,8 +161,12 @@ pub(super) async fn open_round(
     store::standup::rounds::lock(c, round.id).await?;
     let round = store::standup::rounds::get(c, round.id).await?;
     let to_ask: Vec<&Member> = people.iter().filter(|m| member.is_none_or(|only| only.id == m.id)).collect();
-    let mut participants: std::collections::HashMap<i64, _> =
-        store::standup::rounds::participants(c, round.id).await?.into_iter().map(|p| (p.member_id, p)).collect();
+    // A fire in one member's zone reads that member's row alone, not the whole team's.
+    let rows = match member {
+        Some(m) => store::standup::rounds::participant(c, round.id, m.id).await?.into_iter().collect(),
+        None => store::standup::rounds::participants(c, round.id).await?,
+    };
+    let mut participants: HashMap<i64, _> = rows.into_iter().map(|p| (p.member_id, p)).collect();
     for m in to_ask {
         let Some(mut p) = participants.remove(&m.id) else { continue };
         if p.status != Status::Pending {

@@ -181,6 +181,19 @@ pub async fn participants(c: &mut Conn, round_id: i64) -> anyhow::Result<Vec<Par
     rows.iter().map(participant_from_row).collect()
 }
 
+/// Whether anyone in the round still owes an answer: at most one row comes back, however
+/// large the team.
+pub async fn anyone_waiting(c: &mut Conn, round_id: i64) -> anyhow::Result<bool> {
+    let [pending, asked] = Status::WAITING.map(Status::code);
+    let r = sqlx::query("SELECT 1 FROM round_participants WHERE round_id = $1 AND status IN ($2, $3) LIMIT 1")
+        .bind(round_id)
+        .bind(pending)
+        .bind(asked)
+        .fetch_optional(&mut *c)
+        .await?;
+    Ok(r.is_some())
+}
+
 pub async fn participant(c: &mut Conn, round_id: i64, member_id: i64) -> anyhow::Result<Option<Participant>> {
     let r = sqlx::query(checked(format!(
         "SELECT {P_COLUMNS} FROM round_participants WHERE round_id = $1 AND member_id = $2"
