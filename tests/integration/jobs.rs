@@ -70,3 +70,40 @@ async fn a_job_of_a_kind_this_binary_does_not_know_is_left_for_one_that_does(db:
     let attempts: i64 = sqlx::Row::try_get(&row, 1).expect("attempts");
     assert_eq!((owner, attempts), (None, 0), "not leased, not counted as a failure");
 }
+
+on_both_databases!(
+    a_start_up_plans_each_members_fire_once_in_a_team_of_seven_hundred,
+    start_up_plan_on_sqlite,
+    start_up_plan_on_postgres
+);
+
+/// A stand-up held in each member's zone, 700 members, nothing planned yet (a first
+/// start): every member gets one fire at their next 09:00, written a few hundred rows a
+/// statement, and planning again (a restart) writes no second one.
+async fn a_start_up_plans_each_members_fire_once_in_a_team_of_seven_hundred(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let now = t.clock.now();
+    let store = &t.app.svc.store;
+    let team = tandem::demo::seed_load_team(store, "wide", 1, 700, now, true).await.expect("team");
+    let fires = "SELECT COUNT(*), COUNT(DISTINCT member_id), MIN(due_at), MAX(due_at) FROM jobs \
+                 WHERE kind = 'standup_open' AND subject_id IN (SELECT id FROM standups WHERE team_id = $1)";
+    let read = || async {
+        let mut c = store.pool.acquire().await.expect("connection");
+        let r = sqlx::query(fires).bind(team).fetch_one(&mut *c).await.expect("count");
+        let get = |i: usize| sqlx::Row::try_get::<i64, _>(&r, i).expect("column");
+        (get(0), get(1), get(2), get(3))
+    };
+    {
+        let mut c = store.pool.acquire().await.expect("connection");
+        sqlx::query("DELETE FROM jobs WHERE kind = 'standup_open'").execute(&mut *c).await.expect("forget the plan");
+    }
+    t.app.svc.sync_all_schedules(now).await.expect("plan");
+    let (n, members, first, last) = read().await;
+    assert_eq!((n, members), (700, 700), "one fire per member");
+    let next_nine = tandem::store::from_ms(first);
+    assert_eq!(first, last, "all at the same 09:00 (every member is in UTC)");
+    assert!(next_nine > now && next_nine - now <= Duration::days(1), "the next 09:00 after {now}: {next_nine}");
+    assert_eq!(next_nine.format("%H:%M").to_string(), "09:00");
+    t.app.svc.sync_all_schedules(now).await.expect("plan again");
+    assert_eq!(read().await.0, 700, "planning again adds none");
+}

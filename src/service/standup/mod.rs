@@ -78,14 +78,15 @@ impl Capability for Standups {
         // What is planned already, read at once rather than one query per stand-up.
         let ids: Vec<i64> = standups.iter().map(|s| s.id).collect();
         let known = store::jobs::planned_for(c, jobs::OPEN, &ids).await?;
+        let mut plan = Vec::new();
         for s in standups {
             // After a change of members or zones only stand-ups held in each member's
             // zone move; the others keep their planned fire.
             if !replace || s.settings.member_local_time {
-                rounds::sync_jobs_known(c, &s, now, replace, Some(&known)).await?;
+                rounds::plan_jobs(c, &s, now, replace, Some(&known), &mut plan).await?;
             }
         }
-        Ok(())
+        store::jobs::schedule_many(c, jobs::OPEN, &plan).await
     }
 
     async fn member_away(&self, ctx: &mut Ctx<'_>) -> Outcome<()> {

@@ -22,17 +22,22 @@ use std::collections::HashMap;
 /// survives a restart and runs late. Either way a fire already due stays: it runs in this
 /// tick rather than moving to the next day.
 pub(super) async fn sync_jobs(c: &mut Conn, s: &Standup, now: DateTime<Utc>, replace: bool) -> anyhow::Result<()> {
-    sync_jobs_known(c, s, now, replace, None).await
+    let mut plan = Vec::new();
+    plan_jobs(c, s, now, replace, None, &mut plan).await?;
+    store::jobs::schedule_many(c, jobs::OPEN, &plan).await
 }
 
-/// `sync_jobs`, with the fires already planned read beforehand for many stand-ups at once
-/// (`known`: (stand-up, member) → due), as at start-up.
-pub(super) async fn sync_jobs_known(
+/// What `sync_jobs` does, for many stand-ups at once (as at start-up): the fires already
+/// planned are read beforehand (`known`: (stand-up, member) → due), and the fires to write
+/// are added to `plan_out` as (stand-up, member, due), for the caller to write together.
+/// Cancelling (a paused stand-up, `replace`) is done here.
+pub(super) async fn plan_jobs(
     c: &mut Conn,
     s: &Standup,
     now: DateTime<Utc>,
     replace: bool,
     known: Option<&HashMap<(i64, i64), DateTime<Utc>>>,
+    plan_out: &mut Vec<(i64, i64, DateTime<Utc>)>,
 ) -> anyhow::Result<()> {
     if s.paused {
         return store::jobs::cancel(c, jobs::OPEN, s.id, None).await;
@@ -63,7 +68,7 @@ pub(super) async fn sync_jobs_known(
             _ => sched.next_after(tz, now),
         };
         if let Some(next) = next {
-            store::jobs::schedule(c, jobs::OPEN, s.id, member_id, next).await?;
+            plan_out.push((s.id, member_id, next));
         }
     }
     Ok(())
