@@ -77,18 +77,7 @@ pub async fn seed_load_team(
     use crate::core::standup::StandupOptions;
     let mut tx = store.begin().await?;
     let team = store::team::create_team(&mut tx, name, Locale::En, "UTC", due).await?;
-    let mut member_ids = Vec::new();
-    for i in 0..members {
-        let (name, display_name) = (format!("dev{i}"), format!("Dev {i}"));
-        let m = NewMember {
-            name: &name,
-            display_name: &display_name,
-            role: Role::Developer,
-            tz: "UTC",
-            locale: Locale::En,
-        };
-        member_ids.push(store::team::add_member(&mut tx, team, &m, due).await?);
-    }
+    let member_ids = add_developers(&mut tx, team, members, due).await?;
     let channel = store::team::channel_id(&mut tx, team, "team").await?;
     let options = StandupOptions {
         channel: Some("team".into()),
@@ -116,6 +105,23 @@ pub async fn seed_load_team(
     }
     tx.commit().await?;
     Ok(team)
+}
+
+/// Developers `dev0`, `dev1`… (in UTC, English) added to `team`; their member ids.
+async fn add_developers(c: &mut store::Conn, team: i64, n: usize, now: DateTime<Utc>) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let (name, display_name) = (format!("dev{i}"), format!("Dev {i}"));
+        let m = NewMember {
+            name: &name,
+            display_name: &display_name,
+            role: Role::Developer,
+            tz: "UTC",
+            locale: Locale::En,
+        };
+        ids.push(store::team::add_member(c, team, &m, now).await?);
+    }
+    Ok(ids)
 }
 
 /// Put a load team on a platform, as if each member had been met there once (a slash
@@ -158,17 +164,7 @@ pub async fn seed_scheduled_team(
     use crate::core::standup::StandupOptions;
     let mut tx = store.begin().await?;
     let team = store::team::create_team(&mut tx, name, Locale::En, "UTC", now).await?;
-    for i in 0..members {
-        let (name, display_name) = (format!("dev{i}"), format!("Dev {i}"));
-        let m = NewMember {
-            name: &name,
-            display_name: &display_name,
-            role: Role::Developer,
-            tz: "UTC",
-            locale: Locale::En,
-        };
-        store::team::add_member(&mut tx, team, &m, now).await?;
-    }
+    add_developers(&mut tx, team, members, now).await?;
     let channel = store::team::channel_id(&mut tx, team, "team").await?;
     for i in 0..standups {
         let options = StandupOptions {
