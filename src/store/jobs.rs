@@ -48,7 +48,8 @@ pub async fn schedule(
 }
 
 /// `schedule` for many jobs of one kind, a few hundred rows a statement:
-/// (subject, member, due) each.
+/// (subject, member, due) each, each (subject, member) once (Postgres refuses to update
+/// one row twice in a statement).
 pub async fn schedule_many(c: &mut Conn, kind: &str, jobs: &[(i64, i64, DateTime<Utc>)]) -> anyhow::Result<()> {
     for chunk in jobs.chunks(SCHEDULE_CHUNK) {
         let rows = (0..chunk.len())
