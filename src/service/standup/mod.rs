@@ -83,7 +83,7 @@ impl Capability for Standups {
             // After a change of members or zones only stand-ups held in each member's
             // zone move; the others keep their planned fire.
             if !replace || s.settings.member_local_time {
-                rounds::plan_jobs(c, &s, now, replace, Some(&known), &mut plan).await?;
+                rounds::plan_jobs(c, &s, now, replace, &known, &mut plan).await?;
             }
         }
         store::jobs::schedule_many(c, jobs::OPEN, &plan).await

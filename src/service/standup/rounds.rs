@@ -22,8 +22,9 @@ use std::collections::HashMap;
 /// survives a restart and runs late. Either way a fire already due stays: it runs in this
 /// tick rather than moving to the next day.
 pub(super) async fn sync_jobs(c: &mut Conn, s: &Standup, now: DateTime<Utc>, replace: bool) -> anyhow::Result<()> {
+    let known = store::jobs::planned_for(c, jobs::OPEN, &[s.id]).await?;
     let mut plan = Vec::new();
-    plan_jobs(c, s, now, replace, None, &mut plan).await?;
+    plan_jobs(c, s, now, replace, &known, &mut plan).await?;
     store::jobs::schedule_many(c, jobs::OPEN, &plan).await
 }
 
@@ -36,7 +37,7 @@ pub(super) async fn plan_jobs(
     s: &Standup,
     now: DateTime<Utc>,
     replace: bool,
-    known: Option<&HashMap<(i64, i64), DateTime<Utc>>>,
+    known: &HashMap<(i64, i64), DateTime<Utc>>,
     plan_out: &mut Vec<(i64, i64, DateTime<Utc>)>,
 ) -> anyhow::Result<()> {
     if s.paused {
@@ -51,13 +52,8 @@ pub(super) async fn plan_jobs(
     } else {
         vec![(0, s.zone()?)]
     };
-    let mut planned = Vec::with_capacity(plan.len());
-    for (member_id, _) in &plan {
-        planned.push(match known {
-            Some(known) => known.get(&(s.id, *member_id)).copied(),
-            None => store::jobs::due_at(c, jobs::OPEN, s.id, *member_id).await?,
-        });
-    }
+    let planned: Vec<Option<DateTime<Utc>>> =
+        plan.iter().map(|(member_id, _)| known.get(&(s.id, *member_id)).copied()).collect();
     if replace {
         store::jobs::cancel(c, jobs::OPEN, s.id, None).await?;
     }
