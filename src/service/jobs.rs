@@ -80,17 +80,45 @@ async fn run_batch(
     let mut tx = svc.store.begin().await?;
     let mut ran = Vec::new();
     let mut failed = Vec::new();
-    for job in jobs {
-        let Some(kind) = kinds.iter().find(|k| k.name() == job.kind) else { continue };
-        let mut one = sqlx::Acquire::begin(&mut *tx).await?;
-        match run_one(svc, *kind, &job, now, &mut one).await {
-            Ok(r) => {
-                one.commit().await?;
-                ran.push((job, r));
+    let mut jobs = jobs.into_iter().peekable();
+    while let Some(first) = jobs.next() {
+        let mut group = vec![first];
+        while let Some(job) = jobs.next_if(|j| j.kind == group[0].kind) {
+            group.push(job);
+        }
+        let Some(kind) = kinds.iter().find(|k| k.name() == group[0].kind) else { continue };
+        // A kind that batches runs its jobs together; if that fails, they run one by one
+        // below, so that only the job at fault fails.
+        if kind.batched() && group.len() > 1 {
+            let mut all = sqlx::Acquire::begin(&mut *tx).await?;
+            match run_together(svc, *kind, &group, now, &mut all).await {
+                Ok(results) => {
+                    all.commit().await?;
+                    ran.extend(group.into_iter().zip(results));
+                    continue;
+                }
+                Err(e) => {
+                    all.rollback().await?;
+                    tracing::debug!(
+                        kind = kind.name(),
+                        jobs = group.len(),
+                        error = format!("{e:#}"),
+                        "a batch of jobs failed: one by one"
+                    );
+                }
             }
-            Err(e) => {
-                one.rollback().await?;
-                failed.push((job, format!("{e:#}")));
+        }
+        for job in group {
+            let mut one = sqlx::Acquire::begin(&mut *tx).await?;
+            match run_one(svc, *kind, &job, now, &mut one).await {
+                Ok(r) => {
+                    one.commit().await?;
+                    ran.push((job, r));
+                }
+                Err(e) => {
+                    one.rollback().await?;
+                    failed.push((job, format!("{e:#}")));
+                }
             }
         }
     }
@@ -139,6 +167,37 @@ enum Ran {
     Done,
     SkippedLate,
     Lost,
+}
+
+/// Jobs of one kind run together: those still ours, then their effects in one write.
+async fn run_together(
+    svc: &Service,
+    kind: &dyn JobKind,
+    jobs: &[Job],
+    now: DateTime<Utc>,
+    tx: &mut Conn,
+) -> anyhow::Result<Vec<Ran>> {
+    let ours = store::jobs::still_ours_many(tx, jobs, &svc.options.instance).await?;
+    let mine: Vec<Job> = jobs.iter().filter(|j| ours.contains(&j.id)).cloned().collect();
+    let done = kind.run_many(svc, tx, &mine, now).await?;
+    let items: Vec<_> = done
+        .iter()
+        .flat_map(|d| d.effects.iter().map(|e| super::outgoing(d.team_id, e, None, d.forget_tag.as_deref())))
+        .collect();
+    store::outbox::push_many(tx, &items, now).await?;
+    let mut done = done.into_iter();
+    Ok(jobs
+        .iter()
+        .map(|j| {
+            if !ours.contains(&j.id) {
+                return Ran::Lost;
+            }
+            match done.next() {
+                Some(d) if d.skipped_late => Ran::SkippedLate,
+                _ => Ran::Done,
+            }
+        })
+        .collect())
 }
 
 async fn run_one(

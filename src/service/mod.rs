@@ -313,13 +313,25 @@ pub(crate) async fn flush(
     reply_to: Option<&str>,
     forget_tag: Option<&str>,
 ) -> anyhow::Result<()> {
-    for e in effects {
-        // What is said to the person alone is what links them to their input; the
-        // channel's posts are public and stay.
-        let personal = matches!(e, Effect::Post { target: Target::Dm { .. } | Target::Ephemeral { .. }, .. });
+    let items: Vec<_> = effects.iter().map(|e| outgoing(team_id, e, reply_to, forget_tag)).collect();
+    store::outbox::push_many(c, &items, now).await
+}
+
+/// An effect as pushed to the outbox.
+pub(crate) fn outgoing<'a>(
+    team_id: i64,
+    effect: &'a Effect,
+    reply_to: Option<&'a str>,
+    forget_tag: Option<&'a str>,
+) -> store::outbox::Outgoing<'a> {
+    // What is said to the person alone is what links them to their input; the
+    // channel's posts are public and stay.
+    let personal = matches!(effect, Effect::Post { target: Target::Dm { .. } | Target::Ephemeral { .. }, .. });
+    store::outbox::Outgoing {
+        team_id,
+        effect,
         // A public effect of anonymous input keeps no trace of the event that caused it.
-        let reply_to = reply_to.filter(|_| personal || forget_tag.is_none());
-        store::outbox::push_tagged(c, team_id, e, now, reply_to, forget_tag.filter(|_| personal)).await?;
+        reply_to: reply_to.filter(|_| personal || forget_tag.is_none()),
+        forget_tag: forget_tag.filter(|_| personal),
     }
-    Ok(())
 }

@@ -98,10 +98,11 @@ pub trait Capability: Sync {
         Ok(Vec::new())
     }
 
-    /// What it has to tell a member on the day they are asked their daily questions
-    /// (something of theirs falling due): effects for their DM, sent after the first question; it may
-    /// record that they were sent.
-    async fn daily_notes(&self, _c: &mut Conn, _member: &Member, _day: NaiveDate) -> anyhow::Result<Vec<Effect>> {
+    /// What it has to tell members on the day they are asked their daily questions
+    /// (something of theirs falling due), for many (member, day) at once: effects for
+    /// their DM as (member id, effect), sent after the first question; it may record that
+    /// they were sent.
+    async fn daily_notes(&self, _c: &mut Conn, _asked: &[(&Member, NaiveDate)]) -> anyhow::Result<Vec<(i64, Effect)>> {
         Ok(Vec::new())
     }
 
@@ -141,6 +142,28 @@ pub trait JobKind: Sync {
 
     /// Run one due job inside its transaction; the job ends advanced or finished.
     async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone>;
+
+    /// Whether `run_many` does several jobs of this kind for less than one at a time does
+    /// (what they share read once, rows written many a statement).
+    fn batched(&self) -> bool {
+        false
+    }
+
+    /// Run several due jobs of this kind (all still leased to us) inside one transaction,
+    /// all or nothing: what each did, in order.
+    async fn run_many(
+        &self,
+        svc: &Service,
+        c: &mut Conn,
+        jobs: &[Job],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<JobDone>> {
+        let mut done = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            done.push(self.run(svc, c, job, now).await?);
+        }
+        Ok(done)
+    }
 }
 
 /// A job kind whose run is a function `run(svc, c, job, now, &mut JobDone)`: its unit
@@ -322,11 +345,12 @@ pub async fn names_for(c: &mut Conn, team_id: i64, words: &[String]) -> anyhow::
     }
 }
 
-/// What every capability has to tell a member on a day they are asked their daily questions.
-pub async fn daily_notes(c: &mut Conn, member: &Member, day: NaiveDate) -> anyhow::Result<Vec<Effect>> {
+/// What every capability has to tell members on a day they are asked their daily
+/// questions, as (member id, effect).
+pub async fn daily_notes(c: &mut Conn, asked: &[(&Member, NaiveDate)]) -> anyhow::Result<Vec<(i64, Effect)>> {
     let mut out = Vec::new();
     for cap in CAPABILITIES {
-        out.extend(cap.daily_notes(c, member, day).await?);
+        out.extend(cap.daily_notes(c, asked).await?);
     }
     Ok(out)
 }

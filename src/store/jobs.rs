@@ -135,6 +135,27 @@ pub async fn still_ours(c: &mut Conn, job: &Job, owner: &str) -> anyhow::Result<
     Ok(r.rows_affected() == 1)
 }
 
+/// `still_ours` for many jobs: the ids of those whose lease `owner` still holds.
+pub async fn still_ours_many(
+    c: &mut Conn,
+    jobs: &[Job],
+    owner: &str,
+) -> anyhow::Result<std::collections::HashSet<i64>> {
+    let mut ours = std::collections::HashSet::with_capacity(jobs.len());
+    for chunk in jobs.chunks(super::ID_CHUNK) {
+        let ids = super::id_list(chunk.iter().map(|j| j.id));
+        let sql =
+            format!("UPDATE jobs SET lease_owner = $1 WHERE id IN ({ids}) AND lease_owner = $1 RETURNING id, due_at");
+        for r in sqlx::query(super::checked(sql)).bind(owner).fetch_all(&mut *c).await? {
+            let (id, due): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+            if chunk.iter().any(|j| j.id == id && ms(j.due_at) == due) {
+                ours.insert(id);
+            }
+        }
+    }
+    Ok(ours)
+}
+
 /// Advance a recurring job to its next occurrence and release it.
 pub async fn advance(c: &mut Conn, id: i64, due: DateTime<Utc>) -> anyhow::Result<()> {
     sqlx::query("UPDATE jobs SET due_at = $1, lease_owner = NULL, lease_until = NULL, attempts = 0 WHERE id = $2")
@@ -147,6 +168,14 @@ pub async fn advance(c: &mut Conn, id: i64, due: DateTime<Utc>) -> anyhow::Resul
 
 pub async fn finish(c: &mut Conn, id: i64) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM jobs WHERE id = $1").bind(id).execute(&mut *c).await?;
+    Ok(())
+}
+
+pub async fn finish_many(c: &mut Conn, ids: &[i64]) -> anyhow::Result<()> {
+    for chunk in ids.chunks(super::ID_CHUNK) {
+        let sql = format!("DELETE FROM jobs WHERE id IN ({})", super::id_list(chunk.iter().copied()));
+        sqlx::query(super::checked(sql)).execute(&mut *c).await?;
+    }
     Ok(())
 }
 

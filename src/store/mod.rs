@@ -19,6 +19,7 @@ pub mod platform;
 pub mod poker;
 pub mod poll;
 pub mod retro;
+pub mod roster;
 pub mod secrets;
 pub mod sprint;
 pub mod standup;
@@ -191,3 +192,13 @@ pub(crate) async fn claim_rows(
 pub(crate) fn checked(sql: String) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(sql)
 }
+
+/// Row ids as an SQL list (`3,5,8`) for `IN (…)`: integers formatted here, never input.
+/// Callers keep lists to a few hundred ids a statement (`ID_CHUNK`).
+pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    ids.into_iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// How many ids or rows one statement of many carries: well under SQLite's and
+/// Postgres's parameter limits.
+pub(crate) const ID_CHUNK: usize = 300;

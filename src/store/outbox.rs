@@ -41,23 +41,47 @@ pub async fn push_tagged(
     reply_to: Option<&str>,
     forget_tag: Option<&str>,
 ) -> anyhow::Result<()> {
-    // Refused here, in the transaction of the change that made it, rather than failing
-    // on one platform at delivery.
-    effect.check().context("an effect no platform could show")?;
-    let update_key = effect.edited_key();
-    sqlx::query(
-        "INSERT INTO outbox (team_id, effect, created_at, next_attempt_at, reply_to, update_key, forget_tag) \
-         VALUES ($1, $2, $3, $3, $4, $5, $6)",
-    )
-    .bind(team_id)
-    .bind(serde_json::to_string(effect)?)
-    .bind(ms(now))
-    .bind(reply_to)
-    .bind(update_key)
-    .bind(forget_tag)
-    .execute(&mut *c)
-    .await
-    .context("writing to the outbox")?;
+    push_many(c, &[Outgoing { team_id, effect, reply_to, forget_tag }], now).await
+}
+
+/// One effect to push, with what it answers and its forget tag.
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a> {
+    pub team_id: i64,
+    pub effect: &'a Effect,
+    pub reply_to: Option<&'a str>,
+    pub forget_tag: Option<&'a str>,
+}
+
+/// Push effects in this order, a hundred rows a statement.
+pub async fn push_many(c: &mut Conn, items: &[Outgoing<'_>], now: DateTime<Utc>) -> anyhow::Result<()> {
+    const PER_ROW: usize = 5;
+    for chunk in items.chunks(100) {
+        let rows = (0..chunk.len())
+            .map(|i| {
+                let at = |k: usize| PER_ROW * i + k + 1;
+                format!("(${}, ${}, $1, $1, ${}, ${}, ${})", at(1), at(2), at(3), at(4), at(5))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO outbox (team_id, effect, created_at, next_attempt_at, reply_to, update_key, forget_tag) \
+             VALUES {rows}"
+        );
+        let mut q = sqlx::query(super::checked(sql)).bind(ms(now));
+        for item in chunk {
+            // Refused here, in the transaction of the change that made it, rather than
+            // failing on one platform at delivery.
+            item.effect.check().context("an effect no platform could show")?;
+            q = q
+                .bind(item.team_id)
+                .bind(serde_json::to_string(item.effect)?)
+                .bind(item.reply_to.map(str::to_string))
+                .bind(item.effect.edited_key())
+                .bind(item.forget_tag.map(str::to_string));
+        }
+        q.execute(&mut *c).await.context("writing to the outbox")?;
+    }
     Ok(())
 }
 

@@ -6,7 +6,6 @@ use crate::core::model::{Member, QuietHours, Role, TimeOff, TimeOffKind};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sqlx::Row;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
@@ -104,9 +103,9 @@ pub async fn add_member(c: &mut Conn, team_id: i64, m: &NewMember<'_>, now: Date
     Ok(row.try_get(0)?)
 }
 
-const MEMBER_COLUMNS: &str = "id, team_id, name, display_name, role, tz, locale, quiet_start, quiet_end";
+pub(super) const MEMBER_COLUMNS: &str = "id, team_id, name, display_name, role, tz, locale, quiet_start, quiet_end";
 
-fn member_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Member> {
+pub(super) fn member_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Member> {
     let quiet = match (r.try_get::<Option<String>, _>(7)?, r.try_get::<Option<String>, _>(8)?) {
         (Some(a), Some(b)) => Some(QuietHours {
             start: NaiveTime::parse_from_str(&a, "%H:%M").context("stored quiet start")?,
@@ -272,23 +271,7 @@ pub async fn time_off(c: &mut Conn, member_id: i64) -> anyhow::Result<Vec<TimeOf
     rows.iter().map(|r| time_off_from_row(r, 0)).collect()
 }
 
-/// Every member's time off in a team, by member: one query for a round's whole team.
-pub async fn time_off_of_team(c: &mut Conn, team_id: i64) -> anyhow::Result<HashMap<i64, Vec<TimeOff>>> {
-    let rows = sqlx::query(
-        "SELECT t.member_id, t.from_day, t.to_day, t.kind FROM time_off t JOIN members m ON m.id = t.member_id \
-         WHERE m.team_id = $1 ORDER BY t.from_day",
-    )
-    .bind(team_id)
-    .fetch_all(&mut *c)
-    .await?;
-    let mut by_member: HashMap<i64, Vec<TimeOff>> = HashMap::new();
-    for r in &rows {
-        by_member.entry(r.try_get(0)?).or_default().push(time_off_from_row(r, 1)?);
-    }
-    Ok(by_member)
-}
-
-fn time_off_from_row(r: &sqlx::any::AnyRow, at: usize) -> anyhow::Result<TimeOff> {
+pub(super) fn time_off_from_row(r: &sqlx::any::AnyRow, at: usize) -> anyhow::Result<TimeOff> {
     Ok(TimeOff {
         from: parse_day(&r.try_get::<String, _>(at)?)?,
         to: parse_day(&r.try_get::<String, _>(at + 1)?)?,

@@ -60,6 +60,7 @@ mod discord_flow;
 mod doors;
 mod drivers;
 mod fakes;
+mod fires;
 mod helpers;
 mod intake;
 mod jobs;

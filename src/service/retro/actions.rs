@@ -142,26 +142,31 @@ fn note(a: &Action, locale: Locale, done: bool, day: Option<NaiveDate>) -> Messa
 }
 
 /// On the day before, the day of and the day after its due date, an open action's owner
-/// is asked about it in their daily DM.
-pub(super) async fn daily_notes(c: &mut Conn, member: &Member, day: NaiveDate) -> anyhow::Result<Vec<Effect>> {
+/// is asked about it in their daily DM: for each (member, day) asked, the notes as
+/// (member, effect). All the members' actions are read in one query.
+pub(super) async fn daily_notes(c: &mut Conn, asked: &[(&Member, NaiveDate)]) -> anyhow::Result<Vec<(i64, Effect)>> {
     let mut out = Vec::new();
-    for a in store::retro::actions::open_of_member(c, member.id).await? {
-        let Some(due) = a.due else { continue };
-        let near = [due.checked_sub_days(Days::new(1)), Some(due), due.checked_add_days(Days::new(1))];
-        if !near.contains(&Some(day)) {
-            continue;
+    if asked.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<i64> = asked.iter().map(|(m, _)| m.id).collect();
+    let actions = store::retro::actions::open_of_members(c, &ids).await?;
+    for (member, day) in asked {
+        for a in actions.iter().filter(|a| a.owner_id == Some(member.id)) {
+            let Some(due) = a.due else { continue };
+            let near = [due.checked_sub_days(Days::new(1)), Some(due), due.checked_add_days(Days::new(1))];
+            if !near.contains(&Some(*day)) {
+                continue;
+            }
+            let key = format!("action:{}:note:{day}", a.id);
+            // Two stand-ups on one day make one note.
+            if store::retro::actions::note_key(c, a.id).await?.as_deref() == Some(key.as_str()) {
+                continue;
+            }
+            store::retro::actions::set_note_key(c, a.id, &key).await?;
+            let note = note(a, member.locale, false, Some(*day));
+            out.push((member.id, Effect::post_keyed(Target::Dm { member_id: member.id }, note, key)));
         }
-        let key = format!("action:{}:note:{day}", a.id);
-        // Two stand-ups on one day make one note.
-        if store::retro::actions::note_key(c, a.id).await?.as_deref() == Some(key.as_str()) {
-            continue;
-        }
-        store::retro::actions::set_note_key(c, a.id, &key).await?;
-        out.push(Effect::post_keyed(
-            Target::Dm { member_id: member.id },
-            note(&a, member.locale, false, Some(day)),
-            key,
-        ));
     }
     Ok(out)
 }

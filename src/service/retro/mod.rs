@@ -120,8 +120,8 @@ impl Capability for Retros {
         Ok(store::retro::list(c, team_id).await?.into_iter().map(|r| r.settings.name).collect())
     }
 
-    async fn daily_notes(&self, c: &mut Conn, member: &Member, day: NaiveDate) -> anyhow::Result<Vec<Effect>> {
-        actions::daily_notes(c, member, day).await
+    async fn daily_notes(&self, c: &mut Conn, asked: &[(&Member, NaiveDate)]) -> anyhow::Result<Vec<(i64, Effect)>> {
+        actions::daily_notes(c, asked).await
     }
 
     async fn report_notes(

@@ -1,7 +1,8 @@
 //! The stand-up's scheduled jobs: open a round, remind, post the report at the deadline,
 //! escalate a blocker left open.
 
-use super::{report, rounds};
+use super::fire::{Fire, open_rounds};
+use super::report;
 use crate::core::policy::{Act, may};
 use crate::core::schedule::Schedule;
 use crate::core::standup::action::Action;
@@ -26,7 +27,35 @@ pub(super) const ESCALATE: &str = "blocker_escalate";
 /// The stand-up's job kinds, as registered.
 pub(super) static KINDS: &[&dyn JobKind] = &[&OpenRound, &Remind, &Deadline, &Escalate];
 
-crate::service::registry::job_kind!(OpenRound, OPEN, open);
+/// Fires run together: one claim's due fires open their rounds in one go.
+#[derive(Debug)]
+struct OpenRound;
+
+#[async_trait::async_trait]
+impl JobKind for OpenRound {
+    fn name(&self) -> &'static str {
+        OPEN
+    }
+
+    async fn run(&self, svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>) -> anyhow::Result<JobDone> {
+        Ok(open(svc, c, std::slice::from_ref(job), now).await?.pop().unwrap_or_default())
+    }
+
+    fn batched(&self) -> bool {
+        true
+    }
+
+    async fn run_many(
+        &self,
+        svc: &Service,
+        c: &mut Conn,
+        jobs: &[Job],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<JobDone>> {
+        open(svc, c, jobs, now).await
+    }
+}
+
 crate::service::registry::job_kind!(Remind, REMIND, remind);
 crate::service::registry::job_kind!(Deadline, DEADLINE, deadline);
 crate::service::registry::job_kind!(Escalate, ESCALATE, escalate);
@@ -45,39 +74,65 @@ async fn deadline(
     store::jobs::finish(c, job.id).await
 }
 
-/// Open the round a fire is due for; one past the grace period is skipped.
-async fn open(svc: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: &mut JobDone) -> anyhow::Result<()> {
-    let Some(s) = store::standup::get(c, job.subject_id).await? else {
-        return store::jobs::finish(c, job.id).await;
-    };
-    done.team_id = s.team_id;
-    let member = if job.member_id == 0 { None } else { Some(store::team::member(c, job.member_id).await?) };
-    let tz = match &member {
-        Some(m) => m.tz,
-        None => s.zone()?,
-    };
-    let sched =
-        Schedule::parse(&s.settings.schedule).map_err(|e| anyhow::anyhow!("stored schedule of {}: {e}", s.id))?;
-    let lateness = now - job.due_at;
-    if lateness > svc.options.grace {
-        // Too late for this one; resume at the first occurrence still inside the grace
-        // period (it runs late in this same tick) or the next one after now.
-        tracing::warn!(standup = s.settings.name, due = %job.due_at, late_by_minutes = lateness.num_minutes(), "missed fire is past the grace period: skipped");
-        match sched.next_after(tz, now - svc.options.grace) {
-            Some(resume) => store::jobs::advance(c, job.id, resume).await?,
-            None => store::jobs::finish(c, job.id).await?,
+/// Open the rounds these fires are due for (each job advanced to its next fire); one past
+/// the grace period is skipped.
+async fn open(svc: &Service, c: &mut Conn, due: &[Job], now: DateTime<Utc>) -> anyhow::Result<Vec<JobDone>> {
+    let mut done: Vec<JobDone> = due.iter().map(|_| JobDone::default()).collect();
+    let ids: Vec<i64> = due.iter().map(|j| j.subject_id).collect();
+    let standups = store::standup::get_many(c, &ids).await?;
+    let teams: Vec<i64> = standups.values().map(|s| s.team_id).collect();
+    let roster = store::roster::load(c, &teams).await?;
+    let (mut next, mut finished, mut fires, mut fired) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, job) in due.iter().enumerate() {
+        let Some(s) = standups.get(&job.subject_id) else {
+            finished.push(job.id);
+            continue;
+        };
+        done[i].team_id = s.team_id;
+        let member = match job.member_id {
+            0 => None,
+            id => match roster.member(s.team_id, id) {
+                Some(m) => Some(m),
+                // No longer on the team: nobody to ask in their zone.
+                None => {
+                    finished.push(job.id);
+                    continue;
+                }
+            },
+        };
+        let tz = match member {
+            Some(m) => m.tz,
+            None => s.zone()?,
+        };
+        let sched =
+            Schedule::parse(&s.settings.schedule).map_err(|e| anyhow::anyhow!("stored schedule of {}: {e}", s.id))?;
+        let lateness = now - job.due_at;
+        // Too late for this one: resume at the first occurrence still inside the grace
+        // period (it runs late in this same tick) or the next one after now. Otherwise
+        // strictly after now: several missed occurrences run late once, not once each.
+        let skip = lateness > svc.options.grace;
+        let after = if skip { now - svc.options.grace } else { now.max(job.due_at) };
+        match sched.next_after(tz, after) {
+            Some(at) => next.push((job.subject_id, job.member_id, at)),
+            None => finished.push(job.id),
         }
-        done.skipped_late = true;
-        return Ok(());
+        if skip {
+            tracing::warn!(standup = s.settings.name, due = %job.due_at, late_by_minutes = lateness.num_minutes(), "missed fire is past the grace period: skipped");
+            done[i].skipped_late = true;
+            continue;
+        }
+        let late = lateness > Duration::minutes(1);
+        fires.push(Fire { standup: s, due: job.due_at, member_id: member.map(|m| m.id), late });
+        fired.push(i);
     }
-    // Strictly after now: several missed occurrences run late once, not once each.
-    match sched.next_after(tz, now.max(job.due_at)) {
-        Some(next) => store::jobs::advance(c, job.id, next).await?,
-        None => store::jobs::finish(c, job.id).await?,
+    // Advanced as `schedule` does: the same row, due at its next fire, lease released.
+    store::jobs::schedule_many(c, OPEN, &next).await?;
+    store::jobs::finish_many(c, &finished).await?;
+    let opened = open_rounds(c, &svc.renderer, &roster, &fires, now).await?;
+    for (i, o) in fired.into_iter().zip(opened) {
+        done[i].effects = o.effects;
     }
-    let late = lateness > Duration::minutes(1);
-    rounds::open_round(c, &svc.renderer, &s, job.due_at, now, member.as_ref(), late, &mut done.effects).await?;
-    Ok(())
+    Ok(done)
 }
 
 async fn remind(_: &Service, c: &mut Conn, job: &Job, now: DateTime<Utc>, done: &mut JobDone) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 
 mod answers;
 mod blockers;
+mod fire;
 mod history;
 mod home;
 mod jobs;

@@ -1,19 +1,15 @@
-//! A stand-up round opens: plan the fires, ask each participant; skips and time off.
+//! A stand-up's fires planned, a round opened now (`standup run`); skips and time off.
 
+use super::fire::{Fire, open_rounds};
 use super::jobs;
-use super::question_text;
 use super::report::{maybe_report, refresh_report};
 use super::{Ctx, Outcome};
-use crate::core::model::{Member, absence_on};
+use crate::core::UserError;
 use crate::core::schedule::Schedule;
-use crate::core::standup::action::Action;
 use crate::core::standup::{self, Status};
-use crate::core::{ButtonStyle, Effect, Message, Target, UserError};
-use crate::render::Renderer;
 use crate::store::standup::Standup;
-use crate::store::standup::rounds::{NewRound, Round};
 use crate::store::{self, Conn};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -72,155 +68,11 @@ pub(super) async fn plan_jobs(
 
 /// `standup run`: open today's round now for everyone. False if today's round exists.
 pub(super) async fn open_now(ctx: &mut Ctx<'_>, s: &Standup) -> Outcome<bool> {
-    let mut out = Vec::new();
-    let opened = open_round(ctx.c, &ctx.svc.renderer, s, ctx.now, ctx.now, None, false, &mut out).await?;
-    ctx.out.extend(out);
-    Ok(opened)
-}
-
-/// Open the round of the day of `due`. With `member`, only that member is asked now
-/// (the stand-up fires in each member's zone); otherwise everyone is.
-#[allow(clippy::too_many_arguments)] // reason: one call per trigger (job, command), each naming every input
-pub(super) async fn open_round(
-    c: &mut Conn,
-    r: &Renderer,
-    s: &Standup,
-    due: DateTime<Utc>,
-    now: DateTime<Utc>,
-    member: Option<&Member>,
-    late: bool,
-    out: &mut Vec<Effect>,
-) -> anyhow::Result<bool> {
-    let team_tz = s.zone()?;
-    let day = standup::local_day(member.map_or(team_tz, |m| m.tz), due);
-    let team = store::team::members(c, s.team_id).await?;
-    let people: Vec<Member> = standup::participants(&s.settings, &team)
-        .map_err(|e| anyhow::anyhow!("participants: {e}"))?
-        .into_iter()
-        .cloned()
-        .collect();
-    let holidays = store::team::holidays(c, s.team_id).await?;
-    let window = Duration::minutes(s.settings.window_minutes);
-    let round = match store::standup::rounds::by_day(c, s.id, day).await? {
-        Some(r) => {
-            if member.is_none() {
-                return Ok(false);
-            }
-            // This member's fire may come later than planned (they moved zones): keep the
-            // deadline a full window after it.
-            let needed = now + window;
-            if r.reported_at.is_none() && needed > r.deadline_at {
-                store::standup::rounds::extend_deadline(c, r.id, needed).await?;
-                store::jobs::schedule(c, jobs::DEADLINE, r.id, 0, needed).await?;
-            }
-            store::standup::rounds::get(c, r.id).await?
-        }
-        None => {
-            let deadline = match member {
-                None => now.max(due) + window,
-                Some(_) => {
-                    let sched = Schedule::parse(&s.settings.schedule).map_err(|e| anyhow::anyhow!("{e}"))?;
-                    let last =
-                        people.iter().filter_map(|m| standup::fire_on_day(&sched, m.tz, day)).max().unwrap_or(due);
-                    last.max(now) + window
-                }
-            };
-            let new = NewRound {
-                standup_id: s.id,
-                standup_name: &s.settings.name,
-                team_id: s.team_id,
-                channel_id: s.channel_id,
-                day,
-                questions: &s.settings.questions,
-                opened_at: now,
-                deadline_at: deadline,
-                fired_late: late,
-            };
-            match store::standup::rounds::create(c, &new).await? {
-                Some(id) => {
-                    let mut time_off = store::team::time_off_of_team(c, s.team_id).await?;
-                    for m in &people {
-                        let off = time_off.remove(&m.id).unwrap_or_default();
-                        let status = match absence_on(day, &holidays, &off) {
-                            Some(a) => Status::from(a),
-                            None => Status::Pending,
-                        };
-                        store::standup::rounds::add_participant(c, id, m.id, status).await?;
-                    }
-                    store::jobs::schedule(c, jobs::DEADLINE, id, 0, deadline).await?;
-                    store::standup::rounds::get(c, id).await?
-                }
-                // Another replica created it at this very moment. For the whole team that
-                // is the same fire; for one member, go on and ask them in that round.
-                None => match (member, store::standup::rounds::by_day(c, s.id, day).await?) {
-                    (Some(_), Some(existing)) => existing,
-                    _ => return Ok(false),
-                },
-            }
-        }
-    };
-    store::standup::rounds::lock(c, round.id).await?;
-    let round = store::standup::rounds::get(c, round.id).await?;
-    let to_ask: Vec<&Member> = people.iter().filter(|m| member.is_none_or(|only| only.id == m.id)).collect();
-    // A fire in one member's zone reads that member's row alone, not the whole team's.
-    let rows = match member {
-        Some(m) => store::standup::rounds::participant(c, round.id, m.id).await?.into_iter().collect(),
-        None => store::standup::rounds::participants(c, round.id).await?,
-    };
-    let mut participants: HashMap<i64, _> = rows.into_iter().map(|p| (p.member_id, p)).collect();
-    for m in to_ask {
-        let Some(mut p) = participants.remove(&m.id) else { continue };
-        if p.status != Status::Pending {
-            continue;
-        }
-        p.status = Status::Asked;
-        p.asked_at = Some(now);
-        store::standup::rounds::save_participant(c, &p).await?;
-        out.push(open_dm(c, r, &round, s, m, (now, late)).await?);
-        // Other capabilities' notes for the day follow the first question.
-        out.extend(crate::service::registry::daily_notes(c, m, round.day).await?);
-        if s.settings.max_reminders > 0 {
-            let at = now + Duration::minutes(s.settings.remind_after_minutes);
-            if at < round.deadline_at {
-                store::jobs::schedule(c, jobs::REMIND, round.id, m.id, at).await?;
-            }
-        }
-    }
-    maybe_report(c, r, round.id, now, out).await?;
-    Ok(true)
-}
-
-async fn open_dm(
-    c: &mut Conn,
-    r: &Renderer,
-    round: &Round,
-    s: &Standup,
-    m: &Member,
-    (now, late): (DateTime<Utc>, bool),
-) -> anyhow::Result<Effect> {
-    let blockers = store::standup::blockers::open_blockers(c, s.team_id, Some(m.id)).await?;
-    let first = round.questions.first().map(|q| question_text(r, q, m.locale)).unwrap_or_default();
-    let data = json!({
-        "standup": s.settings.name,
-        "day": round.day.to_string(),
-        "late": late,
-        "question": first,
-        "n": 1,
-        "total": round.questions.len(),
-        "deadline": crate::core::text::moment(round.deadline_at, m.tz, now),
-        "blockers": blockers.iter().map(|b| json!({ "id": b.id, "text": b.body })).collect::<Vec<_>>(),
-    });
-    let mut msg = Message::new("standup_dm_open", data, m.locale)
-        .with_styled_button(
-            "button_answer_form",
-            Action::OpenForm { round_id: round.id }.encode(),
-            ButtonStyle::Primary,
-        )
-        .with_button("button_skip", Action::Skip { round_id: round.id }.encode());
-    for b in &blockers {
-        msg = msg.with_button("button_resolve", Action::Resolve { blocker_id: b.id }.encode());
-    }
-    Ok(Effect::post(Target::Dm { member_id: m.id }, msg))
+    let roster = store::roster::load(ctx.c, &[s.team_id]).await?;
+    let fire = Fire { standup: s, due: ctx.now, member_id: None, late: false };
+    let opened = open_rounds(ctx.c, &ctx.svc.renderer, &roster, &[fire], ctx.now).await?.pop().unwrap_or_default();
+    ctx.out.extend(opened.effects);
+    Ok(opened.opened)
 }
 
 /// `/tandem skip [standup]`: no DM and no reminder today; open rounds of today say "skipped".

@@ -100,6 +100,19 @@ pub async fn open_of_member(c: &mut Conn, member_id: i64) -> anyhow::Result<Vec<
     rows.iter().map(from_row).collect()
 }
 
+/// Open actions owned by any of these members, oldest first.
+pub async fn open_of_members(c: &mut Conn, member_ids: &[i64]) -> anyhow::Result<Vec<Action>> {
+    let mut found = Vec::new();
+    for chunk in member_ids.chunks(crate::store::ID_CHUNK) {
+        let ids = crate::store::id_list(chunk.iter().copied());
+        let sql = crate::store::checked(format!("{COLUMNS} WHERE owner_id IN ({ids}) AND done_at IS NULL ORDER BY id"));
+        for r in sqlx::query(sql).fetch_all(&mut *c).await? {
+            found.push(from_row(&r)?);
+        }
+    }
+    Ok(found)
+}
+
 /// Mark done; false when it was already.
 pub async fn done(c: &mut Conn, id: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
     let r = sqlx::query("UPDATE retro_actions SET done_at = $1 WHERE id = $2 AND done_at IS NULL")

@@ -75,6 +75,20 @@ pub async fn open_blockers(c: &mut Conn, team_id: i64, member_id: Option<i64>) -
     rows.iter().map(blocker_from_row).collect()
 }
 
+/// Open blockers of these teams, oldest first.
+pub async fn open_of_teams(c: &mut Conn, team_ids: &[i64]) -> anyhow::Result<Vec<Blocker>> {
+    let mut found = Vec::new();
+    for chunk in team_ids.chunks(crate::store::ID_CHUNK) {
+        let ids = crate::store::id_list(chunk.iter().copied());
+        let sql =
+            format!("SELECT {B_COLUMNS} FROM blockers WHERE team_id IN ({ids}) AND resolved_at IS NULL ORDER BY id");
+        for r in sqlx::query(checked(sql)).fetch_all(&mut *c).await? {
+            found.push(blocker_from_row(&r)?);
+        }
+    }
+    Ok(found)
+}
+
 pub async fn blockers_of_round(c: &mut Conn, round_id: i64) -> anyhow::Result<Vec<Blocker>> {
     let rows = sqlx::query(checked(format!("SELECT {B_COLUMNS} FROM blockers WHERE round_id = $1 ORDER BY id")))
         .bind(round_id)

@@ -2,6 +2,7 @@
 
 pub mod blockers;
 pub mod history;
+pub mod opening;
 pub mod personal;
 pub mod rounds;
 
@@ -116,6 +117,19 @@ pub async fn get(c: &mut Conn, id: i64) -> anyhow::Result<Option<Standup>> {
         .fetch_optional(&mut *c)
         .await?;
     r.as_ref().map(from_row).transpose()
+}
+
+/// The stand-ups of these ids that exist, by id.
+pub async fn get_many(c: &mut Conn, ids: &[i64]) -> anyhow::Result<std::collections::HashMap<i64, Standup>> {
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(super::ID_CHUNK) {
+        let sql = format!("SELECT {COLUMNS} FROM standups WHERE id IN ({})", super::id_list(chunk.iter().copied()));
+        for r in sqlx::query(checked(sql)).fetch_all(&mut *c).await? {
+            let s = from_row(&r)?;
+            found.insert(s.id, s);
+        }
+    }
+    Ok(found)
 }
 
 pub async fn list(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<Standup>> {

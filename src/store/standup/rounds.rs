@@ -36,30 +36,9 @@ pub struct NewRound<'a> {
     pub fired_late: bool,
 }
 
-/// Creates the round for a stand-up and day; `None` if it exists already.
-pub async fn create(c: &mut Conn, r: &NewRound<'_>) -> anyhow::Result<Option<i64>> {
-    let row = sqlx::query(
-        "INSERT INTO rounds (standup_id, standup_name, team_id, channel_id, day, questions, opened_at, deadline_at, fired_late) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (standup_id, day) DO NOTHING RETURNING id",
-    )
-    .bind(r.standup_id)
-    .bind(r.standup_name)
-    .bind(r.team_id)
-    .bind(r.channel_id)
-    .bind(day(r.day))
-    .bind(serde_json::to_string(r.questions)?)
-    .bind(ms(r.opened_at))
-    .bind(ms(r.deadline_at))
-    .bind(i64::from(r.fired_late))
-    .fetch_optional(&mut *c)
-    .await
-    .context("creating a round")?;
-    row.map(|r| r.try_get(0).map_err(Into::into)).transpose()
-}
+pub(super) const COLUMNS: &str = "id, standup_id, standup_name, team_id, channel_id, day, questions, opened_at, deadline_at, fired_late, reported_at";
 
-const COLUMNS: &str = "id, standup_id, standup_name, team_id, channel_id, day, questions, opened_at, deadline_at, fired_late, reported_at";
-
-fn from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Round> {
+pub(super) fn from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Round> {
     Ok(Round {
         id: r.try_get(0)?,
         standup_id: r.try_get(1)?,
@@ -82,15 +61,6 @@ pub async fn get(c: &mut Conn, id: i64) -> anyhow::Result<Round> {
         .await
         .with_context(|| format!("loading round {id}"))?;
     from_row(&r)
-}
-
-pub async fn by_day(c: &mut Conn, standup_id: i64, d: NaiveDate) -> anyhow::Result<Option<Round>> {
-    let r = sqlx::query(checked(format!("SELECT {COLUMNS} FROM rounds WHERE standup_id = $1 AND day = $2")))
-        .bind(standup_id)
-        .bind(day(d))
-        .fetch_optional(&mut *c)
-        .await?;
-    r.as_ref().map(from_row).transpose()
 }
 
 /// Rounds of a team with a day in `from..=to`, oldest first.
@@ -144,21 +114,10 @@ pub struct Participant {
     pub reminders_sent: i64,
 }
 
-pub async fn add_participant(c: &mut Conn, round_id: i64, member_id: i64, status: Status) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO round_participants (round_id, member_id, status) VALUES ($1, $2, $3) ON CONFLICT (round_id, member_id) DO NOTHING",
-    )
-    .bind(round_id)
-    .bind(member_id)
-    .bind(status.code())
-    .execute(&mut *c)
-    .await?;
-    Ok(())
-}
+pub(super) const P_COLUMNS: &str =
+    "round_id, member_id, status, asked_at, next_question, answered_at, late, reminders_sent";
 
-const P_COLUMNS: &str = "round_id, member_id, status, asked_at, next_question, answered_at, late, reminders_sent";
-
-fn participant_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Participant> {
+pub(super) fn participant_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Participant> {
     Ok(Participant {
         round_id: r.try_get(0)?,
         member_id: r.try_get(1)?,
