@@ -95,6 +95,22 @@ impl Outbox {
                     slot.insert(store::platform::workspace_of_team(&mut c, item.team_id).await?);
                 }
             }
+            // The web chat's items are written together; the platforms' go out in lanes.
+            let (web, mut items): (Vec<Item>, Vec<Item>) =
+                items.into_iter().partition(|i| workspaces.get(&i.team_id).is_some_and(Option::is_none));
+            if !web.is_empty() {
+                match webchat::deliver_all(self, &web, now).await {
+                    Ok(n) => {
+                        (0..n).for_each(|_| crate::metrics::delivery("webchat", true));
+                        delivered += n;
+                    }
+                    Err(e) => {
+                        tracing::debug!(error = format!("{e:#}"), "web chat items written together failed: one by one");
+                        items.extend(web);
+                        items.sort_by_key(|i| i.id);
+                    }
+                }
+            }
             let workspaces = &workspaces;
             let counts: Vec<usize> = futures_util::stream::iter(lanes::split(items))
                 .map(|lane| self.deliver_lane(lane, workspaces, now))

@@ -55,12 +55,37 @@ fn conversation_of(target: &Target) -> (ConvKind, i64, Option<i64>) {
 /// Deliver one item; false when another process took it over meanwhile.
 pub(super) async fn deliver(o: &Outbox, item: &Item, now: DateTime<Utc>) -> anyhow::Result<bool> {
     let mut tx = o.store.begin().await?;
+    write(o, &mut tx, item, now).await?;
+    if !store::outbox::mark_delivered(&mut tx, item.id, &o.instance, now).await? {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Deliver a claim's web chat items together, in order, in one transaction: the web chat
+/// is this database, so nothing goes out and the claim costs one commit. Returns how many
+/// were ours to deliver; an error writes nothing (the caller then delivers them one by one).
+pub(super) async fn deliver_all(o: &Outbox, items: &[Item], now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let mut tx = o.store.begin().await?;
+    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+    let ours = store::outbox::mark_delivered_many(&mut tx, &ids, &o.instance, now).await?;
+    for item in items.iter().filter(|i| ours.contains(&i.id)) {
+        write(o, &mut tx, item, now).await?;
+    }
+    tx.commit().await?;
+    Ok(ours.len())
+}
+
+/// The item's change to the web chat's tables.
+async fn write(o: &Outbox, tx: &mut store::Conn, item: &Item, now: DateTime<Utc>) -> anyhow::Result<()> {
     match &item.effect {
         Effect::Post { target, message, key } => {
             let body = o.renderer.message(message)?;
             let extra = extra_json(&o.renderer, message);
             let thread_of = match &message.thread_of {
-                Some(k) => Some(parent_id(&mut tx, k).await?),
+                Some(k) => Some(parent_id(tx, k).await?),
                 None => None,
             };
             let (conv_kind, conv_id, visible_to) = conversation_of(target);
@@ -75,32 +100,29 @@ pub(super) async fn deliver(o: &Outbox, item: &Item, now: DateTime<Utc>) -> anyh
                 thread_of,
                 outbox_id: Some(item.id),
             };
-            let id = store::webchat::insert(&mut tx, &new, now).await?;
-            store::webchat::set_image(&mut tx, id, item.team_id, message.image.as_ref()).await?;
+            let id = store::webchat::insert(tx, &new, now).await?;
+            if message.image.is_some() {
+                store::webchat::set_image(tx, id, item.team_id, message.image.as_ref()).await?;
+            }
             if let Some(k) = key {
-                store::outbox::record_key(&mut tx, k, PLATFORM, &id.to_string()).await?;
+                store::outbox::record_key(tx, k, PLATFORM, &id.to_string()).await?;
             }
         }
         Effect::Update { key, message } => {
-            let id = parent_id(&mut tx, key).await?;
+            let id = parent_id(tx, key).await?;
             let body = o.renderer.message(message)?;
-            store::webchat::update(&mut tx, id, &body, &extra_json(&o.renderer, message), now).await?;
-            store::webchat::set_image(&mut tx, id, item.team_id, message.image.as_ref()).await?;
+            store::webchat::update(tx, id, &body, &extra_json(&o.renderer, message), now).await?;
+            store::webchat::set_image(tx, id, item.team_id, message.image.as_ref()).await?;
         }
         Effect::Delete { key } => {
             // A message never delivered has nothing to delete.
-            if let Some(id) = store::outbox::platform_id(&mut tx, key, PLATFORM).await? {
-                store::webchat::delete(&mut tx, id.parse()?).await?;
-                store::outbox::forget_key(&mut tx, key, PLATFORM).await?;
+            if let Some(id) = store::outbox::platform_id(tx, key, PLATFORM).await? {
+                store::webchat::delete(tx, id.parse()?).await?;
+                store::outbox::forget_key(tx, key, PLATFORM).await?;
             }
         }
     }
-    if !store::outbox::mark_delivered(&mut tx, item.id, &o.instance, now).await? {
-        tx.rollback().await?;
-        return Ok(false);
-    }
-    tx.commit().await?;
-    Ok(true)
+    Ok(())
 }
 
 async fn parent_id(c: &mut store::Conn, key: &str) -> anyhow::Result<i64> {

@@ -155,6 +155,27 @@ pub async fn mark_delivered(c: &mut Conn, id: i64, owner: &str, now: DateTime<Ut
     Ok(r.rows_affected() == 1)
 }
 
+/// `mark_delivered` for many items at once: the ids that were still ours.
+pub async fn mark_delivered_many(
+    c: &mut Conn,
+    ids: &[i64],
+    owner: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<std::collections::HashSet<i64>> {
+    let mut ours = std::collections::HashSet::with_capacity(ids.len());
+    for chunk in ids.chunks(super::ID_CHUNK) {
+        let sql = format!(
+            "UPDATE outbox SET delivered_at = $1, lease_owner = NULL, lease_until = NULL \
+             WHERE id IN ({}) AND lease_owner = $2 AND delivered_at IS NULL RETURNING id",
+            super::id_list(chunk.iter().copied())
+        );
+        for r in sqlx::query(super::checked(sql)).bind(ms(now)).bind(owner).fetch_all(&mut *c).await? {
+            ours.insert(r.try_get(0)?);
+        }
+    }
+    Ok(ours)
+}
+
 pub async fn mark_failed(c: &mut Conn, id: i64, error: &str, retry_at: DateTime<Utc>) -> anyhow::Result<()> {
     sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3")
         .bind(error)

@@ -99,4 +99,5 @@ mod standup_settings;
 mod tidy;
 mod web_security;
 mod webchat;
+mod webchat_delivery;
 mod webchat_language;

@@ -1,0 +1,58 @@
+//! The web chat's messages of one claim are written together, in order; one that cannot
+//! be written does not hold back the others.
+
+use crate::helpers::{Db, TestApp};
+use serde_json::json;
+use tandem::clock::Clock;
+use tandem::core::{Effect, Locale, Message, Target};
+
+fn line(reference: &str) -> Message {
+    Message::new("error_internal", json!({ "reference": reference }), Locale::En)
+}
+
+on_both_databases!(
+    a_web_chat_message_that_cannot_be_written_does_not_hold_back_the_others_of_its_claim,
+    web_chat_claim_on_sqlite,
+    web_chat_claim_on_postgres
+);
+
+async fn a_web_chat_message_that_cannot_be_written_does_not_hold_back_the_others_of_its_claim(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let ana = t.person("ana").await;
+    let mut c = t.app.svc.store.pool.acquire().await.expect("connection");
+    let channel_id = tandem::store::team::channel_id(&mut c, t.team_id, "team").await.expect("#team");
+    drop(c);
+    let target = Target::Channel { channel_id };
+    let effects = [
+        Effect::post_keyed(target.clone(), line("first-one"), "k:first".into()),
+        Effect::Update { key: "k:first".into(), message: line("first-edited") },
+        // An edit of a message that was never posted cannot be written.
+        Effect::Update { key: "k:never".into(), message: line("never-there") },
+        Effect::post(target, line("third-one")),
+    ];
+    let mut tx = t.app.svc.store.begin().await.expect("tx");
+    for e in &effects {
+        tandem::store::outbox::push(&mut tx, t.team_id, e, t.clock.now()).await.expect("push");
+    }
+    tx.commit().await.expect("commit");
+    t.tick().await;
+    let lines = ana.bot_lines(&team).await;
+    let seen: Vec<&str> = ["first-one", "first-edited", "never-there", "third-one"]
+        .into_iter()
+        .filter(|r| lines.iter().any(|l| l.contains(r)))
+        .collect();
+    assert_eq!(seen, ["first-edited", "third-one"], "the edit shows, the others go on: {lines:#?}");
+    let first = lines.iter().position(|l| l.contains("first-edited"));
+    let third = lines.iter().position(|l| l.contains("third-one"));
+    assert!(first < third, "in the order they were written: {lines:#?}");
+    let mut c = t.app.svc.store.pool.acquire().await.expect("connection");
+    let waiting: Vec<(i64, Option<String>)> =
+        sqlx::query_as("SELECT attempts, last_error FROM outbox WHERE delivered_at IS NULL")
+            .fetch_all(&mut *c)
+            .await
+            .expect("undelivered");
+    assert_eq!(waiting.len(), 1, "only the edit of the missing message waits: {waiting:?}");
+    assert_eq!(waiting[0].0, 1, "it failed once and will be tried again");
+    assert!(waiting[0].1.as_deref().is_some_and(|e| e.contains("not delivered yet")), "{waiting:?}");
+}
