@@ -21,7 +21,7 @@ pub struct TickReport {
 }
 
 /// How many jobs one claim takes; the rest wait for the next claim in the same tick.
-const BATCH: i64 = 50;
+const BATCH: i64 = 200;
 
 /// How long after its `attempts`-th failure a job is tried again: 30 s doubling.
 fn backoff(attempts: i64) -> Duration {

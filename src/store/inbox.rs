@@ -59,6 +59,7 @@ pub async fn claim(
         due: "done_at IS NULL AND next_attempt_at <= $3".into(),
         order: "id",
         returning: "id, platform, event_id, payload, attempts",
+        sqlite_index: None,
     };
     let rows = claim_rows(store, &what, owner, now, lease, limit).await?;
     let mut out = rows

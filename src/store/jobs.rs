@@ -106,6 +106,7 @@ pub async fn claim(
         due: format!("due_at <= $3 AND dead = 0 AND kind IN ({known})"),
         order: "due_at, id",
         returning: "id, kind, subject_id, member_id, due_at, attempts",
+        sqlite_index: Some("jobs_due"),
     };
     let rows = claim_rows(store, &what, owner, now, lease, limit).await?;
     let mut jobs = Vec::with_capacity(rows.len());

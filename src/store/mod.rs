@@ -151,6 +151,9 @@ pub(crate) struct Claimable {
     pub due: String,
     pub order: &'static str,
     pub returning: &'static str,
+    /// The index SQLite must read the due rows through. Without statistics its planner
+    /// prefers any index with an equality (the jobs' `kind`), which reads every job.
+    pub sqlite_index: Option<&'static str>,
 }
 
 /// Lease up to `limit` due rows to `owner` until `now + lease`, in one short transaction.
@@ -168,10 +171,14 @@ pub(crate) async fn claim_rows(
         Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
         Dialect::Sqlite => "",
     };
-    let Claimable { table, due, order, returning } = what;
+    let Claimable { table, due, order, returning, sqlite_index } = what;
+    let through = match (store.dialect, sqlite_index) {
+        (Dialect::Sqlite, Some(index)) => format!("INDEXED BY {index}"),
+        _ => String::new(),
+    };
     let sql = format!(
         "UPDATE {table} SET lease_owner = $1, lease_until = $2 WHERE id IN ( \
-           SELECT id FROM {table} WHERE {due} AND (lease_until IS NULL OR lease_until < $3) \
+           SELECT id FROM {table} {through} WHERE {due} AND (lease_until IS NULL OR lease_until < $3) \
            ORDER BY {order} LIMIT $4 {lock}) \
          RETURNING {returning}"
     );

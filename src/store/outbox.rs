@@ -98,6 +98,7 @@ pub async fn claim(
         due: "delivered_at IS NULL AND next_attempt_at <= $3".into(),
         order: "id",
         returning: "id, team_id, effect, attempts, created_at, reply_to",
+        sqlite_index: None,
     };
     let rows = claim_rows(store, &what, owner, now, lease, limit).await?;
     let mut items = Vec::with_capacity(rows.len());

@@ -130,8 +130,7 @@ pub async fn participants_of(c: &mut Conn, round_ids: &[i64]) -> anyhow::Result<
 pub async fn participants_among(c: &mut Conn, pairs: &[(i64, i64)]) -> anyhow::Result<Vec<Participant>> {
     let mut found = Vec::new();
     for chunk in pairs.chunks(ID_CHUNK) {
-        let sql =
-            format!("SELECT {P_COLUMNS} FROM round_participants WHERE (round_id, member_id) IN ({})", values(chunk));
+        let sql = format!("SELECT {P_COLUMNS} FROM round_participants WHERE {}", pairs_in(chunk));
         for r in sqlx::query(checked(sql)).fetch_all(&mut *c).await? {
             found.push(participant_from_row(&r)?);
         }
@@ -142,10 +141,7 @@ pub async fn participants_among(c: &mut Conn, pairs: &[(i64, i64)]) -> anyhow::R
 /// These (round, member) participants were asked at `now`.
 pub async fn mark_asked(c: &mut Conn, pairs: &[(i64, i64)], now: DateTime<Utc>) -> anyhow::Result<()> {
     for chunk in pairs.chunks(ID_CHUNK) {
-        let sql = format!(
-            "UPDATE round_participants SET status = $1, asked_at = $2 WHERE (round_id, member_id) IN ({})",
-            values(chunk)
-        );
+        let sql = format!("UPDATE round_participants SET status = $1, asked_at = $2 WHERE {}", pairs_in(chunk));
         sqlx::query(checked(sql)).bind(Status::Asked.code()).bind(ms(now)).execute(&mut *c).await?;
     }
     Ok(())
@@ -167,8 +163,10 @@ pub async fn waiting(c: &mut Conn, round_ids: &[i64]) -> anyhow::Result<HashSet<
     Ok(found)
 }
 
-/// Integer pairs as an SQL row list: `VALUES (1, 2), (1, 3)`, formatted here.
-fn values(pairs: &[(i64, i64)]) -> String {
+/// The condition "(round_id, member_id) is one of `pairs`", integers formatted here. The
+/// rounds listed first let both databases read the primary key rather than every row.
+fn pairs_in(pairs: &[(i64, i64)]) -> String {
     let rows = pairs.iter().map(|(a, b)| format!("({a}, {b})")).collect::<Vec<_>>().join(", ");
-    format!("VALUES {rows}")
+    let rounds = id_list(pairs.iter().map(|(round, _)| *round));
+    format!("round_id IN ({rounds}) AND (round_id, member_id) IN (VALUES {rows})")
 }

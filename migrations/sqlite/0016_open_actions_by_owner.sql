@@ -1,0 +1,3 @@
+-- Open actions are read by their owner: each member asked their daily questions gets a note
+-- about an action of theirs falling due.
+CREATE INDEX retro_actions_open_owner ON retro_actions (owner_id) WHERE done_at IS NULL;
