@@ -129,8 +129,7 @@ impl Service {
         if !store::inbound::first_time(&mut tx, &ev.platform, &ev.event_id, now).await? {
             return Ok(Handled::Duplicate);
         }
-        let me = store::team::member(&mut tx, ev.member_id).await?;
-        let team = store::team::team(&mut tx, me.team_id).await?;
+        let (me, team) = store::team::member_and_team(&mut tx, ev.member_id).await?;
         let mut ctx = Ctx {
             c: &mut tx,
             now,

@@ -125,21 +125,14 @@ async fn translate(
     };
     match ev {
         SlackEvent::Push(cb) => {
+            if let SlackEventCallbackBody::Message(m) = &cb.event {
+                let Some((user, dm, text)) = dm_text(m) else { return Ok(None) };
+                let member = dm_sender(svc, slack, &cb.team_id.0, user, dm, now).await?;
+                let kind = InboundKind::Text(plain(text));
+                return Ok(Some(inbound(cb.event_id.0.clone(), member, Conversation::Dm { member_id: member }, kind)));
+            }
             let ws = identity::team_for(store, &cb.team_id.0, None, now).await?;
             match &cb.event {
-                SlackEventCallbackBody::Message(m) => {
-                    let Some((user, dm, text)) = dm_text(m) else { return Ok(None) };
-                    let member = identity::member_for(store, slack, &ws, user, None, now).await?;
-                    let mut c = store.pool.acquire().await?;
-                    platform::set_dm_channel(&mut c, PLATFORM, member, dm).await?;
-                    let text = plain(text);
-                    Ok(Some(inbound(
-                        cb.event_id.0,
-                        member,
-                        Conversation::Dm { member_id: member },
-                        InboundKind::Text(text),
-                    )))
-                }
                 SlackEventCallbackBody::AppMention(m) => {
                     let member = identity::member_for(store, slack, &ws, &m.user.0, None, now).await?;
                     let raw = m.content.text.clone().unwrap_or_default();
@@ -201,6 +194,30 @@ async fn translate(
         }
         SlackEvent::Interaction(_) => Ok(None),
     }
+}
+
+/// Who wrote in their DM with the bot: one read when they are known and the DM is the one
+/// on record (nearly always); otherwise found or created, and the DM recorded.
+async fn dm_sender(
+    svc: &Service,
+    slack: &Slack,
+    workspace: &str,
+    user: &str,
+    dm: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    let store = &svc.store;
+    let known = platform::dm_sender(&mut *store.pool.acquire().await?, PLATFORM, workspace, user).await?;
+    if let Some((member, Some(on_record))) = &known
+        && on_record == dm
+    {
+        return Ok(*member);
+    }
+    let ws = identity::team_for(store, workspace, None, now).await?;
+    let member = identity::member_for(store, slack, &ws, user, None, now).await?;
+    let mut c = store.pool.acquire().await?;
+    platform::set_dm_channel(&mut c, PLATFORM, member, dm).await?;
+    Ok(member)
 }
 
 /// Where a command was typed: the bot's DM (or any DM) answers in the DM, a channel

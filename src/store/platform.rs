@@ -114,6 +114,27 @@ pub async fn member_by_external(
     Ok(r.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// The member linked to platform user `user` of workspace `workspace`, with the DM
+/// channel on record: one read for both.
+pub async fn dm_sender(
+    c: &mut Conn,
+    platform: &str,
+    workspace: &str,
+    user: &str,
+) -> anyhow::Result<Option<(i64, Option<String>)>> {
+    let r = sqlx::query(
+        "SELECT m.member_id, m.dm_channel FROM platform_teams t JOIN platform_members m \
+         ON m.platform = t.platform AND m.team_id = t.team_id AND m.external_id = $3 \
+         WHERE t.platform = $1 AND t.external_id = $2",
+    )
+    .bind(platform)
+    .bind(workspace)
+    .bind(user)
+    .fetch_optional(&mut *c)
+    .await?;
+    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
 /// Every member linked to platform user `external_id`, oldest link first (a Discord
 /// user's DMs carry no server, so the user may be in several teams).
 pub async fn members_of_user(c: &mut Conn, platform: &str, external_id: &str) -> anyhow::Result<Vec<i64>> {

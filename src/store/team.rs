@@ -54,11 +54,16 @@ pub async fn count_teams(c: &mut Conn) -> anyhow::Result<i64> {
 }
 
 fn team_from_row(r: &sqlx::any::AnyRow) -> anyhow::Result<Team> {
+    team_at(r, 0)
+}
+
+/// A team read from the row's columns `at..at + 4` (id, name, locale, tz).
+fn team_at(r: &sqlx::any::AnyRow, at: usize) -> anyhow::Result<Team> {
     Ok(Team {
-        id: r.try_get(0)?,
-        name: r.try_get(1)?,
-        locale: super::stored("team locale", r.try_get(2)?, Locale::parse)?,
-        tz: super::stored("team zone", r.try_get(3)?, |v| v.parse().ok())?,
+        id: r.try_get(at)?,
+        name: r.try_get(at + 1)?,
+        locale: super::stored("team locale", r.try_get(at + 2)?, Locale::parse)?,
+        tz: super::stored("team zone", r.try_get(at + 3)?, |v| v.parse().ok())?,
     })
 }
 
@@ -132,6 +137,20 @@ pub async fn member(c: &mut Conn, id: i64) -> anyhow::Result<Member> {
         .await
         .with_context(|| format!("loading member {id}"))?;
     member_from_row(&r)
+}
+
+/// A member and their team, in one read.
+pub async fn member_and_team(c: &mut Conn, id: i64) -> anyhow::Result<(Member, Team)> {
+    let columns = MEMBER_COLUMNS.split(", ").map(|col| format!("m.{col}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT {columns}, t.id, t.name, t.locale, t.tz FROM members m JOIN teams t ON t.id = m.team_id WHERE m.id = $1"
+    );
+    let r = sqlx::query(checked(sql))
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await
+        .with_context(|| format!("loading member {id} and their team"))?;
+    Ok((member_from_row(&r)?, team_at(&r, MEMBER_COLUMNS.split(", ").count())?))
 }
 
 pub async fn members(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<Member>> {
