@@ -1,6 +1,7 @@
 //! The scheduler's tick: claim due jobs of the kinds this process knows, with a lease,
-//! and run a claim's jobs in one transaction, each in its own savepoint. A failure backs off and, after
-//! `store::jobs::MAX_ATTEMPTS`, the job is set aside as dead.
+//! and run a claim's jobs in one transaction: a batched kind's jobs together in one
+//! savepoint, any other job (or a batch that failed, again) each in its own. A failure
+//! backs off and, after `store::jobs::MAX_ATTEMPTS`, the job is set aside as dead.
 
 use super::registry::{self, JobKind};
 use super::{Service, flush};
