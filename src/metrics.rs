@@ -86,6 +86,12 @@ pub fn delivery(platform: &'static str, delivered: bool) {
     METRICS.deliveries.get_or_create(&Outcome { platform, result }).inc();
 }
 
+/// `n` items delivered to `platform` at once.
+pub fn delivered(platform: &'static str, n: usize) {
+    let counter = METRICS.deliveries.get_or_create(&Outcome { platform, result: "delivered" });
+    counter.inc_by(u64::try_from(n).unwrap_or(u64::MAX));
+}
+
 pub fn rate_limited(platform: &'static str) {
     METRICS.rate_limited.get_or_create(&Platform { platform }).inc();
 }

@@ -101,7 +101,7 @@ impl Outbox {
             if !web.is_empty() {
                 match webchat::deliver_all(self, &web, now).await {
                     Ok(n) => {
-                        (0..n).for_each(|_| crate::metrics::delivery("webchat", true));
+                        crate::metrics::delivered("webchat", n);
                         delivered += n;
                     }
                     Err(e) => {

@@ -52,10 +52,7 @@ pub async fn schedule(
 /// one row twice in a statement).
 pub async fn schedule_many(c: &mut Conn, kind: &str, jobs: &[(i64, i64, DateTime<Utc>)]) -> anyhow::Result<()> {
     for chunk in jobs.chunks(SCHEDULE_CHUNK) {
-        let rows = (0..chunk.len())
-            .map(|i| format!("($1, ${}, ${}, ${})", 3 * i + 2, 3 * i + 3, 3 * i + 4))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let rows = super::value_rows(chunk.len(), "$1, ", 3, 2);
         let sql = format!(
             "INSERT INTO jobs (kind, subject_id, member_id, due_at) VALUES {rows} \
              ON CONFLICT (kind, subject_id, member_id) DO UPDATE SET due_at = excluded.due_at, lease_owner = NULL, \

@@ -206,6 +206,28 @@ pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
     ids.into_iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
 }
 
+/// The rows of a multi-row `VALUES`, each `lead` (parameters every row shares, written
+/// as is) then `per_row` numbered parameters of its own, counted from `$first`:
+/// `value_rows(2, "$1, ", 2, 2)` is `($1, $2, $3), ($1, $4, $5)`.
+pub(crate) fn value_rows(rows: usize, lead: &str, per_row: usize, first: usize) -> String {
+    (0..rows)
+        .map(|i| {
+            let own = (0..per_row).map(|k| format!("${}", first + per_row * i + k)).collect::<Vec<_>>();
+            format!("({lead}{})", own.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// How many ids or rows one statement of many carries: well under SQLite's and
 /// Postgres's parameter limits.
 pub(crate) const ID_CHUNK: usize = 300;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn value_rows_share_the_lead_and_number_the_rest_in_order() {
+        assert_eq!(super::value_rows(2, "$1, ", 2, 2), "($1, $2, $3), ($1, $4, $5)");
+        assert_eq!(super::value_rows(1, "", 3, 1), "($1, $2, $3)");
+    }
+}

@@ -55,17 +55,10 @@ pub struct Outgoing<'a> {
 
 /// Push effects in this order, a hundred rows a statement.
 pub async fn push_many(c: &mut Conn, items: &[Outgoing<'_>], now: DateTime<Utc>) -> anyhow::Result<()> {
-    const PER_ROW: usize = 5;
     for chunk in items.chunks(100) {
-        let rows = (0..chunk.len())
-            .map(|i| {
-                let at = |k: usize| PER_ROW * i + k + 1;
-                format!("(${}, ${}, $1, $1, ${}, ${}, ${})", at(1), at(2), at(3), at(4), at(5))
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let rows = super::value_rows(chunk.len(), "$1, $1, ", 5, 2);
         let sql = format!(
-            "INSERT INTO outbox (team_id, effect, created_at, next_attempt_at, reply_to, update_key, forget_tag) \
+            "INSERT INTO outbox (created_at, next_attempt_at, team_id, effect, reply_to, update_key, forget_tag) \
              VALUES {rows}"
         );
         let mut q = sqlx::query(super::checked(sql)).bind(ms(now));

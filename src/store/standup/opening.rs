@@ -3,7 +3,7 @@
 
 use super::rounds::{COLUMNS, NewRound, P_COLUMNS, Participant, Round, from_row, participant_from_row};
 use crate::core::standup::Status;
-use crate::store::{Conn, ID_CHUNK, checked, day, id_list, ms, parse_day};
+use crate::store::{Conn, ID_CHUNK, checked, day, id_list, ms, parse_day, value_rows};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
@@ -33,15 +33,9 @@ pub async fn by_days(c: &mut Conn, keys: &[(i64, NaiveDate)]) -> anyhow::Result<
 /// Create the rounds; the ids of those created, by (stand-up, day). A pair missing from
 /// the answer had its round already (made by another replica at this very moment).
 pub async fn create_many(c: &mut Conn, rounds: &[NewRound<'_>]) -> anyhow::Result<HashMap<(i64, NaiveDate), i64>> {
-    const PER_ROW: usize = 9;
     let mut created = HashMap::with_capacity(rounds.len());
     for chunk in rounds.chunks(ID_CHUNK / 3) {
-        let rows = (0..chunk.len())
-            .map(|i| {
-                format!("({})", (1..=PER_ROW).map(|k| format!("${}", PER_ROW * i + k)).collect::<Vec<_>>().join(", "))
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let rows = value_rows(chunk.len(), "", 9, 1);
         let sql = format!(
             "INSERT INTO rounds (standup_id, standup_name, team_id, channel_id, day, questions, opened_at, deadline_at, fired_late) \
              VALUES {rows} ON CONFLICT (standup_id, day) DO NOTHING RETURNING id, standup_id, day"
@@ -69,10 +63,7 @@ pub async fn create_many(c: &mut Conn, rounds: &[NewRound<'_>]) -> anyhow::Resul
 /// Add participants (round, member, status); one already there stays as it is.
 pub async fn add_participants(c: &mut Conn, rows: &[(i64, i64, Status)]) -> anyhow::Result<()> {
     for chunk in rows.chunks(ID_CHUNK) {
-        let values = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = value_rows(chunk.len(), "", 3, 1);
         let sql = format!(
             "INSERT INTO round_participants (round_id, member_id, status) VALUES {values} \
              ON CONFLICT (round_id, member_id) DO NOTHING"
