@@ -95,6 +95,7 @@ async fn own_process() -> Own {
         let now = chrono::Utc::now();
         let team = tandem::demo::seed_load_team(&store, "bench", 1, MEMBERS, now, false).await.expect("seed");
         tandem::demo::bind_load_team(&store, team, "slack", "T0BENCH", "U", "C0BENCH", now).await.expect("bind");
+        record_dms(&store, team).await;
         store.pool.close().await;
     }
     let empty_mib = {
@@ -259,12 +260,24 @@ async fn tandem_server() -> (u16, tandem::app::App, tempfile::TempDir) {
     let store = &app.svc.store;
     let team = tandem::demo::seed_load_team(store, "bench", 1, MEMBERS, now, false).await.expect("seed");
     tandem::demo::bind_load_team(store, team, "slack", "T0BENCH", "U", "C0BENCH", now).await.expect("bind");
+    record_dms(store, team).await;
     app.svc.run_due_jobs(now).await.expect("open the round");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let router = tandem::http::router(app.clone(), Arc::new(tokio::sync::Notify::new()));
     tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
     (port, app, dir)
+}
+
+/// Each member's DM with the bot on record, as the delivery of the questions leaves it
+/// (Slack's `conversations.open` names it): the DMs of `event` come from there.
+async fn record_dms(store: &tandem::store::Store, team: i64) {
+    let mut tx = store.begin().await.expect("transaction");
+    for m in tandem::store::team::members(&mut tx, team).await.expect("members") {
+        let n: usize = m.name.strip_prefix("dev").and_then(|n| n.parse().ok()).expect("a load member's name");
+        tandem::store::platform::set_dm_channel(&mut tx, "slack", m.id, &format!("D{n:07}")).await.expect("dm");
+    }
+    tx.commit().await.expect("commit");
 }
 
 /// The minimal server: check the signature, read the event id, insert, answer 200.

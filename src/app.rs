@@ -12,11 +12,9 @@ use anyhow::Context;
 use chrono::Duration;
 use std::sync::Arc;
 
+mod inbox;
 mod serve;
 pub use serve::serve;
-
-/// How many times a received event is tried before it is set aside (and logged).
-const INBOX_ATTEMPTS: i64 = 8;
 
 #[derive(Debug, Clone)]
 pub struct App {
@@ -115,65 +113,6 @@ impl App {
         let discord = self.discord.clone()?;
         let (svc, clock, intake) = (self.svc.clone(), self.clock.clone(), self.intake.clone());
         Some(crate::discord::inbound::Receiver { svc, discord, clock, intake, kick })
-    }
-
-    /// Handle the events stored by the platform endpoints; returns how many were handled.
-    pub async fn handle_inbox(&self, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<usize> {
-        if self.slack.is_none() && self.discord.is_none() {
-            // No platform adapter: nothing is ever stored, so the tick skips the query.
-            return Ok(0);
-        }
-        let opts = &self.svc.options;
-        let mut handled = 0;
-        let started = std::time::Instant::now();
-        loop {
-            // As for deliveries and jobs: a later claim is held as much longer.
-            let lease = opts.lease + Duration::from_std(started.elapsed()).unwrap_or_default();
-            let entries = store::inbox::claim(&self.svc.store, &opts.instance, now, lease, 50).await?;
-            if entries.is_empty() {
-                return Ok(handled);
-            }
-            let mut done = Vec::with_capacity(entries.len());
-            for e in entries {
-                let started = std::time::Instant::now();
-                let result = match (e.platform.as_str(), &self.slack, &self.discord) {
-                    (crate::slack::PLATFORM, Some(slack), _) => {
-                        crate::slack::inbound::process(&self.svc, slack, &e.payload, now).await
-                    }
-                    (crate::discord::PLATFORM, _, Some(d)) => {
-                        crate::discord::inbound::process(&self.svc, d, &e.payload, now).await
-                    }
-                    (p, _, _) => Err(anyhow::anyhow!("no adapter for platform {p} is configured")),
-                };
-                let platform = match e.platform.as_str() {
-                    crate::slack::PLATFORM => crate::slack::PLATFORM,
-                    crate::discord::PLATFORM => crate::discord::PLATFORM,
-                    _ => "other",
-                };
-                crate::metrics::handled(platform, started.elapsed());
-                match result {
-                    Ok(()) => {
-                        done.push(e.id);
-                        handled += 1;
-                    }
-                    Err(err) => {
-                        let give_up = e.attempts + 1 >= INBOX_ATTEMPTS;
-                        tracing::warn!(
-                            event = e.event_id,
-                            attempts = e.attempts + 1,
-                            give_up,
-                            error = format!("{err:#}"),
-                            "handling a received event failed"
-                        );
-                        let retry_at = now + Duration::seconds(5 * (1 << e.attempts.clamp(0, 8)));
-                        let mut c = self.svc.store.pool.acquire().await?;
-                        store::inbox::mark_failed(&mut c, e.id, &format!("{err:#}"), retry_at, give_up).await?;
-                    }
-                }
-            }
-            // One commit for the claim's handled events (each handled in its own).
-            store::inbox::mark_all_done(&self.svc.store, &done, now).await?;
-        }
     }
 
     /// Whether a stop was asked for.

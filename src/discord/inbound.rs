@@ -47,13 +47,11 @@ impl DiscordEvent {
 
 pub use super::receive::Receiver;
 
-/// Handle one stored event: match who and where, then hand it to the service.
-pub async fn process(svc: &Service, d: &Discord, payload: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+/// Read one stored event: who sent it and where, as the service takes it; `None` when
+/// there is nothing for the service to do.
+pub async fn prepare(svc: &Service, d: &Discord, payload: &str, now: DateTime<Utc>) -> anyhow::Result<Option<Inbound>> {
     let ev: DiscordEvent = serde_json::from_str(payload)?;
-    if let Some(inbound) = translate(svc, d, &ev, now).await? {
-        svc.handle(&inbound, now).await?;
-    }
-    Ok(())
+    translate(svc, d, &ev, now).await
 }
 
 /// Where an event came from, and who sent it.

@@ -3,6 +3,7 @@
 //!
 //! Every entry point takes `now`; nothing here reads the clock.
 
+mod handling;
 pub mod identity;
 mod jobs;
 mod poker;
@@ -13,12 +14,11 @@ mod sprint;
 pub(crate) mod standup;
 mod team;
 
-use crate::core::{Conversation, Effect, Inbound, InboundKind, Message, Target, UserError};
+use crate::core::{Conversation, Effect, InboundKind, Message, Target, UserError};
 use crate::render::Renderer;
 use crate::store::team::Team;
 use crate::store::{self, Conn, Store};
 use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
 use std::sync::Arc;
 
 pub use jobs::TickReport;
@@ -123,76 +123,6 @@ impl Ctx<'_> {
 }
 
 impl Service {
-    /// Handle one inbound event: deduplicate, apply, write effects — all or nothing.
-    pub async fn handle(&self, ev: &Inbound, now: DateTime<Utc>) -> anyhow::Result<Handled> {
-        let mut tx = self.store.begin().await?;
-        if !store::inbound::first_time(&mut tx, &ev.platform, &ev.event_id, now).await? {
-            return Ok(Handled::Duplicate);
-        }
-        let (me, team) = store::team::member_and_team(&mut tx, ev.member_id).await?;
-        let mut ctx = Ctx {
-            c: &mut tx,
-            now,
-            team,
-            me,
-            conversation: ev.conversation,
-            out: Vec::new(),
-            svc: self,
-            forget_tag: None,
-        };
-        let result = match &ev.kind {
-            InboundKind::Command(line) => registry::run_command(&mut ctx, line).await,
-            InboundKind::Text(text) => registry::text(&mut ctx, text).await,
-            InboundKind::Click(action) => registry::click(&mut ctx, action).await,
-            InboundKind::Form { submit, values } => registry::form(&mut ctx, submit, values).await,
-        };
-        let (team_id, me, conversation, out, forget_tag) =
-            (ctx.team.id, ctx.me.clone(), ctx.conversation, std::mem::take(&mut ctx.out), ctx.forget_tag.take());
-        match result {
-            Ok(()) => {
-                if let Some(tag) = &forget_tag {
-                    forget_input(&mut tx, ev, me.id, tag).await?;
-                }
-                flush(&mut tx, team_id, &out, now, Some(&ev.event_id), forget_tag.as_deref()).await?;
-                tx.commit().await?;
-                Ok(Handled::Done)
-            }
-            Err(fail) => {
-                tx.rollback().await?;
-                let (handled, message) = match fail {
-                    Fail::User(e) => (Handled::Refused, self.user_error_message(&e, me.locale)),
-                    Fail::Internal(e) => {
-                        let reference = format!("{:08x}", rand::random::<u32>());
-                        tracing::error!(
-                            reference,
-                            error = format!("{e:#}"),
-                            event = ev.event_id,
-                            "handling an inbound event failed"
-                        );
-                        (Handled::Failed, Message::new("error_internal", json!({ "reference": reference }), me.locale))
-                    }
-                };
-                let mut tx = self.store.begin().await?;
-                // A refusal is an answer: a retry of the same event gets nothing more.
-                // An internal failure is not recorded, so the platform's retry can succeed.
-                // Refused or failed, anonymous input is tagged to be forgotten all the same;
-                // tagging removes nothing now, so a platform's retry of a failure still works.
-                if handled == Handled::Refused {
-                    store::inbound::first_time(&mut tx, &ev.platform, &ev.event_id, now).await?;
-                }
-                if let Some(tag) = &forget_tag {
-                    forget_input(&mut tx, ev, me.id, tag).await?;
-                }
-                let target = Target::Ephemeral { member_id: me.id, conversation };
-                let answer = Effect::post(target, message);
-                store::outbox::push_tagged(&mut tx, team_id, &answer, now, Some(&ev.event_id), forget_tag.as_deref())
-                    .await?;
-                tx.commit().await?;
-                Ok(handled)
-            }
-        }
-    }
-
     /// The form a click or a command answers with, changing nothing: platforms that open
     /// forms themselves (Slack and Discord modals) show it at once, before the
     /// acknowledgement. `Ok(Err(message))` is the refusal to show instead, in the
@@ -285,21 +215,6 @@ impl Service {
         tx.commit().await?;
         Ok(())
     }
-}
-
-/// Anonymous input: the platform's stored payload and the line the web chat shows are
-/// tagged, to be forgotten when the ritual closes.
-async fn forget_input(c: &mut Conn, ev: &Inbound, member_id: i64, tag: &str) -> anyhow::Result<()> {
-    store::inbox::tag(c, &ev.platform, &ev.event_id, tag).await?;
-    let typed = match &ev.kind {
-        InboundKind::Text(text) => Some(text.clone()),
-        InboundKind::Command(line) => Some(format!("/tandem {line}")),
-        _ => None,
-    };
-    if let (Some(typed), "webchat") = (typed, ev.platform.as_str()) {
-        store::webchat::tag_typed(c, member_id, ev.conversation, &typed, tag).await?;
-    }
-    Ok(())
 }
 
 /// Push effects into the outbox; those caused by a platform event answer it, and those

@@ -78,18 +78,23 @@ pub(crate) fn first_action(b: &SlackInteractionBlockActionsEvent) -> Option<Stri
     Some(a.value.clone().unwrap_or_else(|| a.action_id.0.clone()))
 }
 
-/// Handle one stored event: match who and where, then hand it to the service.
-pub async fn process(svc: &Service, slack: &Slack, payload: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+/// Read one stored event: who sent it and where, as the service takes it. `None` when
+/// there is nothing for the service to do: an event Tandem does not answer, or the App
+/// Home, published here.
+pub async fn prepare(
+    svc: &Service,
+    slack: &Slack,
+    payload: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Inbound>> {
     let ev: SlackEvent = serde_json::from_str(payload)?;
     if let SlackEvent::Push(cb) = &ev
         && let SlackEventCallbackBody::AppHomeOpened(h) = &cb.event
     {
-        return publish_home(svc, slack, &cb.team_id.0, &h.user.0, now).await;
+        publish_home(svc, slack, &cb.team_id.0, &h.user.0, now).await?;
+        return Ok(None);
     }
-    if let Some(inbound) = translate(svc, slack, ev, now).await? {
-        svc.handle(&inbound, now).await?;
-    }
-    Ok(())
+    translate(svc, slack, ev, now).await
 }
 
 /// The App Home tab: the member's page, published for them (a view, not a message: it

@@ -15,25 +15,34 @@ pub struct Entry {
     pub attempts: i64,
 }
 
-/// Store an event; false when it was stored before (a retry).
-pub async fn push(
-    c: &mut Conn,
-    platform: &str,
-    event_id: &str,
-    payload: &str,
-    now: DateTime<Utc>,
-) -> anyhow::Result<bool> {
-    let r = sqlx::query(
-        "INSERT INTO inbox (platform, event_id, payload, received_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4) \
-         ON CONFLICT (platform, event_id) DO NOTHING",
-    )
-    .bind(platform)
-    .bind(event_id)
-    .bind(payload)
-    .bind(ms(now))
-    .execute(&mut *c)
-    .await?;
-    Ok(r.rows_affected() == 1)
+/// One event to store.
+#[derive(Debug, Clone, Copy)]
+pub struct Received<'a> {
+    pub platform: &'a str,
+    pub event_id: &'a str,
+    pub payload: &'a str,
+}
+
+/// Store events received at `now`, a hundred rows a statement; for each, false when it
+/// was stored before (a retry, or the same event twice in `events`: the first is stored).
+pub async fn push_many(c: &mut Conn, events: &[Received<'_>], now: DateTime<Utc>) -> anyhow::Result<Vec<bool>> {
+    let mut stored = Vec::with_capacity(events.len());
+    for chunk in events.chunks(100) {
+        let rows = super::value_rows(chunk.len(), "$1, $1, ", 3, 2);
+        let sql = format!(
+            "INSERT INTO inbox (received_at, next_attempt_at, platform, event_id, payload) VALUES {rows} \
+             ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
+        );
+        let mut q = sqlx::query(super::checked(sql)).bind(ms(now));
+        for e in chunk {
+            q = q.bind(e.platform).bind(e.event_id).bind(e.payload);
+        }
+        let rows = q.fetch_all(&mut *c).await?;
+        let inserted = rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<anyhow::Result<_>>()?;
+        let keys: Vec<(&str, &str)> = chunk.iter().map(|e| (e.platform, e.event_id)).collect();
+        stored.extend(super::which_are_new(&keys, inserted));
+    }
+    Ok(stored)
 }
 
 /// The stored payload of event `event_id`, if it was received.
@@ -78,28 +87,25 @@ pub async fn claim(
     Ok(out)
 }
 
-pub async fn mark_done(c: &mut Conn, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
-    sqlx::query("UPDATE inbox SET done_at = $1, lease_owner = NULL, lease_until = NULL WHERE id = $2")
-        .bind(ms(now))
-        .bind(id)
-        .execute(&mut *c)
-        .await?;
-    Ok(())
-}
-
-/// Mark several events handled, in one commit: handling is idempotent (an event handled
-/// again is a duplicate), so what a crash leaves unmarked costs a second look, not a
-/// second answer.
-pub async fn mark_all_done(store: &Store, ids: &[i64], now: DateTime<Utc>) -> anyhow::Result<()> {
+/// Mark events handled, in one statement (a claim's: far fewer than `ID_CHUNK`).
+pub async fn mark_done_many(c: &mut Conn, ids: &[i64], now: DateTime<Utc>) -> anyhow::Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let mut tx = store.begin().await?;
-    for id in ids {
-        mark_done(&mut tx, *id, now).await?;
-    }
-    tx.commit().await?;
+    let sql = format!(
+        "UPDATE inbox SET done_at = $1, lease_owner = NULL, lease_until = NULL WHERE id IN ({})",
+        super::id_list(ids.iter().copied())
+    );
+    let q = sqlx::query(super::checked(sql)).bind(ms(now));
+    q.execute(&mut *c).await?;
     Ok(())
+}
+
+/// Mark events handled outside of their handling's transaction: handling is idempotent
+/// (an event handled again is a duplicate), so what a crash leaves unmarked costs a
+/// second look, not a second answer.
+pub async fn mark_all_done(store: &Store, ids: &[i64], now: DateTime<Utc>) -> anyhow::Result<()> {
+    mark_done_many(&mut *store.pool.acquire().await?, ids, now).await
 }
 
 /// Try again at `retry_at`; after too many attempts the event is given up (kept, with

@@ -7,8 +7,8 @@ use super::{Store, inbox};
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-/// The most events one commit stores.
-const MAX_BATCH: usize = 256;
+/// The most events one commit stores: one statement of `inbox::push_many`.
+const MAX_BATCH: usize = 100;
 
 /// Where the platform endpoints store what they receive. Cloning shares the one writer.
 #[derive(Debug, Clone)]
@@ -80,11 +80,12 @@ async fn write(store: Store, mut waiting: mpsc::Receiver<Pending>) {
 }
 
 async fn commit(store: &Store, batch: &[Pending]) -> anyhow::Result<Vec<bool>> {
-    let mut tx = store.begin().await?;
-    let mut stored = Vec::with_capacity(batch.len());
-    for p in batch {
-        stored.push(inbox::push(&mut tx, p.platform, &p.event_id, &p.payload, p.now).await?);
-    }
-    tx.commit().await?;
-    Ok(stored)
+    let events: Vec<inbox::Received> = batch
+        .iter()
+        .map(|p| inbox::Received { platform: p.platform, event_id: &p.event_id, payload: &p.payload })
+        .collect();
+    let received = batch.iter().map(|p| p.now).min().unwrap_or_default();
+    // One statement (`MAX_BATCH` rows): a transaction of its own, one sync to disk.
+    let mut c = store.pool.acquire().await?;
+    inbox::push_many(&mut c, &events, received).await
 }

@@ -73,6 +73,7 @@ mod slack_flow;
 mod slack_install;
 
 mod bad_input;
+mod claims;
 mod cli;
 mod coalesced;
 mod crash;

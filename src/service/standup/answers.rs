@@ -20,12 +20,11 @@ pub(super) async fn take_text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
     let Some(open) = store::standup::rounds::open_for_member(ctx.c, ctx.me.id).await? else {
         return Err(UserError::plain("dm_nothing_to_answer").into());
     };
-    store::standup::rounds::lock(ctx.c, open.round_id).await?;
+    let round = store::standup::rounds::lock_and_get(ctx.c, open.round_id).await?;
     let p = store::standup::rounds::participant(ctx.c, open.round_id, ctx.me.id).await?;
     let Some(mut p) = p.filter(|p| p.status == Status::Asked) else {
         return Err(UserError::plain("dm_nothing_to_answer").into());
     };
-    let round = store::standup::rounds::get(ctx.c, p.round_id).await?;
     let Some(q) = round.questions.get(p.next_question) else {
         return Err(UserError::plain("dm_nothing_to_answer").into());
     };

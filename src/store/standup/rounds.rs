@@ -84,6 +84,17 @@ pub async fn lock(c: &mut Conn, id: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `lock` and `get` in one statement.
+pub async fn lock_and_get(c: &mut Conn, id: i64) -> anyhow::Result<Round> {
+    let r =
+        sqlx::query(checked(format!("UPDATE rounds SET reported_at = reported_at WHERE id = $1 RETURNING {COLUMNS}")))
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await
+            .with_context(|| format!("locking round {id}"))?;
+    from_row(&r)
+}
+
 pub async fn mark_reported(c: &mut Conn, id: i64, now: DateTime<Utc>) -> anyhow::Result<bool> {
     let r = sqlx::query("UPDATE rounds SET reported_at = $1 WHERE id = $2 AND reported_at IS NULL")
         .bind(ms(now))
