@@ -5,7 +5,9 @@
 //! alone, then writes its answer.
 
 use super::{Ctx, Fail, Handled, Service, flush, registry};
+use crate::core::model::Member;
 use crate::core::{Effect, Inbound, InboundKind, Message, Target};
+use crate::store::team::Team;
 use crate::store::{self, Conn};
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -31,6 +33,14 @@ impl Service {
     ) -> anyhow::Result<Vec<Handled>> {
         let keys: Vec<(&str, &str)> = events.iter().map(|e| (e.platform.as_str(), e.event_id.as_str())).collect();
         let first = store::inbound::first_times(c, &keys, now).await?;
+        // Who sent them, read once for all; an event that changed something (done, not
+        // refused) may have changed people too, so after one, each reads its own.
+        let mut known = if events.len() > 1 {
+            let ids: Vec<i64> = events.iter().zip(&first).filter(|(_, f)| **f).map(|(e, _)| e.member_id).collect();
+            store::team::members_and_teams(c, &ids).await?
+        } else {
+            Default::default()
+        };
         let mut savepoint = false;
         let mut out = Vec::with_capacity(events.len());
         for (i, (ev, first)) in events.iter().zip(first).enumerate() {
@@ -39,7 +49,11 @@ impl Service {
                 let sql = if savepoint { "RELEASE SAVEPOINT event; SAVEPOINT event" } else { "SAVEPOINT event" };
                 sqlx::raw_sql(sql).execute(&mut *c).await?;
                 savepoint = true;
-                self.apply(c, ev, now).await?
+                let handled = self.apply(c, ev, now, known.get(&ev.member_id).cloned()).await?;
+                if handled == Handled::Done {
+                    known.clear();
+                }
+                handled
             } else {
                 Handled::Duplicate
             };
@@ -49,9 +63,19 @@ impl Service {
         Ok(out)
     }
 
-    /// One event, in the savepoint just taken.
-    async fn apply(&self, c: &mut Conn, ev: &Inbound, now: DateTime<Utc>) -> anyhow::Result<Handled> {
-        let (me, team) = store::team::member_and_team(c, ev.member_id).await?;
+    /// One event, in the savepoint just taken; `who` is its sender and their team, when
+    /// already read.
+    async fn apply(
+        &self,
+        c: &mut Conn,
+        ev: &Inbound,
+        now: DateTime<Utc>,
+        who: Option<(Member, Team)>,
+    ) -> anyhow::Result<Handled> {
+        let (me, team) = match who {
+            Some(who) => who,
+            None => store::team::member_and_team(c, ev.member_id).await?,
+        };
         let mut ctx =
             Ctx { c, now, team, me, conversation: ev.conversation, out: Vec::new(), svc: self, forget_tag: None };
         let result = match &ev.kind {

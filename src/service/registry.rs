@@ -22,6 +22,14 @@ use serde_json::{Map, Value, json};
 pub static CAPABILITIES: &[&dyn Capability] =
     &[&team::Team, &standup::Standups, &sprint::Sprints, &retro::Retros, &poll::Polls, &poker::Poker];
 
+/// A capability waiting for a member's DM text: since when, and on what (its own id: a
+/// stand-up round, a retro run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    pub asked_at: DateTime<Utc>,
+    pub on: i64,
+}
+
 /// A ritual or feature: its commands, buttons, forms, DM conversations and jobs.
 #[async_trait]
 pub trait Capability: Sync {
@@ -59,9 +67,9 @@ pub trait Capability: Sync {
         Err(UserError::plain("error_stale_button").into())
     }
 
-    /// When it is waiting for this member's DM text: the instant it asked. The DM line
-    /// goes to the capability that asked last.
-    async fn awaiting_text(&self, _c: &mut Conn, _member_id: i64) -> anyhow::Result<Option<DateTime<Utc>>> {
+    /// When it is waiting for this member's DM text: the instant it asked, and what for.
+    /// The DM line goes to the capability that asked last.
+    async fn awaiting_text(&self, _c: &mut Conn, _member_id: i64) -> anyhow::Result<Option<Waiting>> {
         Ok(None)
     }
 
@@ -71,8 +79,8 @@ pub trait Capability: Sync {
         Ok(false)
     }
 
-    /// A DM line it was waiting for.
-    async fn text(&self, _ctx: &mut Ctx<'_>, _text: &str) -> Outcome<()> {
+    /// A DM line it was waiting for (`waiting`, as `awaiting_text` said).
+    async fn text(&self, _ctx: &mut Ctx<'_>, _text: &str, _waiting: Waiting) -> Outcome<()> {
         Err(UserError::plain("dm_nothing_to_answer").into())
     }
 
@@ -294,24 +302,24 @@ pub(super) async fn form(ctx: &mut Ctx<'_>, submit: &str, values: &[String]) -> 
 /// A DM line goes to the capability that asked this member last, unless another one that
 /// is waiting claims it by its form (`Capability::claims_text`).
 pub(super) async fn text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
-    let mut waiting: Vec<(DateTime<Utc>, &dyn Capability)> = Vec::new();
+    let mut waiting: Vec<(Waiting, &dyn Capability)> = Vec::new();
     for cap in CAPABILITIES {
-        if let Some(at) = cap.awaiting_text(ctx.c, ctx.me.id).await? {
-            waiting.push((at, *cap));
+        if let Some(w) = cap.awaiting_text(ctx.c, ctx.me.id).await? {
+            waiting.push((w, *cap));
         }
     }
-    waiting.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
-    let mut chosen = waiting.first().map(|(_, cap)| *cap);
+    waiting.sort_by_key(|(w, _)| std::cmp::Reverse(w.asked_at));
+    let mut chosen = waiting.first().copied();
     if waiting.len() > 1 {
-        for (_, cap) in &waiting {
+        for (w, cap) in &waiting {
             if cap.claims_text(ctx.c, ctx.me.id, text).await? {
-                chosen = Some(*cap);
+                chosen = Some((*w, *cap));
                 break;
             }
         }
     }
     match chosen {
-        Some(cap) => cap.text(ctx, text).await,
+        Some((w, cap)) => cap.text(ctx, text, w).await,
         None => Err(UserError::plain("dm_nothing_to_answer").into()),
     }
 }

@@ -52,6 +52,14 @@ impl Intake {
 async fn write(store: Store, mut waiting: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while waiting.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        // The requests being read beside this one reach the queue while the writer steps
+        // aside once: under load they share this commit rather than wait for the next.
+        tokio::task::yield_now().await;
+        while batch.len() < MAX_BATCH
+            && let Ok(p) = waiting.try_recv()
+        {
+            batch.push(p);
+        }
         // Inserted in key order: two replicas' batches meeting on the unique index take
         // its locks in the same order (no deadlock on Postgres).
         batch.sort_by(|a, b| (a.platform, &a.event_id).cmp(&(b.platform, &b.event_id)));

@@ -6,6 +6,7 @@ use crate::core::model::{Member, QuietHours, Role, TimeOff, TimeOffKind};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sqlx::Row;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
@@ -151,6 +152,27 @@ pub async fn member_and_team(c: &mut Conn, id: i64) -> anyhow::Result<(Member, T
         .await
         .with_context(|| format!("loading member {id} and their team"))?;
     Ok((member_from_row(&r)?, team_at(&r, MEMBER_COLUMNS.split(", ").count())?))
+}
+
+/// `member_and_team` of many members, `ID_CHUNK` a read. A member whose stored row does
+/// not parse is left out: read alone, it says what is wrong.
+pub async fn members_and_teams(c: &mut Conn, ids: &[i64]) -> anyhow::Result<HashMap<i64, (Member, Team)>> {
+    let columns = MEMBER_COLUMNS.split(", ").map(|col| format!("m.{col}")).collect::<Vec<_>>().join(", ");
+    let at = MEMBER_COLUMNS.split(", ").count();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(super::ID_CHUNK) {
+        let sql = format!(
+            "SELECT {columns}, t.id, t.name, t.locale, t.tz FROM members m JOIN teams t ON t.id = m.team_id \
+             WHERE m.id IN ({})",
+            super::id_list(chunk.iter().copied())
+        );
+        for r in sqlx::query(checked(sql)).fetch_all(&mut *c).await? {
+            if let (Ok(m), Ok(t)) = (member_from_row(&r), team_at(&r, at)) {
+                out.insert(m.id, (m, t));
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub async fn members(c: &mut Conn, team_id: i64) -> anyhow::Result<Vec<Member>> {

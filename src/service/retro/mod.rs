@@ -10,7 +10,7 @@ mod phases;
 mod settings;
 mod votes;
 
-use super::registry::{Capability, JobKind};
+use super::registry::{Capability, JobKind, Waiting};
 use super::{Ctx, Outcome};
 use crate::core::command::{self, Args, Meta};
 use crate::core::model::Member;
@@ -84,15 +84,16 @@ impl Capability for Retros {
         }
     }
 
-    async fn awaiting_text(&self, c: &mut Conn, member_id: i64) -> anyhow::Result<Option<DateTime<Utc>>> {
-        Ok(store::retro::collecting_for(c, member_id).await?.map(|(_, asked, _)| asked))
+    async fn awaiting_text(&self, c: &mut Conn, member_id: i64) -> anyhow::Result<Option<Waiting>> {
+        Ok(store::retro::collecting_for(c, member_id).await?.map(|(run, asked_at, _)| Waiting { asked_at, on: run }))
     }
 
     async fn claims_text(&self, c: &mut Conn, member_id: i64, text: &str) -> anyhow::Result<bool> {
         Ok(crate::core::retro::numbered(text) && store::retro::collecting_for(c, member_id).await?.is_some())
     }
 
-    async fn text(&self, ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
+    async fn text(&self, ctx: &mut Ctx<'_>, text: &str, _waiting: Waiting) -> Outcome<()> {
+        // The run's prompt cursor is read again, in the run's lock.
         cards::take_text(ctx, text).await
     }
 

@@ -15,13 +15,11 @@ use chrono::Duration;
 use serde_json::json;
 
 /// A line typed in the DM: the answer to the next question of the open round.
-pub(super) async fn take_text(ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
+pub(super) async fn take_text(ctx: &mut Ctx<'_>, text: &str, round_id: i64) -> Outcome<()> {
     check_length(text)?;
-    let Some(open) = store::standup::rounds::open_for_member(ctx.c, ctx.me.id).await? else {
-        return Err(UserError::plain("dm_nothing_to_answer").into());
-    };
-    let round = store::standup::rounds::lock_and_get(ctx.c, open.round_id).await?;
-    let p = store::standup::rounds::participant(ctx.c, open.round_id, ctx.me.id).await?;
+    let round = store::standup::rounds::lock_and_get(ctx.c, round_id).await?;
+    // Read again in the round's lock: still asked, and at which question.
+    let p = store::standup::rounds::participant(ctx.c, round_id, ctx.me.id).await?;
     let Some(mut p) = p.filter(|p| p.status == Status::Asked) else {
         return Err(UserError::plain("dm_nothing_to_answer").into());
     };

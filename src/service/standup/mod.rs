@@ -11,7 +11,7 @@ mod report;
 mod rounds;
 mod settings;
 
-use super::registry::{Capability, JobKind};
+use super::registry::{Capability, JobKind, Waiting};
 use super::{Ctx, Outcome};
 use crate::core::command::{self, Args, Meta};
 use crate::core::model::Member;
@@ -62,12 +62,13 @@ impl Capability for Standups {
         answers::take_form(ctx, submit, values).await
     }
 
-    async fn awaiting_text(&self, c: &mut Conn, member_id: i64) -> anyhow::Result<Option<DateTime<Utc>>> {
-        Ok(store::standup::rounds::open_for_member(c, member_id).await?.map(|p| p.asked_at.unwrap_or_default()))
+    async fn awaiting_text(&self, c: &mut Conn, member_id: i64) -> anyhow::Result<Option<Waiting>> {
+        let open = store::standup::rounds::open_for_member(c, member_id).await?;
+        Ok(open.map(|p| Waiting { asked_at: p.asked_at.unwrap_or_default(), on: p.round_id }))
     }
 
-    async fn text(&self, ctx: &mut Ctx<'_>, text: &str) -> Outcome<()> {
-        answers::take_text(ctx, text).await
+    async fn text(&self, ctx: &mut Ctx<'_>, text: &str, waiting: Waiting) -> Outcome<()> {
+        answers::take_text(ctx, text, waiting.on).await
     }
 
     fn jobs(&self) -> &'static [&'static dyn JobKind] {
