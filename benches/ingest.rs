@@ -13,6 +13,7 @@ use hmac::Mac;
 use hmac::digest::KeyInit;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tandem::app::DatabaseThread;
 
 const EVENTS: usize = 20_000;
 const CONNECTIONS: usize = 32;
@@ -23,26 +24,34 @@ const SECRET: &str = "bench-signing-secret";
 async fn main() {
     let mut rows: Vec<(&str, Vec<Load>)> =
         vec![("reference, NORMAL", vec![]), ("reference, FULL", vec![]), ("Tandem", vec![])];
-    let mut handling = Vec::new();
+    let (mut handling, mut across) = (Vec::new(), Vec::new());
     // `TANDEM_BENCH_ONLY=handling`: Tandem's load and handling alone (to profile them).
     let only_handling = std::env::var("TANDEM_BENCH_ONLY").is_ok_and(|v| v == "handling");
     for _ in 0..RUNS {
-        if only_handling {
-            let (port, app, _dir) = tandem_server().await;
-            load(port, "U").await;
-            let t0 = Instant::now();
-            let handled = app.handle_inbox(app.clock.now()).await.expect("handle");
-            println!("handled {handled} events: {:.0}/s", handled as f64 / t0.elapsed().as_secs_f64());
-            continue;
+        if !only_handling {
+            rows[0].1.push(load(reference("NORMAL").await, "UREF").await);
+            rows[1].1.push(load(reference("FULL").await, "UREF").await);
         }
-        rows[0].1.push(load(reference("NORMAL").await, "UREF").await);
-        rows[1].1.push(load(reference("FULL").await, "UREF").await);
-        let (port, app, dir) = tandem_server().await;
-        rows[2].1.push(load(port, "U").await);
-        let t0 = Instant::now();
-        let handled = app.handle_inbox(app.clock.now()).await.expect("handle");
-        handling.push(handled as f64 / t0.elapsed().as_secs_f64());
+        // As `tandem serve` runs: the store and its work on the database thread.
+        let (port, app, dir, db) = tandem_server(true).await;
+        let ingest = load(port, "U").await;
+        handling.push(handle_all(app, db.as_ref()).await);
         drop(dir);
+        // The same, its statements sent from the runtime's threads on either CPU.
+        let (port, app, dir, db) = tandem_server(false).await;
+        let ingest_across = load(port, "U").await;
+        across.push(handle_all(app, db.as_ref()).await);
+        drop(dir);
+        if only_handling {
+            println!(
+                "{:.0} req/s ({:.0} without the database thread); handled {:.0}/s on it, {:.0}/s without",
+                ingest.per_sec,
+                ingest_across.per_sec,
+                handling.last().unwrap_or(&0.0),
+                across.last().unwrap_or(&0.0)
+            );
+        }
+        rows[2].1.push(ingest);
     }
     if only_handling {
         return;
@@ -56,7 +65,11 @@ async fn main() {
         let p99 = median(loads.iter().map(|l| l.p99).collect());
         println!("{name:<20} {per_sec:>9.0} {p50:>8.1} {p99:>8.1} {:>8.2}", per_sec / base);
     }
-    println!("handling the stored answers: {:.0} events/s (median)", median(handling));
+    let (on_thread, across) = (median(handling), median(across));
+    println!(
+        "handling the stored answers: {on_thread:.0} events/s on the database thread, {across:.0} without ({:.2}×), medians",
+        on_thread / across
+    );
     let mut own = Vec::new();
     for _ in 0..RUNS {
         own.push(own_process().await);
@@ -241,8 +254,10 @@ fn sign(ts: &str, body: &str) -> String {
 /// Members of the bench team, each asked one question by the open stand-up.
 const MEMBERS: usize = 2_000;
 
-/// Tandem on a fresh SQLite file, Slack over HTTP, a stand-up open for every member.
-async fn tandem_server() -> (u16, tandem::app::App, tempfile::TempDir) {
+/// Tandem on a fresh SQLite file, Slack over HTTP, a stand-up open for every member; the
+/// store opened on a database thread as `tandem serve` does it, or (`on_thread` false) on
+/// this runtime.
+async fn tandem_server(on_thread: bool) -> (u16, tandem::app::App, tempfile::TempDir, Option<DatabaseThread>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let config = tandem::config::Config {
@@ -255,18 +270,31 @@ async fn tandem_server() -> (u16, tandem::app::App, tempfile::TempDir) {
         },
         ..tandem::config::Config::default()
     };
-    let now = chrono::Utc::now();
-    let app = tandem::app::App::build(&config, Arc::new(tandem::clock::SystemClock)).await.expect("app");
-    let store = &app.svc.store;
-    let team = tandem::demo::seed_load_team(store, "bench", 1, MEMBERS, now, false).await.expect("seed");
-    tandem::demo::bind_load_team(store, team, "slack", "T0BENCH", "U", "C0BENCH", now).await.expect("bind");
-    record_dms(store, team).await;
-    app.svc.run_due_jobs(now).await.expect("open the round");
+    let db = on_thread.then(|| DatabaseThread::start().expect("database thread"));
+    let setup = async move {
+        let now = chrono::Utc::now();
+        let app = tandem::app::App::build(&config, Arc::new(tandem::clock::SystemClock)).await.expect("app");
+        let store = &app.svc.store;
+        let team = tandem::demo::seed_load_team(store, "bench", 1, MEMBERS, now, false).await.expect("seed");
+        tandem::demo::bind_load_team(store, team, "slack", "T0BENCH", "U", "C0BENCH", now).await.expect("bind");
+        record_dms(store, team).await;
+        app.svc.run_due_jobs(now).await.expect("open the round");
+        app
+    };
+    let app = DatabaseThread::run_or_here(db.as_ref(), setup).await.expect("on the database thread");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let router = tandem::http::router(app.clone(), Arc::new(tokio::sync::Notify::new()));
     tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
-    (port, app, dir)
+    (port, app, dir, db)
+}
+
+/// Handle everything stored, where the store was opened; events a second.
+async fn handle_all(app: tandem::app::App, db: Option<&DatabaseThread>) -> f64 {
+    let t0 = Instant::now();
+    let work = async move { app.handle_inbox(app.clock.now()).await.expect("handle") };
+    let handled = DatabaseThread::run_or_here(db, work).await.expect("on the database thread");
+    handled as f64 / t0.elapsed().as_secs_f64()
 }
 
 /// Each member's DM with the bot on record, as the delivery of the questions leaves it

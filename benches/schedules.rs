@@ -12,6 +12,7 @@
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tandem::app::DatabaseThread;
 use tandem::secret::Secret;
 
 const TEAMS: usize = 100;
@@ -92,38 +93,40 @@ async fn run(url: &str) -> [f64; 6] {
         tandem::config::Config { database_url: Secret::new(url), demo: false, ..tandem::config::Config::default() };
     // Monday 08:58: each stand-up's next fire is planned from here.
     let clock = tandem::clock::ManualClock::new(at("2026-12-07T08:58:00Z"));
-    let store = tandem::store::Store::connect(url).await.expect("store");
+    // Where `tandem serve` does its database's work: on SQLite, a thread of its own.
+    let db = DatabaseThread::for_url(url).expect("database thread");
+    let db = db.as_ref();
+    let now = tandem::clock::Clock::now(&clock);
+    let url_owned = url.to_string();
+    let store = DatabaseThread::run_or_here(db, async move { tandem::store::Store::connect(&url_owned).await })
+        .await
+        .expect("on the database thread")
+        .expect("store");
     for t in 0..TEAMS {
         let offset = t * PER_TEAM;
         let sched = move |i: usize| schedule(offset + i);
-        tandem::demo::seed_scheduled_team(
-            &store,
-            &format!("team{t}"),
-            PER_TEAM,
-            1,
-            &sched,
-            tandem::clock::Clock::now(&clock),
-        )
-        .await
-        .expect("seed");
+        tandem::demo::seed_scheduled_team(&store, &format!("team{t}"), PER_TEAM, 1, &sched, now).await.expect("seed");
     }
+    let start = |store: tandem::store::Store| {
+        let (config, clock) = (config.clone(), clock.clone());
+        DatabaseThread::run_or_here(db, async move { tandem::app::App::on(store, &config, Arc::new(clock)).await })
+    };
     let t0 = Instant::now();
-    let app = tandem::app::App::on(store.clone(), &config, Arc::new(clock.clone())).await.expect("first start");
+    let app = start(store.clone()).await.expect("database thread").expect("first start");
     let first = t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
-    drop(tandem::app::App::on(store.clone(), &config, Arc::new(clock.clone())).await.expect("restart"));
+    drop(start(store.clone()).await.expect("database thread").expect("restart"));
     let restart = t0.elapsed().as_secs_f64();
 
     // Monday 08:59:30: the loops run, nothing is due for 30 s of the app's time.
     clock.set(at("2026-12-07T08:59:30Z"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let background = tokio::spawn(app.clone().run_background(
-        Duration::from_secs(1),
-        Arc::new(tokio::sync::Notify::new()),
-        async move {
+    let background = DatabaseThread::spawn_or_here(
+        db,
+        app.clone().run_background(Duration::from_secs(1), Arc::new(tokio::sync::Notify::new()), async move {
             let _ = stopped.await;
-        },
-    ));
+        }),
+    );
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (cpu0, wall0) = (cpu_seconds(), Instant::now());
     tokio::time::sleep(IDLE).await;

@@ -12,8 +12,10 @@ use anyhow::Context;
 use chrono::Duration;
 use std::sync::Arc;
 
+mod database_thread;
 mod inbox;
 mod serve;
+pub use database_thread::DatabaseThread;
 pub use serve::serve;
 
 #[derive(Debug, Clone)]

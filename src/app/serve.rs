@@ -1,7 +1,7 @@
 //! `tandem serve`: the instance's hold on its name, the HTTP server, the platforms'
 //! connections and the background loops, until a stop is asked for.
 
-use super::{App, wait_for};
+use super::{App, DatabaseThread, wait_for};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::store::{self, Store};
@@ -11,13 +11,20 @@ use tokio::net::TcpListener;
 
 /// `tandem serve`: everything, until Ctrl-C.
 pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    let store = Store::connect(config.database_url.expose()).await?;
+    // On SQLite the store is opened, and the background work runs, on a thread kept on
+    // one CPU with the connection's own (see `database_thread`).
+    let db = DatabaseThread::for_url(config.database_url.expose())?;
+    let url = config.database_url.expose().to_string();
+    let store = DatabaseThread::run_or_here(db.as_ref(), async move { Store::connect(&url).await }).await??;
     let instance = config.instance_name();
     // Held before anything is planned: a second process under this name changes nothing.
     let hold = hold(&store, &config, &instance).await?;
     let lease = std::time::Duration::from_secs(config.lease_seconds.unsigned_abs());
     let lost = tokio::spawn(store::leases::keep(hold, lease / 3));
-    let app = App::on(store, &config, clock).await?;
+    let app = {
+        let config = config.clone();
+        DatabaseThread::run_or_here(db.as_ref(), async move { App::on(store, &config, clock).await }).await??
+    };
     // Nothing runs under this instance's leases yet: what they hold is left from a run
     // that ended without finishing (a crash), and is taken back at once.
     let taken_back = {
@@ -63,11 +70,12 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
     let gateway = app
         .discord_receiver(kick.clone())
         .map(|rx| tokio::spawn(crate::discord::gateway::run(rx, wait_for(stop_rx.clone()))));
-    let background = tokio::spawn(app.clone().run_background(
+    let background = app.clone().run_background(
         std::time::Duration::from_millis(config.tick_ms.max(50)),
         kick,
         wait_for(stop_rx.clone()),
-    ));
+    );
+    let background = DatabaseThread::spawn_or_here(db.as_ref(), background);
     let stop = app.stop.clone();
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {

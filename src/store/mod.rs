@@ -70,6 +70,10 @@ impl Store {
                     // 55 µs here, several per event), and an acquire cancelled mid-check
                     // would drop the one connection.
                     .test_before_acquire(false)
+                    // The one connection is kept for good: its thread stays where it was
+                    // started (`app::DatabaseThread`).
+                    .idle_timeout(None)
+                    .max_lifetime(None)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute("PRAGMA journal_mode = WAL").await?;

@@ -96,18 +96,20 @@ async fn three_replicas_with_one_killed_mid_fire_open_each_round_once_and_dm_eve
 
 /// Wait until `rounds` rounds are open, every fire due by `due` has run and the outbox is
 /// empty. Delivery runs beside the scheduler: an empty outbox does not mean every member's
-/// own fire has run yet; those still due say so.
+/// own fire has run yet; those still due say so, and so do those that failed and wait to
+/// be tried again. The three are counted in one statement (one snapshot on Postgres): read
+/// apart, a fire committing between the reads would look done with its DM undelivered.
 async fn all_fired(store: &tandem::store::Store, due: chrono::DateTime<chrono::Utc>, rounds: i64, deadline: Instant) {
-    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(&store.pool);
     loop {
-        let open = count("SELECT COUNT(*) FROM rounds").await.expect("count");
-        let pending = count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").await.expect("count");
-        let due_fires =
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE kind = 'standup_open' AND due_at <= $1")
-                .bind(due.timestamp_millis())
-                .fetch_one(&store.pool)
-                .await
-                .expect("count");
+        let (open, pending, due_fires): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM rounds), \
+                    (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL), \
+                    (SELECT COUNT(*) FROM jobs WHERE kind = 'standup_open' AND (due_at <= $1 OR attempts > 0))",
+        )
+        .bind(due.timestamp_millis())
+        .fetch_one(&store.pool)
+        .await
+        .expect("count");
         if open == rounds && pending == 0 && due_fires == 0 {
             return;
         }

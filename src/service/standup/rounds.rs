@@ -55,8 +55,10 @@ pub(super) async fn plan_jobs(
     }
     for ((member_id, tz), planned) in plan.into_iter().zip(planned) {
         let next = match planned {
-            Some(due) if due <= now => Some(due),
+            // Kept as it is (its lease too: another replica may be firing it now); after
+            // the cancel of a replan, planned again for the same instant.
             Some(_) if !replace => continue,
+            Some(due) if due <= now => Some(due),
             _ => sched.next_after(tz, now),
         };
         if let Some(next) = next {
