@@ -7,6 +7,8 @@
 //! Each figure is the median of several runs on fresh SQLite files, printed with the
 //! ratio to the reference measured beside it.
 
+mod common;
+
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use hmac::Mac;
@@ -114,7 +116,7 @@ async fn own_process() -> Own {
     let empty_mib = {
         let url = format!("sqlite://{}", dir.path().join("empty.db").display());
         let (mut child, port) = serve(&url);
-        until_healthy(port).await;
+        common::until_healthy(&format!("http://127.0.0.1:{port}")).await;
         tokio::time::sleep(Duration::from_secs(2)).await;
         let rss = status_kib(child.id(), "VmRSS") / 1024.0;
         let _ = child.kill();
@@ -123,7 +125,7 @@ async fn own_process() -> Own {
     };
     let (mut child, port) = serve(&url);
     let pid = child.id();
-    until_healthy(port).await;
+    common::until_healthy(&format!("http://127.0.0.1:{port}")).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_mib = status_kib(pid, "VmRSS") / 1024.0;
     let load = load(port, "U").await;
@@ -166,13 +168,6 @@ fn serve(url: &str) -> (std::process::Child, u16) {
         .spawn()
         .expect("tandem serve");
     (child, port)
-}
-
-async fn until_healthy(port: u16) {
-    let health = format!("http://127.0.0.1:{port}/healthz");
-    while reqwest::get(&health).await.map(|r| !r.status().is_success()).unwrap_or(true) {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// A `kB` line of `/proc/PID/status`.

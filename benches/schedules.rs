@@ -9,6 +9,8 @@
 //! - the minute: the app's clock is moved to 09:00 and the time until each fire has
 //!   opened its round is read off the rounds table every 10 ms: p50, p99, last.
 
+mod common;
+
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -128,9 +130,9 @@ async fn run(url: &str) -> [f64; 6] {
         }),
     );
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let (cpu0, wall0) = (cpu_seconds(), Instant::now());
+    let (cpu0, wall0) = (common::cpu_seconds(std::process::id()), Instant::now());
     tokio::time::sleep(IDLE).await;
-    let idle = 100.0 * (cpu_seconds() - cpu0) / wall0.elapsed().as_secs_f64();
+    let idle = 100.0 * (common::cpu_seconds(std::process::id()) - cpu0) / wall0.elapsed().as_secs_f64();
 
     let due = TEAMS * PER_TEAM / AT_NINE_EVERY;
     clock.set(at("2026-12-07T09:00:00Z"));
@@ -160,17 +162,6 @@ async fn rounds(store: &tandem::store::Store) -> usize {
     let mut c = store.pool.acquire().await.expect("connection");
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rounds").fetch_one(&mut *c).await.expect("count");
     n as usize
-}
-
-/// This process's CPU time so far (user + system), from `/proc/self/stat` (Linux; in
-/// clock ticks of 1/100 s).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
-    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default();
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    // After the name: state is field 3, utime 14 and stime 15 (1-based, from the pid).
-    let ticks = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<f64>().ok()).unwrap_or_default();
-    (ticks(14) + ticks(15)) / 100.0
 }
 
 async fn fresh_postgres(admin: &str) -> String {
