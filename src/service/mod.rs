@@ -213,6 +213,7 @@ impl Service {
             registry::replan(&mut tx, team.id, now, false).await?;
         }
         tx.commit().await?;
+        store::jobs::refresh_statistics(&self.store).await;
         Ok(())
     }
 }
