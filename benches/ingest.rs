@@ -154,22 +154,14 @@ async fn own_process() -> Own {
 
 /// `tandem serve` on `url`, Slack configured, on a free port.
 fn serve(url: &str) -> (std::process::Child, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .arg("serve")
-        .env("TANDEM_DATABASE_URL", url)
-        .env("TANDEM_LISTEN", format!("127.0.0.1:{port}"))
-        .env("TANDEM_DEMO", "false")
-        .env("SLACK_BOT_TOKEN", "xoxb-bench")
-        .env("SLACK_SIGNING_SECRET", SECRET)
+    let settings = [
+        ("TANDEM_DEMO", "false"),
+        ("SLACK_BOT_TOKEN", "xoxb-bench"),
+        ("SLACK_SIGNING_SECRET", SECRET),
         // Nowhere: the answers' thanks wait in the outbox, as when Slack is slow.
-        .env("TANDEM_SLACK_API_URL", "http://127.0.0.1:9/api")
-        .env("RUST_LOG", "error")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("tandem serve");
-    (child, port)
+        ("TANDEM_SLACK_API_URL", "http://127.0.0.1:9/api"),
+    ];
+    common::serve(url, &settings)
 }
 
 /// A `kB` line of `/proc/PID/status`.

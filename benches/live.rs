@@ -60,19 +60,9 @@ async fn open_pages(base: &str, pages: usize) -> Vec<reqwest::Response> {
     streams
 }
 
-/// `tandem serve` on `url` with its demo team, on a free port.
+/// `tandem serve` on `url` with its demo team, on a free port; its base URL (the pages'
+/// origin names the host they are sent to, as the web chat's form check asks).
 fn serve(url: &str) -> (std::process::Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
-    let base = format!("http://127.0.0.1:{port}");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .arg("serve")
-        .env("TANDEM_DATABASE_URL", url)
-        .env("TANDEM_LISTEN", format!("127.0.0.1:{port}"))
-        .env("TANDEM_BASE_URL", &base)
-        .env("RUST_LOG", "error")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("tandem serve");
-    (child, base)
+    let (child, port) = common::serve(url, &[]);
+    (child, format!("http://127.0.0.1:{port}"))
 }

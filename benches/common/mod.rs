@@ -20,3 +20,20 @@ pub async fn until_healthy(base: &str) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// `tandem serve` (this build's) on `url` and a free port, with `settings` added to its
+/// environment; its output dropped. Returns the process and the port.
+pub fn serve(url: &str, settings: &[(&str, &str)]) -> (std::process::Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .arg("serve")
+        .env("TANDEM_DATABASE_URL", url)
+        .env("TANDEM_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "error")
+        .envs(settings.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("tandem serve");
+    (child, port)
+}

@@ -28,7 +28,10 @@ pub struct DatabaseThread {
 impl DatabaseThread {
     /// Started for a SQLite URL; none for Postgres, whose work is done by its server.
     pub fn for_url(url: &str) -> anyhow::Result<Option<DatabaseThread>> {
-        if url.starts_with("sqlite:") { DatabaseThread::start().map(Some) } else { Ok(None) }
+        match crate::store::Dialect::of_url(url) {
+            Some(crate::store::Dialect::Sqlite) => DatabaseThread::start().map(Some),
+            _ => Ok(None),
+        }
     }
 
     pub fn start() -> anyhow::Result<DatabaseThread> {

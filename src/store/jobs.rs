@@ -202,10 +202,6 @@ pub async fn failed(
     Ok(r.rows_affected() == 1)
 }
 
-/// The due time of (kind, subject, member), if scheduled.
-/// The earliest instant after `now` at which a live job of the `kinds` falls due, if any
-/// (read off the `jobs_due` index). Jobs due already but leased elsewhere are not counted:
-/// their lease, not their time, decides when they can be claimed.
 /// On Postgres, have the planner's statistics of `jobs` read again after start-up planned
 /// it, as after any bulk load. Until autovacuum gets to it, a table that just grew by
 /// 100,000 rows has none, and the planner scans every job of a kind for a list of
@@ -220,6 +216,9 @@ pub async fn refresh_statistics(store: &Store) {
     }
 }
 
+/// The earliest instant after `now` at which a live job of the `kinds` falls due, if any
+/// (read off the `jobs_due` index). Jobs due already but leased elsewhere are not counted:
+/// their lease, not their time, decides when they can be claimed.
 pub async fn next_due(c: &mut Conn, kinds: &[&str], now: DateTime<Utc>) -> anyhow::Result<Option<DateTime<Utc>>> {
     let r = sqlx::query("SELECT kind, due_at FROM jobs WHERE due_at > $1 AND dead = 0 ORDER BY due_at LIMIT 20")
         .bind(ms(now))
@@ -255,6 +254,7 @@ pub async fn planned_for(
     Ok(planned)
 }
 
+/// The due time of (kind, subject, member), if scheduled.
 pub async fn due_at(
     c: &mut Conn,
     kind: &str,

@@ -41,6 +41,19 @@ pub enum Dialect {
     Postgres,
 }
 
+impl Dialect {
+    /// The database a URL names, by its scheme.
+    pub fn of_url(url: &str) -> Option<Dialect> {
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Dialect::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Some(Dialect::Sqlite)
+        } else {
+            None
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Store {
     pub pool: AnyPool,
@@ -51,11 +64,7 @@ impl Store {
     /// Connect, create the SQLite file if needed, and apply migrations.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
         install_default_drivers();
-        let dialect = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Dialect::Postgres
-        } else if url.starts_with("sqlite:") {
-            Dialect::Sqlite
-        } else {
+        let Some(dialect) = Dialect::of_url(url) else {
             anyhow::bail!("unsupported database URL (expected sqlite://… or postgres://…)");
         };
         let pool = match dialect {
