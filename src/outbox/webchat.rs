@@ -71,11 +71,63 @@ pub(super) async fn deliver_all(o: &Outbox, items: &[Item], now: DateTime<Utc>) 
     let mut tx = o.store.begin().await?;
     let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
     let ours = store::outbox::mark_delivered_many(&mut tx, &ids, &o.instance, now).await?;
+    // Plain posts (no thread, image or key to record) are written a few dozen a statement;
+    // any other item on its own, after the plain posts before it.
+    let mut plain: Vec<Plain> = Vec::new();
     for item in items.iter().filter(|i| ours.contains(&i.id)) {
-        write(o, &mut tx, item, now).await?;
+        match plain_post(o, item)? {
+            Some(p) => plain.push(p),
+            None => {
+                insert_plain(&mut tx, &mut plain, now).await?;
+                write(o, &mut tx, item, now).await?;
+            }
+        }
     }
+    insert_plain(&mut tx, &mut plain, now).await?;
     tx.commit().await?;
     Ok(ours.len())
+}
+
+/// A plain post, rendered for its table.
+struct Plain<'a> {
+    item: &'a Item,
+    target: &'a Target,
+    body: String,
+    extra: Value,
+}
+
+fn plain_post<'a>(o: &Outbox, item: &'a Item) -> anyhow::Result<Option<Plain<'a>>> {
+    match &item.effect {
+        Effect::Post { target, message, key: None } if message.thread_of.is_none() && message.image.is_none() => {
+            let (body, extra) = (o.renderer.message(message)?, extra_json(&o.renderer, message));
+            Ok(Some(Plain { item, target, body, extra }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Write the plain posts gathered so far, and forget them.
+async fn insert_plain(tx: &mut store::Conn, plain: &mut Vec<Plain<'_>>, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let rows: Vec<NewChatMessage> = plain
+        .iter()
+        .map(|p| {
+            let (conv_kind, conv_id, visible_to) = conversation_of(p.target);
+            NewChatMessage {
+                team_id: p.item.team_id,
+                conv_kind,
+                conv_id,
+                visible_to,
+                author_member: None,
+                body: &p.body,
+                extra: &p.extra,
+                thread_of: None,
+                outbox_id: Some(p.item.id),
+            }
+        })
+        .collect();
+    store::webchat::insert_many(tx, &rows, now).await?;
+    plain.clear();
+    Ok(())
 }
 
 /// The item's change to the web chat's tables.

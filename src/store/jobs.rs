@@ -133,7 +133,8 @@ pub async fn still_ours(c: &mut Conn, job: &Job, owner: &str) -> anyhow::Result<
     Ok(r.rows_affected() == 1)
 }
 
-/// `still_ours` for many jobs: the ids of those whose lease `owner` still holds.
+/// `still_ours` for many jobs: the ids of those whose lease `owner` still holds, locked
+/// as `still_ours` locks one.
 pub async fn still_ours_many(
     c: &mut Conn,
     jobs: &[Job],
@@ -142,8 +143,11 @@ pub async fn still_ours_many(
     let mut ours = std::collections::HashSet::with_capacity(jobs.len());
     for chunk in jobs.chunks(super::ID_CHUNK) {
         let ids = super::id_list(chunk.iter().map(|j| j.id));
-        let sql =
-            format!("UPDATE jobs SET lease_owner = $1 WHERE id IN ({ids}) AND lease_owner = $1 RETURNING id, due_at");
+        let sql = if super::is_postgres(c) {
+            format!("SELECT id, due_at FROM jobs WHERE id IN ({ids}) AND lease_owner = $1 ORDER BY id FOR UPDATE")
+        } else {
+            format!("UPDATE jobs SET lease_owner = $1 WHERE id IN ({ids}) AND lease_owner = $1 RETURNING id, due_at")
+        };
         for r in sqlx::query(super::checked(sql)).bind(owner).fetch_all(&mut *c).await? {
             let (id, due): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
             if chunk.iter().any(|j| j.id == id && ms(j.due_at) == due) {
@@ -237,16 +241,27 @@ pub async fn next_due(c: &mut Conn, kinds: &[&str], now: DateTime<Utc>) -> anyho
 
 /// Every job of `kind` planned for the `subjects` (ids): (subject, member) → due. Read
 /// through the `(kind, subject_id, member_id)` index, a few hundred subjects a query.
+///
+/// Each query also bounds the subjects by the lowest and highest of its list. A table
+/// without statistics yet (one that just grew, as at a first start) otherwise has
+/// Postgres read the index for the kind alone and every job of it: 9.5 ms a query against
+/// 0.25 ms at 50,000 jobs. With statistics the bound changes nothing.
 pub async fn planned_for(
     c: &mut Conn,
     kind: &str,
     subjects: &[i64],
 ) -> anyhow::Result<std::collections::HashMap<(i64, i64), DateTime<Utc>>> {
     let mut planned = std::collections::HashMap::with_capacity(subjects.len());
+    let mut subjects = subjects.to_vec();
+    subjects.sort_unstable();
     for chunk in subjects.chunks(500) {
+        let (Some(low), Some(high)) = (chunk.first(), chunk.last()) else { continue };
         // Integers, formatted here: nothing from input reaches the SQL text.
-        let ids = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let sql = format!("SELECT subject_id, member_id, due_at FROM jobs WHERE kind = $1 AND subject_id IN ({ids})");
+        let ids = super::id_list(chunk.iter().copied());
+        let sql = format!(
+            "SELECT subject_id, member_id, due_at FROM jobs \
+             WHERE kind = $1 AND subject_id BETWEEN {low} AND {high} AND subject_id IN ({ids})"
+        );
         for r in sqlx::query(super::checked(sql)).bind(kind).fetch_all(&mut *c).await? {
             planned.insert((r.try_get(0)?, r.try_get(1)?), from_ms(r.try_get(2)?));
         }

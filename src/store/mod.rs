@@ -3,8 +3,9 @@
 //! Queries go through sqlx's `Any` driver with `$1` placeholders, which both dialects
 //! accept when parameters first appear in order. Instants are stored as integer
 //! milliseconds, days as `YYYY-MM-DD` text, flags as 0/1: the `Any` driver cannot bind
-//! chrono or JSON types. The one dialect branch, claiming rows with a lease, is
-//! `claim_rows` below (jobs, outbox and inbox use it).
+//! chrono or JSON types. The dialect branches are few: claiming rows with a lease
+//! (`claim_rows` below; jobs, outbox and inbox use it) and taking row locks for many rows
+//! at once (`is_postgres`: a `SELECT … FOR UPDATE` there, an update on SQLite).
 
 pub mod forget;
 pub mod inbound;
@@ -215,6 +216,14 @@ pub(crate) async fn claim_rows(
         .await?;
     tx.commit().await?;
     Ok(rows)
+}
+
+/// True on a Postgres connection. Many rows are locked there with `SELECT … FOR UPDATE`,
+/// which leaves them as they are; an update of each to itself would write every row again
+/// with its index entries. On SQLite, with one writer, an update takes the write lock at
+/// once, before the transaction reads what it is about to change.
+pub(crate) fn is_postgres(c: &Conn) -> bool {
+    c.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
 }
 
 /// SQL assembled in this module from constant column lists and dialect keywords, never

@@ -80,6 +80,36 @@ pub async fn insert(c: &mut Conn, m: &NewChatMessage<'_>, now: DateTime<Utc>) ->
     }
 }
 
+/// `insert` for many messages, a few dozen rows a statement, when their ids are not
+/// needed: one whose outbox item was delivered already is left out.
+pub async fn insert_many(c: &mut Conn, messages: &[NewChatMessage<'_>], now: DateTime<Utc>) -> anyhow::Result<()> {
+    for chunk in messages.chunks(INSERT_CHUNK) {
+        let rows = super::value_rows(chunk.len(), "$1, $1, ", 9, 2);
+        let sql = format!(
+            "INSERT INTO webchat_messages (created_at, updated_at, team_id, conv_kind, conv_id, visible_to, author_member, \
+             body, extra, thread_of, outbox_id) VALUES {rows} ON CONFLICT (outbox_id) DO NOTHING"
+        );
+        let mut q = sqlx::query(checked(sql)).bind(ms(now));
+        for m in chunk {
+            q = q
+                .bind(m.team_id)
+                .bind(m.conv_kind.code())
+                .bind(m.conv_id)
+                .bind(m.visible_to)
+                .bind(m.author_member)
+                .bind(m.body)
+                .bind(m.extra.to_string())
+                .bind(m.thread_of)
+                .bind(m.outbox_id);
+        }
+        q.execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
+/// Messages an `insert_many` statement writes: 9 parameters each.
+const INSERT_CHUNK: usize = 100;
+
 pub async fn update(
     c: &mut Conn,
     id: i64,

@@ -56,3 +56,40 @@ async fn a_web_chat_message_that_cannot_be_written_does_not_hold_back_the_others
     assert_eq!(waiting[0].0, 1, "it failed once and will be tried again");
     assert!(waiting[0].1.as_deref().is_some_and(|e| e.contains("not delivered yet")), "{waiting:?}");
 }
+
+on_both_databases!(
+    plain_posts_written_together_keep_their_place_around_a_keyed_post_and_its_edit,
+    web_chat_order_on_sqlite,
+    web_chat_order_on_postgres
+);
+
+async fn plain_posts_written_together_keep_their_place_around_a_keyed_post_and_its_edit(db: Db) {
+    let t = TestApp::spawn(db).await;
+    let team = t.channel_param("team").await;
+    let ana = t.person("ana").await;
+    let mut c = t.app.svc.store.pool.acquire().await.expect("connection");
+    let channel_id = tandem::store::team::channel_id(&mut c, t.team_id, "team").await.expect("#team");
+    drop(c);
+    let target = Target::Channel { channel_id };
+    let effects = [
+        Effect::post(target.clone(), line("plain-a")),
+        Effect::post(target.clone(), line("plain-b")),
+        Effect::post_keyed(target.clone(), line("keyed-c"), "k:c".into()),
+        Effect::post(target.clone(), line("plain-d")),
+        Effect::Update { key: "k:c".into(), message: line("keyed-c-edited") },
+        Effect::post(target, line("plain-e")),
+    ];
+    let mut tx = t.app.svc.store.begin().await.expect("tx");
+    for e in &effects {
+        tandem::store::outbox::push(&mut tx, t.team_id, e, t.clock.now()).await.expect("push");
+    }
+    tx.commit().await.expect("commit");
+    t.tick().await;
+    let lines = ana.bot_lines(&team).await;
+    let order: Vec<usize> = ["plain-a", "plain-b", "keyed-c-edited", "plain-d", "plain-e"]
+        .into_iter()
+        .map(|r| lines.iter().position(|l| l.contains(r)).unwrap_or_else(|| panic!("{r} shows: {lines:#?}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "in the order they were written: {lines:#?}");
+    assert_eq!(lines.len(), 5, "each once, the edit in place of the first text: {lines:#?}");
+}

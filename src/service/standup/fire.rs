@@ -20,7 +20,7 @@ use crate::store::standup::rounds::{NewRound, Round};
 use crate::store::{self, Conn};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One fire: open the round of the day `due` falls on. With `member_id` the stand-up fires
 /// in that member's zone, and only they are asked now; otherwise everyone is.
@@ -145,15 +145,42 @@ pub(super) async fn open_rounds(
             round_of.insert(key, round.id);
         }
     }
-    opening::add_participants(c, &joining).await?;
     store::jobs::schedule_many(c, jobs::DEADLINE, &deadlines).await?;
     let ids: Vec<i64> = round_of.values().copied().collect();
-    opening::lock_many(c, &ids).await?;
+    // A round created in this transaction is nobody else's to see until it commits: only
+    // those that were there already need their locks.
+    let created_ids: HashSet<i64> = created.values().copied().collect();
+    let existed: Vec<i64> = ids.iter().copied().filter(|id| !created_ids.contains(id)).collect();
+    opening::lock_many(c, &existed).await?;
     let rounds = opening::get_many(c, &ids).await?;
-    let asked = ask(c, fires, &days, &people, &round_of, &rounds, &mut done).await?;
+    let round_ids: Vec<Option<i64>> = fires
+        .iter()
+        .zip(&days)
+        .map(|(f, day)| round_of.get(&(f.standup.id, *day)).copied().filter(|id| rounds.contains_key(id)))
+        .collect();
+    // The new rounds' participants are written once it is known who is asked now: as
+    // asked, rather than as pending and then again.
+    let known = joining.iter().map(|&(round_id, member_id, status)| ((round_id, member_id), status)).collect();
+    let asked = ask(c, fires, &people, &round_ids, known, &mut done).await?;
+    let asked_now: HashSet<(i64, i64)> = asked.iter().map(|(_, round_id, m)| (*round_id, m.id)).collect();
+    let joining: Vec<(i64, i64, Status, Option<DateTime<Utc>>)> = joining
+        .into_iter()
+        .map(|(round_id, member_id, status)| {
+            if asked_now.contains(&(round_id, member_id)) {
+                (round_id, member_id, Status::Asked, Some(now))
+            } else {
+                (round_id, member_id, status, None)
+            }
+        })
+        .collect();
+    opening::add_participants(c, &joining).await?;
     let to_ask: Vec<(usize, &Round, &Member)> = asked.iter().map(|(i, id, m)| (*i, &rounds[id], *m)).collect();
     if !to_ask.is_empty() {
-        let pairs: Vec<(i64, i64)> = to_ask.iter().map(|(_, round, m)| (round.id, m.id)).collect();
+        let pairs: Vec<(i64, i64)> = to_ask
+            .iter()
+            .map(|(_, round, m)| (round.id, m.id))
+            .filter(|(round_id, _)| !created_ids.contains(round_id))
+            .collect();
         opening::mark_asked(c, &pairs, now).await?;
         let teams: Vec<i64> = fires.iter().map(|f| f.standup.team_id).collect();
         let mut blockers: HashMap<i64, Vec<Blocker>> = HashMap::new();
@@ -193,25 +220,25 @@ pub(super) async fn open_rounds(
     Ok(done)
 }
 
-/// Who each fire asks now: its participants (or its one member) still pending in the
-/// round, each once, as (fire, round id, member).
+/// Who each fire asks now: its participants (or its one member) still pending in its
+/// round (`round_ids`, by fire), each once, as (fire, round id, member). `known` holds the
+/// participants of rounds created in this transaction, not written yet; the others are read.
 async fn ask<'m>(
     c: &mut Conn,
     fires: &[Fire<'_>],
-    days: &[NaiveDate],
     people: &[Vec<&'m Member>],
-    round_of: &HashMap<(i64, NaiveDate), i64>,
-    rounds: &HashMap<i64, Round>,
+    round_ids: &[Option<i64>],
+    known: HashMap<(i64, i64), Status>,
     done: &mut [Opened],
 ) -> anyhow::Result<Vec<(usize, i64, &'m Member)>> {
-    let round_for = |i: usize| round_of.get(&(fires[i].standup.id, days[i])).filter(|id| rounds.contains_key(id));
     let live = |i: usize| done[i].opened || fires[i].member_id.is_some();
+    let new_rounds: HashSet<i64> = known.keys().map(|(round_id, _)| *round_id).collect();
     // A whole team's round reads all its participants; a member's fire, that member's row.
     let (mut whole, mut pairs) = (Vec::new(), Vec::new());
     for (i, f) in fires.iter().enumerate() {
-        match (round_for(i), f.member_id) {
-            (Some(&id), None) if live(i) => whole.push(id),
-            (Some(&id), Some(member_id)) => pairs.push((id, member_id)),
+        match (round_ids[i].filter(|id| !new_rounds.contains(id)), f.member_id) {
+            (Some(id), None) if live(i) => whole.push(id),
+            (Some(id), Some(member_id)) => pairs.push((id, member_id)),
             _ => {}
         }
     }
@@ -219,11 +246,11 @@ async fn ask<'m>(
     if !pairs.is_empty() {
         rows.extend(opening::participants_among(c, &pairs).await?);
     }
-    let mut status: HashMap<(i64, i64), Status> =
-        rows.into_iter().map(|p| ((p.round_id, p.member_id), p.status)).collect();
+    let mut status = known;
+    status.extend(rows.into_iter().map(|p| ((p.round_id, p.member_id), p.status)));
     let mut asked = Vec::new();
     for (i, f) in fires.iter().enumerate() {
-        let Some(&round_id) = round_for(i).filter(|_| live(i)) else { continue };
+        let Some(round_id) = round_ids[i].filter(|_| live(i)) else { continue };
         for m in people[i].iter().filter(|m| f.member_id.is_none_or(|id| id == m.id)) {
             if status.get(&(round_id, m.id)) == Some(&Status::Pending) {
                 status.insert((round_id, m.id), Status::Asked);

@@ -3,7 +3,7 @@
 
 use super::rounds::{COLUMNS, NewRound, P_COLUMNS, Participant, Round, from_row, participant_from_row};
 use crate::core::standup::Status;
-use crate::store::{Conn, ID_CHUNK, checked, day, id_list, ms, parse_day, value_rows};
+use crate::store::{Conn, ID_CHUNK, checked, day, id_list, is_postgres, ms, parse_day, value_rows};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
@@ -60,17 +60,17 @@ pub async fn create_many(c: &mut Conn, rounds: &[NewRound<'_>]) -> anyhow::Resul
     Ok(created)
 }
 
-/// Add participants (round, member, status); one already there stays as it is.
-pub async fn add_participants(c: &mut Conn, rows: &[(i64, i64, Status)]) -> anyhow::Result<()> {
-    for chunk in rows.chunks(ID_CHUNK) {
-        let values = value_rows(chunk.len(), "", 3, 1);
+/// Add participants (round, member, status, when asked); one already there stays as it is.
+pub async fn add_participants(c: &mut Conn, rows: &[(i64, i64, Status, Option<DateTime<Utc>>)]) -> anyhow::Result<()> {
+    for chunk in rows.chunks(ID_CHUNK / 4 * 3) {
+        let values = value_rows(chunk.len(), "", 4, 1);
         let sql = format!(
-            "INSERT INTO round_participants (round_id, member_id, status) VALUES {values} \
+            "INSERT INTO round_participants (round_id, member_id, status, asked_at) VALUES {values} \
              ON CONFLICT (round_id, member_id) DO NOTHING"
         );
         let mut q = sqlx::query(checked(sql));
-        for (round_id, member_id, status) in chunk {
-            q = q.bind(*round_id).bind(*member_id).bind(status.code());
+        for (round_id, member_id, status, asked_at) in chunk {
+            q = q.bind(*round_id).bind(*member_id).bind(status.code()).bind(asked_at.map(ms));
         }
         q.execute(&mut *c).await?;
     }
@@ -83,8 +83,12 @@ pub async fn lock_many(c: &mut Conn, ids: &[i64]) -> anyhow::Result<()> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     for chunk in ids.chunks(ID_CHUNK) {
-        let sql =
-            format!("UPDATE rounds SET reported_at = reported_at WHERE id IN ({})", id_list(chunk.iter().copied()));
+        let ids = id_list(chunk.iter().copied());
+        let sql = if is_postgres(c) {
+            format!("SELECT id FROM rounds WHERE id IN ({ids}) ORDER BY id FOR UPDATE")
+        } else {
+            format!("UPDATE rounds SET reported_at = reported_at WHERE id IN ({ids})")
+        };
         sqlx::query(checked(sql)).execute(&mut *c).await?;
     }
     Ok(())
