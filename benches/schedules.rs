@@ -35,8 +35,10 @@ async fn main() {
         TEAMS * PER_TEAM,
         TEAMS * PER_TEAM / AT_NINE_EVERY
     );
+    // `TANDEM_BENCH_ONLY=sqlite` (or `postgres`): that database alone (to profile it).
+    let only = std::env::var("TANDEM_BENCH_ONLY").ok();
     for db in ["sqlite", "postgres"] {
-        if db == "postgres" && pg.is_none() {
+        if (db == "postgres" && pg.is_none()) || only.as_deref().is_some_and(|o| o != db) {
             continue;
         }
         let mut all = Vec::new();
@@ -49,6 +51,10 @@ async fn main() {
                 _ => (fresh_postgres(pg.as_deref().unwrap_or_default()).await, None),
             };
             let run = run(&url).await;
+            if db == "postgres" {
+                // Gone before the next run, rather than left to autovacuum during it.
+                drop_postgres(pg.as_deref().unwrap_or_default(), &url).await;
+            }
             println!(
                 "  {db:<8} first start {:5.2} s, restart {:5.2} s, idle CPU {:5.2} %, 09:00 p50 {:5.2} s p99 {:5.2} s last {:5.2} s",
                 run[0], run[1], run[2], run[3], run[4], run[5]
@@ -171,4 +177,13 @@ async fn fresh_postgres(admin: &str) -> String {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create");
     let base = admin.rsplit_once('/').map(|(b, _)| b).expect("admin URL ends with /database");
     format!("{base}/{name}")
+}
+
+async fn drop_postgres(admin: &str, url: &str) {
+    let name = url.rsplit_once('/').map(|(_, n)| n).expect("URL ends with /database");
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin).await.expect("connect to Postgres");
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
+        .execute(&mut conn)
+        .await
+        .expect("drop");
 }

@@ -15,14 +15,14 @@ pub async fn first_time(c: &mut Conn, platform: &str, event_id: &str, now: DateT
 pub async fn first_times(c: &mut Conn, events: &[(&str, &str)], now: DateTime<Utc>) -> anyhow::Result<Vec<bool>> {
     let mut new = Vec::with_capacity(events.len());
     for chunk in events.chunks(100) {
-        let rows = super::value_rows(chunk.len(), "$1, ", 2, 2);
+        let rows = super::value_rows(c, chunk.len(), 3);
         let sql = format!(
             "INSERT INTO inbound_seen (seen_at, platform, event_id) VALUES {rows} \
              ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
         );
-        let mut q = sqlx::query(super::checked(sql)).bind(ms(now));
+        let mut q = sqlx::query(super::checked(sql));
         for (platform, event_id) in chunk {
-            q = q.bind(*platform).bind(*event_id);
+            q = q.bind(ms(now)).bind(*platform).bind(*event_id);
         }
         let rows = q.fetch_all(&mut *c).await?;
         let inserted = rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<anyhow::Result<_>>()?;

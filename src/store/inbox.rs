@@ -28,14 +28,14 @@ pub struct Received<'a> {
 pub async fn push_many(c: &mut Conn, events: &[Received<'_>], now: DateTime<Utc>) -> anyhow::Result<Vec<bool>> {
     let mut stored = Vec::with_capacity(events.len());
     for chunk in events.chunks(100) {
-        let rows = super::value_rows(chunk.len(), "$1, $1, ", 3, 2);
+        let rows = super::value_rows(c, chunk.len(), 5);
         let sql = format!(
             "INSERT INTO inbox (received_at, next_attempt_at, platform, event_id, payload) VALUES {rows} \
              ON CONFLICT (platform, event_id) DO NOTHING RETURNING platform, event_id"
         );
-        let mut q = sqlx::query(super::checked(sql)).bind(ms(now));
+        let mut q = sqlx::query(super::checked(sql));
         for e in chunk {
-            q = q.bind(e.platform).bind(e.event_id).bind(e.payload);
+            q = q.bind(ms(now)).bind(ms(now)).bind(e.platform).bind(e.event_id).bind(e.payload);
         }
         let rows = q.fetch_all(&mut *c).await?;
         let inserted = rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<anyhow::Result<_>>()?;

@@ -52,22 +52,22 @@ pub async fn schedule(
 /// one row twice in a statement).
 pub async fn schedule_many(c: &mut Conn, kind: &str, jobs: &[(i64, i64, DateTime<Utc>)]) -> anyhow::Result<()> {
     for chunk in jobs.chunks(SCHEDULE_CHUNK) {
-        let rows = super::value_rows(chunk.len(), "$1, ", 3, 2);
+        let rows = super::value_rows(c, chunk.len(), 4);
         let sql = format!(
             "INSERT INTO jobs (kind, subject_id, member_id, due_at) VALUES {rows} \
              ON CONFLICT (kind, subject_id, member_id) DO UPDATE SET due_at = excluded.due_at, lease_owner = NULL, \
              lease_until = NULL, attempts = 0, last_error = NULL, dead = 0"
         );
-        let mut q = sqlx::query(super::checked(sql)).bind(kind);
+        let mut q = sqlx::query(super::checked(sql));
         for (subject_id, member_id, due) in chunk {
-            q = q.bind(*subject_id).bind(*member_id).bind(ms(*due));
+            q = q.bind(kind).bind(*subject_id).bind(*member_id).bind(ms(*due));
         }
         q.execute(&mut *c).await?;
     }
     Ok(())
 }
 
-/// Rows a `schedule_many` statement writes: 3 parameters each, well under SQLite's and
+/// Rows a `schedule_many` statement writes: 4 parameters each, well under SQLite's and
 /// Postgres's limits.
 const SCHEDULE_CHUNK: usize = 300;
 

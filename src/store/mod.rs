@@ -238,14 +238,23 @@ pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
     ids.into_iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
 }
 
-/// The rows of a multi-row `VALUES`, each `lead` (parameters every row shares, written
-/// as is) then `per_row` numbered parameters of its own, counted from `$first`:
-/// `value_rows(2, "$1, ", 2, 2)` is `($1, $2, $3), ($1, $4, $5)`.
-pub(crate) fn value_rows(rows: usize, lead: &str, per_row: usize, first: usize) -> String {
+/// The rows of a multi-row `VALUES`, `per_row` parameters each, bound in order, row by
+/// row (a value every row shares is bound in each). Numbered on Postgres: `value_rows(c, 2,
+/// 2)` is `($1, $2), ($3, $4)`. Anonymous on SQLite, `(?, ?), (?, ?)`: sqlx asks SQLite the
+/// name of each numbered parameter, and SQLite finds it by walking the list of names, so
+/// a statement of n numbered parameters costs n²/2 steps (at 900 a statement, a sixth of
+/// the CPU of 5,000 stand-ups firing at once).
+pub(crate) fn value_rows(c: &Conn, rows: usize, per_row: usize) -> String {
+    placeholders(is_postgres(c), rows, per_row)
+}
+
+fn placeholders(numbered: bool, rows: usize, per_row: usize) -> String {
     (0..rows)
         .map(|i| {
-            let own = (0..per_row).map(|k| format!("${}", first + per_row * i + k)).collect::<Vec<_>>();
-            format!("({lead}{})", own.join(", "))
+            let own: Vec<String> = (1..=per_row)
+                .map(|k| if numbered { format!("${}", per_row * i + k) } else { "?".to_string() })
+                .collect();
+            format!("({})", own.join(", "))
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -279,8 +288,9 @@ mod tests {
     }
 
     #[test]
-    fn value_rows_share_the_lead_and_number_the_rest_in_order() {
-        assert_eq!(super::value_rows(2, "$1, ", 2, 2), "($1, $2, $3), ($1, $4, $5)");
-        assert_eq!(super::value_rows(1, "", 3, 1), "($1, $2, $3)");
+    fn value_rows_are_numbered_in_order_on_postgres_and_anonymous_on_sqlite() {
+        assert_eq!(super::placeholders(true, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::placeholders(true, 1, 2), "($1, $2)");
+        assert_eq!(super::placeholders(false, 2, 2), "(?, ?), (?, ?)");
     }
 }

@@ -56,17 +56,19 @@ pub struct Outgoing<'a> {
 /// Push effects in this order, a hundred rows a statement.
 pub async fn push_many(c: &mut Conn, items: &[Outgoing<'_>], now: DateTime<Utc>) -> anyhow::Result<()> {
     for chunk in items.chunks(100) {
-        let rows = super::value_rows(chunk.len(), "$1, $1, ", 5, 2);
+        let rows = super::value_rows(c, chunk.len(), 7);
         let sql = format!(
             "INSERT INTO outbox (created_at, next_attempt_at, team_id, effect, reply_to, update_key, forget_tag) \
              VALUES {rows}"
         );
-        let mut q = sqlx::query(super::checked(sql)).bind(ms(now));
+        let mut q = sqlx::query(super::checked(sql));
         for item in chunk {
             // Refused here, in the transaction of the change that made it, rather than
             // failing on one platform at delivery.
             item.effect.check().context("an effect no platform could show")?;
             q = q
+                .bind(ms(now))
+                .bind(ms(now))
                 .bind(item.team_id)
                 .bind(serde_json::to_string(item.effect)?)
                 .bind(item.reply_to.map(str::to_string))

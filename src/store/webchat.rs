@@ -84,14 +84,16 @@ pub async fn insert(c: &mut Conn, m: &NewChatMessage<'_>, now: DateTime<Utc>) ->
 /// needed: one whose outbox item was delivered already is left out.
 pub async fn insert_many(c: &mut Conn, messages: &[NewChatMessage<'_>], now: DateTime<Utc>) -> anyhow::Result<()> {
     for chunk in messages.chunks(INSERT_CHUNK) {
-        let rows = super::value_rows(chunk.len(), "$1, $1, ", 9, 2);
+        let rows = super::value_rows(c, chunk.len(), 11);
         let sql = format!(
             "INSERT INTO webchat_messages (created_at, updated_at, team_id, conv_kind, conv_id, visible_to, author_member, \
              body, extra, thread_of, outbox_id) VALUES {rows} ON CONFLICT (outbox_id) DO NOTHING"
         );
-        let mut q = sqlx::query(checked(sql)).bind(ms(now));
+        let mut q = sqlx::query(checked(sql));
         for m in chunk {
             q = q
+                .bind(ms(now))
+                .bind(ms(now))
                 .bind(m.team_id)
                 .bind(m.conv_kind.code())
                 .bind(m.conv_id)
@@ -107,7 +109,7 @@ pub async fn insert_many(c: &mut Conn, messages: &[NewChatMessage<'_>], now: Dat
     Ok(())
 }
 
-/// Messages an `insert_many` statement writes: 9 parameters each.
+/// Messages an `insert_many` statement writes: 11 parameters each.
 const INSERT_CHUNK: usize = 100;
 
 pub async fn update(

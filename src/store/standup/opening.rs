@@ -35,7 +35,7 @@ pub async fn by_days(c: &mut Conn, keys: &[(i64, NaiveDate)]) -> anyhow::Result<
 pub async fn create_many(c: &mut Conn, rounds: &[NewRound<'_>]) -> anyhow::Result<HashMap<(i64, NaiveDate), i64>> {
     let mut created = HashMap::with_capacity(rounds.len());
     for chunk in rounds.chunks(ID_CHUNK / 3) {
-        let rows = value_rows(chunk.len(), "", 9, 1);
+        let rows = value_rows(c, chunk.len(), 9);
         let sql = format!(
             "INSERT INTO rounds (standup_id, standup_name, team_id, channel_id, day, questions, opened_at, deadline_at, fired_late) \
              VALUES {rows} ON CONFLICT (standup_id, day) DO NOTHING RETURNING id, standup_id, day"
@@ -63,7 +63,7 @@ pub async fn create_many(c: &mut Conn, rounds: &[NewRound<'_>]) -> anyhow::Resul
 /// Add participants (round, member, status, when asked); one already there stays as it is.
 pub async fn add_participants(c: &mut Conn, rows: &[(i64, i64, Status, Option<DateTime<Utc>>)]) -> anyhow::Result<()> {
     for chunk in rows.chunks(ID_CHUNK / 4 * 3) {
-        let values = value_rows(chunk.len(), "", 4, 1);
+        let values = value_rows(c, chunk.len(), 4);
         let sql = format!(
             "INSERT INTO round_participants (round_id, member_id, status, asked_at) VALUES {values} \
              ON CONFLICT (round_id, member_id) DO NOTHING"
