@@ -184,8 +184,8 @@ impl App {
             let every = (self.outbox.lease / 3).to_std().unwrap_or(std::time::Duration::from_secs(10));
             tokio::spawn(app.repeat("lease renewal", every, never, stop, |app| async move {
                 let mut c = app.svc.store.pool.acquire().await?;
-                let until = app.clock.now() + app.outbox.lease;
-                store::leases::renew(&mut c, &app.outbox.instance, until).await.map(|_| ())
+                let now = app.clock.now();
+                store::leases::renew(&mut c, &app.outbox.instance, now, now + app.outbox.lease).await.map(|_| ())
             }))
         };
         shutdown.await;

@@ -2,7 +2,9 @@
 
 use crate::helpers::{Db, fresh_database};
 use chrono::Duration;
-use tandem::store::{Store, jobs, leases};
+use serde_json::json;
+use tandem::core::{Effect, Locale, Message, Target};
+use tandem::store::{Store, inbox, jobs, leases, outbox};
 
 on_both_databases!(
     a_living_process_keeps_its_claims_and_a_restarted_one_takes_them_back,
@@ -14,24 +16,38 @@ async fn a_living_process_keeps_its_claims_and_a_restarted_one_takes_them_back(d
     let (url, _dir) = fresh_database(db).await;
     let store = Store::connect(&url).await.expect("store");
     let now = chrono::Utc::now();
-    tandem::demo::seed_load_team(&store, "load", 3, 1, now, false).await.expect("seed");
+    let team = tandem::demo::seed_load_team(&store, "load", 3, 1, now, false).await.expect("seed");
+    // One message to deliver and one received event to handle, besides the three fires.
+    let mut c = store.pool.acquire().await.expect("connection");
+    let channel_id = tandem::store::team::channel_id(&mut c, team, "team").await.expect("channel");
+    let note = Message::new("error_internal", json!({ "reference": "r" }), Locale::En);
+    outbox::push(&mut c, team, &Effect::post(Target::Channel { channel_id }, note), now).await.expect("push");
+    let event = inbox::Received { platform: "slack", event_id: "Ev1", payload: "{}" };
+    inbox::push_many(&mut c, &[event], now).await.expect("receive");
+    drop(c);
     let lease = Duration::seconds(30);
     let claim = |owner: &'static str, at| {
         let store = store.clone();
-        async move { jobs::claim(&store, &["standup_open"], owner, at, lease, 10).await.expect("claim").len() }
+        async move {
+            let fires = jobs::claim(&store, &["standup_open"], owner, at, lease, 10).await.expect("claim").len();
+            let posts = outbox::claim(&store, owner, at, lease, 10).await.expect("claim").len();
+            let events = inbox::claim(&store, owner, at, lease, 10).await.expect("claim").len();
+            (fires, posts, events)
+        }
     };
-    assert_eq!(claim("a", now).await, 3);
+    assert_eq!(claim("a", now).await, (3, 1, 1));
     // Renewed by its heartbeat, a's claims outlive the lease they were taken with.
     let mut c = store.pool.acquire().await.expect("connection");
-    assert_eq!(leases::renew(&mut c, "a", now + Duration::seconds(20) + lease).await.expect("renew"), 3);
-    assert_eq!(leases::renew(&mut c, "b", now + lease).await.expect("renew"), 0, "b holds nothing");
+    let later = now + Duration::seconds(20);
+    assert_eq!(leases::renew(&mut c, "a", later, later + lease).await.expect("renew"), 5);
+    assert_eq!(leases::renew(&mut c, "b", later, later + lease).await.expect("renew"), 0, "b holds nothing");
     drop(c);
-    assert_eq!(claim("b", now + Duration::seconds(40)).await, 0, "a's work is still a's");
+    assert_eq!(claim("b", now + Duration::seconds(40)).await, (0, 0, 0), "a's work is still a's");
     // a starts again: what its last run held is free at once, for anyone.
     let mut c = store.pool.acquire().await.expect("connection");
-    assert_eq!(leases::release(&mut c, Some("a")).await.expect("release"), 3);
+    assert_eq!(leases::release(&mut c, Some("a")).await.expect("release"), 5);
     drop(c);
-    assert_eq!(claim("b", now + Duration::seconds(41)).await, 3);
+    assert_eq!(claim("b", now + Duration::seconds(41)).await, (3, 1, 1));
 }
 
 #[tokio::test]
