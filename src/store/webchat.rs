@@ -4,6 +4,8 @@ use super::{Conn, checked, from_ms, ms};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::Row;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
 
 /// Which conversation a web chat message belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,24 +52,34 @@ pub struct NewChatMessage<'a> {
     pub outbox_id: Option<i64>,
 }
 
+/// The columns a new message fills: its own (`bind_message`), then when it was written
+/// and last changed.
+const NEW_COLUMNS: &str =
+    "team_id, conv_kind, conv_id, visible_to, author_member, body, extra, thread_of, outbox_id, created_at, updated_at";
+
+/// The message's own columns, in `NEW_COLUMNS` order.
+fn bind_message<'q>(
+    q: Query<'q, sqlx::Any, AnyArguments>,
+    m: &NewChatMessage<'q>,
+) -> Query<'q, sqlx::Any, AnyArguments> {
+    q.bind(m.team_id)
+        .bind(m.conv_kind.code())
+        .bind(m.conv_id)
+        .bind(m.visible_to)
+        .bind(m.author_member)
+        .bind(m.body)
+        .bind(m.extra.to_string())
+        .bind(m.thread_of)
+        .bind(m.outbox_id)
+}
+
 /// Inserts a message; an outbox item already delivered returns the earlier message's id.
 pub async fn insert(c: &mut Conn, m: &NewChatMessage<'_>, now: DateTime<Utc>) -> anyhow::Result<i64> {
-    let r = sqlx::query(
-        "INSERT INTO webchat_messages (team_id, conv_kind, conv_id, visible_to, author_member, body, extra, thread_of, outbox_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (outbox_id) DO NOTHING RETURNING id",
-    )
-    .bind(m.team_id)
-    .bind(m.conv_kind.code())
-    .bind(m.conv_id)
-    .bind(m.visible_to)
-    .bind(m.author_member)
-    .bind(m.body)
-    .bind(m.extra.to_string())
-    .bind(m.thread_of)
-    .bind(m.outbox_id)
-    .bind(ms(now))
-    .fetch_optional(&mut *c)
-    .await?;
+    let sql = format!(
+        "INSERT INTO webchat_messages ({NEW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         ON CONFLICT (outbox_id) DO NOTHING RETURNING id"
+    );
+    let r = bind_message(sqlx::query(checked(sql)), m).bind(ms(now)).fetch_optional(&mut *c).await?;
     match r {
         Some(r) => Ok(r.try_get(0)?),
         None => {
@@ -80,29 +92,16 @@ pub async fn insert(c: &mut Conn, m: &NewChatMessage<'_>, now: DateTime<Utc>) ->
     }
 }
 
-/// `insert` for many messages, a few dozen rows a statement, when their ids are not
+/// `insert` for many messages, a hundred rows a statement, when their ids are not
 /// needed: one whose outbox item was delivered already is left out.
 pub async fn insert_many(c: &mut Conn, messages: &[NewChatMessage<'_>], now: DateTime<Utc>) -> anyhow::Result<()> {
     for chunk in messages.chunks(INSERT_CHUNK) {
         let rows = super::value_rows(c, chunk.len(), 11);
-        let sql = format!(
-            "INSERT INTO webchat_messages (created_at, updated_at, team_id, conv_kind, conv_id, visible_to, author_member, \
-             body, extra, thread_of, outbox_id) VALUES {rows} ON CONFLICT (outbox_id) DO NOTHING"
-        );
+        let sql =
+            format!("INSERT INTO webchat_messages ({NEW_COLUMNS}) VALUES {rows} ON CONFLICT (outbox_id) DO NOTHING");
         let mut q = sqlx::query(checked(sql));
         for m in chunk {
-            q = q
-                .bind(ms(now))
-                .bind(ms(now))
-                .bind(m.team_id)
-                .bind(m.conv_kind.code())
-                .bind(m.conv_id)
-                .bind(m.visible_to)
-                .bind(m.author_member)
-                .bind(m.body)
-                .bind(m.extra.to_string())
-                .bind(m.thread_of)
-                .bind(m.outbox_id);
+            q = bind_message(q, m).bind(ms(now)).bind(ms(now));
         }
         q.execute(&mut *c).await?;
     }

@@ -10,6 +10,25 @@ fn line(reference: &str) -> Message {
     Message::new("error_internal", json!({ "reference": reference }), Locale::En)
 }
 
+/// A test app and its team's channel `#team`.
+async fn team_channel(db: Db) -> (TestApp, Target) {
+    let t = TestApp::spawn(db).await;
+    let mut c = t.app.svc.store.pool.acquire().await.expect("connection");
+    let channel_id = tandem::store::team::channel_id(&mut c, t.team_id, "team").await.expect("#team");
+    drop(c);
+    (t, Target::Channel { channel_id })
+}
+
+/// Push the effects in one transaction, in order, and run the loops once: one claim.
+async fn deliver(t: &TestApp, effects: &[Effect]) {
+    let mut tx = t.app.svc.store.begin().await.expect("tx");
+    for e in effects {
+        tandem::store::outbox::push(&mut tx, t.team_id, e, t.clock.now()).await.expect("push");
+    }
+    tx.commit().await.expect("commit");
+    t.tick().await;
+}
+
 on_both_databases!(
     a_web_chat_message_that_cannot_be_written_does_not_hold_back_the_others_of_its_claim,
     web_chat_claim_on_sqlite,
@@ -17,13 +36,9 @@ on_both_databases!(
 );
 
 async fn a_web_chat_message_that_cannot_be_written_does_not_hold_back_the_others_of_its_claim(db: Db) {
-    let t = TestApp::spawn(db).await;
+    let (t, target) = team_channel(db).await;
     let team = t.channel_param("team").await;
     let ana = t.person("ana").await;
-    let mut c = t.app.svc.store.pool.acquire().await.expect("connection");
-    let channel_id = tandem::store::team::channel_id(&mut c, t.team_id, "team").await.expect("#team");
-    drop(c);
-    let target = Target::Channel { channel_id };
     let effects = [
         Effect::post_keyed(target.clone(), line("first-one"), "k:first".into()),
         Effect::Update { key: "k:first".into(), message: line("first-edited") },
@@ -31,12 +46,7 @@ async fn a_web_chat_message_that_cannot_be_written_does_not_hold_back_the_others
         Effect::Update { key: "k:never".into(), message: line("never-there") },
         Effect::post(target, line("third-one")),
     ];
-    let mut tx = t.app.svc.store.begin().await.expect("tx");
-    for e in &effects {
-        tandem::store::outbox::push(&mut tx, t.team_id, e, t.clock.now()).await.expect("push");
-    }
-    tx.commit().await.expect("commit");
-    t.tick().await;
+    deliver(&t, &effects).await;
     let lines = ana.bot_lines(&team).await;
     let seen: Vec<&str> = ["first-one", "first-edited", "never-there", "third-one"]
         .into_iter()
@@ -64,13 +74,9 @@ on_both_databases!(
 );
 
 async fn plain_posts_written_together_keep_their_place_around_a_keyed_post_and_its_edit(db: Db) {
-    let t = TestApp::spawn(db).await;
+    let (t, target) = team_channel(db).await;
     let team = t.channel_param("team").await;
     let ana = t.person("ana").await;
-    let mut c = t.app.svc.store.pool.acquire().await.expect("connection");
-    let channel_id = tandem::store::team::channel_id(&mut c, t.team_id, "team").await.expect("#team");
-    drop(c);
-    let target = Target::Channel { channel_id };
     let effects = [
         Effect::post(target.clone(), line("plain-a")),
         Effect::post(target.clone(), line("plain-b")),
@@ -79,12 +85,7 @@ async fn plain_posts_written_together_keep_their_place_around_a_keyed_post_and_i
         Effect::Update { key: "k:c".into(), message: line("keyed-c-edited") },
         Effect::post(target, line("plain-e")),
     ];
-    let mut tx = t.app.svc.store.begin().await.expect("tx");
-    for e in &effects {
-        tandem::store::outbox::push(&mut tx, t.team_id, e, t.clock.now()).await.expect("push");
-    }
-    tx.commit().await.expect("commit");
-    t.tick().await;
+    deliver(&t, &effects).await;
     let lines = ana.bot_lines(&team).await;
     let order: Vec<usize> = ["plain-a", "plain-b", "keyed-c-edited", "plain-d", "plain-e"]
         .into_iter()
