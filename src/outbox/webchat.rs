@@ -71,7 +71,7 @@ pub(super) async fn deliver_all(o: &Outbox, items: &[Item], now: DateTime<Utc>) 
     let mut tx = o.store.begin().await?;
     let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
     let ours = store::outbox::mark_delivered_many(&mut tx, &ids, &o.instance, now).await?;
-    // Plain posts (no thread, image or key to record) are written a few dozen a statement;
+    // Plain posts (no thread, image or key to record) are written a hundred a statement;
     // any other item on its own, after the plain posts before it.
     let mut plain: Vec<Plain> = Vec::new();
     for item in items.iter().filter(|i| ours.contains(&i.id)) {

@@ -4,8 +4,9 @@
 //! accept when parameters first appear in order. Instants are stored as integer
 //! milliseconds, days as `YYYY-MM-DD` text, flags as 0/1: the `Any` driver cannot bind
 //! chrono or JSON types. The dialect branches are few: claiming rows with a lease
-//! (`claim_rows` below; jobs, outbox and inbox use it) and taking row locks for many rows
-//! at once (`is_postgres`: a `SELECT … FOR UPDATE` there, an update on SQLite).
+//! (`claim_rows` below; jobs, outbox and inbox use it), taking row locks for many rows at
+//! once (a `SELECT … FOR UPDATE` on Postgres, an update on SQLite) and the parameters of
+//! statements of many rows (`value_rows`); the last two ask `is_postgres`.
 
 pub mod forget;
 pub mod inbound;
@@ -221,7 +222,7 @@ pub(crate) async fn claim_rows(
 /// True on a Postgres connection. Many rows are locked there with `SELECT … FOR UPDATE`,
 /// which leaves them as they are; an update of each to itself would write every row again
 /// with its index entries. On SQLite, with one writer, an update takes the write lock at
-/// once, before the transaction reads what it is about to change.
+/// once, before the transaction reads what it is about to change. `value_rows` asks it too.
 pub(crate) fn is_postgres(c: &Conn) -> bool {
     c.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME
 }

@@ -62,7 +62,8 @@ pub async fn create_many(c: &mut Conn, rounds: &[NewRound<'_>]) -> anyhow::Resul
 
 /// Add participants (round, member, status, when asked); one already there stays as it is.
 pub async fn add_participants(c: &mut Conn, rows: &[(i64, i64, Status, Option<DateTime<Utc>>)]) -> anyhow::Result<()> {
-    for chunk in rows.chunks(ID_CHUNK / 4 * 3) {
+    // 4 parameters a row: as many parameters a statement as `ID_CHUNK` rows of 3.
+    for chunk in rows.chunks(ID_CHUNK * 3 / 4) {
         let values = value_rows(c, chunk.len(), 4);
         let sql = format!(
             "INSERT INTO round_participants (round_id, member_id, status, asked_at) VALUES {values} \
